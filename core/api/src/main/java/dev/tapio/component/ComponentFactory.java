@@ -1,0 +1,36 @@
+package dev.tapio.component;
+
+import dev.tapio.config.ComponentConfig;
+import dev.tapio.config.ConfigReader;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Creates the components of one type. One factory exists per type; it is found through PF4J,
+ * from a plugin jar or from the classpath, by implementing one of the kind-specific
+ * sub-interfaces and carrying PF4J's {@code @Extension} annotation.
+ *
+ * <p>Factories are stateless and thread-safe.
+ *
+ * @param <C> the typed configuration, normally a record
+ */
+public interface ComponentFactory<C extends ComponentConfig> extends ExtensionPoint {
+
+  /** The type name used in configuration, e.g. {@code batch}. Lower snake_case. */
+  String type();
+
+  Stability stability();
+
+  /** A one-line description for {@code tapio components}. */
+  default String description() {
+    return "";
+  }
+
+  /** The configuration used when the section is empty; every value is the default. */
+  C createDefaultConfig();
+
+  /**
+   * Reads the configuration from the component's section, using {@link #createDefaultConfig()}
+   * for absent keys. Problems are reported to the reader, never thrown.
+   */
+  C readConfig(ConfigReader reader);
+}

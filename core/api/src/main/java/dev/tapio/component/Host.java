@@ -1,0 +1,14 @@
+package dev.tapio.component;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** What a component can reach of the running engine. Thread-safe. */
+public interface Host {
+
+  /** The started extension with this id, if the service lists it. */
+  Optional<Component> extension(ComponentId id);
+
+  /** Every started extension, by id. */
+  Map<ComponentId, Component> extensions();
+}
