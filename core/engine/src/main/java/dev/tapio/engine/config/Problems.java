@@ -1,0 +1,74 @@
+package dev.tapio.engine.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Collects the errors and warnings of one load so that all of them are reported together.
+ * Not thread-safe; used once per load.
+ */
+final class Problems {
+
+  private final List<ConfigError> errors = new ArrayList<>();
+  private final List<ConfigError> warnings = new ArrayList<>();
+  /** Environment values to hide, longest first so that a value inside another is not split. */
+  private final Map<String, String> secrets =
+      new TreeMap<>(Comparator.comparingInt(String::length).reversed()
+          .thenComparing(Comparator.naturalOrder()));
+
+  /**
+   * Shorter values are not hidden in free text: they cannot carry a secret worth the name and
+   * would mangle ordinary words and numbers ("valid range 1..10") in messages.
+   */
+  static final int MIN_SECRET_LENGTH = 3;
+
+  void error(Location location, String message) {
+    errors.add(new ConfigError(location, message));
+  }
+
+  void warn(Location location, String message) {
+    warnings.add(new ConfigError(location, message));
+  }
+
+  /** Records a value that came from the environment variable {@code name}. */
+  void secret(String value, String name) {
+    if (value.length() >= MIN_SECRET_LENGTH) {
+      secrets.putIfAbsent(value, "<value of ${env:" + name + "}>");
+    }
+  }
+
+  /**
+   * Hides environment values in text the loader did not compose (messages written by component
+   * factories, exception messages), since that text may quote the values it was given.
+   */
+  String scrub(String text) {
+    if (text == null) {
+      return "";
+    }
+    String result = text;
+    for (Map.Entry<String, String> secret : secrets.entrySet()) {
+      result = result.replace(secret.getKey(), secret.getValue());
+    }
+    return result;
+  }
+
+  boolean hasErrors() {
+    return !errors.isEmpty();
+  }
+
+  List<ConfigError> errors() {
+    return List.copyOf(errors);
+  }
+
+  /** Formatted {@code location: message}, in the order found. */
+  List<String> warnings() {
+    return warnings.stream().map(ConfigError::toString).toList();
+  }
+
+  ConfigException exception() {
+    return new ConfigException(errors, warnings());
+  }
+}

@@ -1,0 +1,30 @@
+package dev.tapio.engine.config;
+
+import dev.tapio.component.ComponentId;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code service} section: which extensions run, the pipelines in file order, self-telemetry,
+ * and how long a stop may take to drain queues (a Tapio extension). Immutable.
+ */
+public record ServiceSpec(
+    List<ComponentId> extensions,
+    Map<PipelineId, PipelineSpec> pipelines,
+    TelemetrySpec telemetry,
+    Duration shutdownTimeout) {
+
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+  public ServiceSpec {
+    extensions = List.copyOf(extensions);
+    // Map.copyOf would lose the file order that start-up logs and `tapio validate` show.
+    pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
+    Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+  }
+}

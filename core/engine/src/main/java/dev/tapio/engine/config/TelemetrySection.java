@@ -1,0 +1,127 @@
+package dev.tapio.engine.config;
+
+import dev.tapio.engine.config.ConfigNode.Scalar;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads {@code service.telemetry}: the metrics endpoint in the Collector's old form ({@code
+ * address: host:port}) or its newer one ({@code readers: [{pull: {exporter: {prometheus: {host,
+ * port}}}}]}), and the log level. Collector settings Tapio has no use for are accepted with a
+ * warning, so that a Collector config still loads. Stateless.
+ */
+final class TelemetrySection {
+
+  private static final List<String> IGNORED_LOGS_KEYS = List.of("development", "encoding",
+      "disable_caller", "disable_stacktrace", "sampling", "output_paths", "error_output_paths",
+      "initial_fields", "processors");
+  private static final List<String> IGNORED_KEYS = List.of("traces", "resource");
+
+  private TelemetrySection() {}
+
+  enum MetricsLevel {
+    NONE,
+    BASIC,
+    NORMAL,
+    DETAILED
+  }
+
+  enum LogsLevel {
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR
+  }
+
+  static TelemetrySpec read(SectionReader telemetry, Problems problems) {
+    TelemetrySpec defaults = TelemetrySpec.DEFAULT;
+    SectionReader metrics = telemetry.child("metrics");
+    MetricsLevel metricsLevel = metrics.enumValue("level", MetricsLevel.class, MetricsLevel.NORMAL);
+    String host = defaults.metricsHost();
+    int port = defaults.metricsPort();
+
+    ConfigNode address = metrics.take("address");
+    boolean hasAddress = address instanceof Scalar a && !a.isNull();
+    if (address != null && !(address instanceof Scalar)) {
+      metrics.invalid("address", address, "expected host:port, got " + address.describe());
+    } else if (hasAddress) {
+      Scalar a = (Scalar) address;
+      HostPort parsed = HostPort.parse(a.value());
+      if (parsed == null) {
+        metrics.invalid("address", a, "invalid address " + a.describe()
+            + ": use host:port with a port from 0 to 65535, e.g. localhost:8888");
+      } else {
+        host = parsed.host();
+        port = parsed.port();
+      }
+    }
+
+    List<SectionReader> readers = metrics.children("readers");
+    if (!readers.isEmpty() && hasAddress) {
+      metrics.error("readers", "set either 'address' or 'readers', not both");
+    } else if (readers.size() > 1) {
+      metrics.error("readers", "only one metrics reader is supported, got " + readers.size());
+    } else if (readers.size() == 1) {
+      SectionReader reader = readers.getFirst();
+      if (reader.has("periodic")) {
+        reader.error("periodic", "periodic (push) readers are not supported; "
+            + "use a pull reader with a prometheus exporter");
+      } else if (!reader.has("pull")) {
+        reader.error("", "a reader needs 'pull' with a prometheus exporter");
+      }
+      SectionReader prometheus = reader.child("pull").child("exporter").child("prometheus");
+      host = prometheus.string("host", defaults.metricsHost());
+      port = prometheus.integer("port", defaults.metricsPort());
+      if (port < 0 || port > 65535) {
+        prometheus.error("port", "must be from 0 to 65535");
+        port = defaults.metricsPort();
+      }
+    }
+
+    SectionReader logs = telemetry.child("logs");
+    LogsLevel logsLevel = logs.enumValue("level", LogsLevel.class, LogsLevel.INFO);
+    warnIgnored(logs, IGNORED_LOGS_KEYS, "service.telemetry.logs.", problems);
+    warnIgnored(telemetry, IGNORED_KEYS, "service.telemetry.", problems);
+
+    return new TelemetrySpec(lower(metricsLevel), host, port, lower(logsLevel));
+  }
+
+  private static void warnIgnored(
+      SectionReader section, List<String> keys, String prefix, Problems problems) {
+    for (String key : keys) {
+      if (section.has(key)) {
+        problems.warn(section.locate(key), prefix + key + " is a Collector setting that Tapio "
+            + "ignores");
+      }
+    }
+  }
+
+  private static String lower(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code host:port}, {@code [::1]:port} or {@code :port} (all interfaces, as in Go). */
+  record HostPort(String host, int port) {
+
+    static HostPort parse(String text) {
+      int colon = text.lastIndexOf(':');
+      if (colon < 0) {
+        return null;
+      }
+      String host = text.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int port;
+      try {
+        port = Integer.parseInt(text.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (port < 0 || port > 65535) {
+        return null;
+      }
+      return new HostPort(host.isEmpty() ? "0.0.0.0" : host, port);
+    }
+  }
+}

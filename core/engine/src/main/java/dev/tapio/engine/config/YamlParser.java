@@ -1,0 +1,195 @@
+package dev.tapio.engine.config;
+
+import dev.tapio.engine.config.ConfigNode.Entry;
+import dev.tapio.engine.config.ConfigNode.ListNode;
+import dev.tapio.engine.config.ConfigNode.MapNode;
+import dev.tapio.engine.config.ConfigNode.Scalar;
+import dev.tapio.engine.config.ConfigNode.ScalarType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Turns one source's YAML into a {@link ConfigNode} tree. Uses snakeyaml-engine's node level
+ * (compose), not its object construction, so that every value keeps its position; duplicate keys
+ * and merge keys ({@code <<}) are therefore handled here. The core schema resolves plain scalars
+ * like Go's yaml.v3 does for the common cases ({@code true}, {@code 10}, {@code ~}). Stateless.
+ */
+final class YamlParser {
+
+  /** Deeper than any real config; stops runaway recursion through aliases. */
+  private static final int MAX_DEPTH = 64;
+
+  private YamlParser() {}
+
+  /**
+   * The root map of the source, or null if the source has a syntax error or is not a map (the
+   * problem is recorded). An empty source is an empty map.
+   */
+  static MapNode parse(ConfigSource source, Problems problems) {
+    LoadSettings settings = LoadSettings.builder()
+        .setLabel(source.name())
+        .setSchema(new CoreSchema())
+        .setUseMarks(true)
+        .build();
+    Optional<Node> root;
+    try {
+      root = new Compose(settings).composeString(source.text());
+    } catch (MarkedYamlEngineException e) {
+      problems.error(syntaxLocation(source, e), syntaxMessage(source, e));
+      return null;
+    } catch (YamlEngineException e) {
+      problems.error(Location.of(source.name()), "invalid YAML: " + e.getMessage());
+      return null;
+    }
+    if (root.isEmpty()) {
+      return MapNode.empty(new Location(source.name(), 1, 1));
+    }
+    ConfigNode node = new Converter(source.name(), problems).convert(root.get(), 0);
+    if (node instanceof MapNode map) {
+      return map;
+    }
+    if (node instanceof Scalar s && s.isNull()) {
+      return MapNode.empty(s.location());
+    }
+    problems.error(node.location(), "the top level must be a map of sections (receivers, "
+        + "processors, exporters, extensions, connectors, service), got " + node.describe());
+    return null;
+  }
+
+  private static Location syntaxLocation(ConfigSource source, MarkedYamlEngineException e) {
+    Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
+    return mark.map(m -> location(source.name(), m)).orElse(Location.of(source.name()));
+  }
+
+  private static String syntaxMessage(ConfigSource source, MarkedYamlEngineException e) {
+    StringBuilder message = new StringBuilder("invalid YAML: ").append(e.getProblem());
+    if (e.getContext() != null && e.getContextMark().isPresent()) {
+      message.append(" (").append(e.getContext()).append(" at ")
+          .append(location(source.name(), e.getContextMark().get())).append(')');
+    }
+    return message.toString();
+  }
+
+  static Location location(String source, Mark mark) {
+    return new Location(source, mark.getLine() + 1, mark.getColumn() + 1);
+  }
+
+  /** Converts one composed document. Not thread-safe; used once per source. */
+  private static final class Converter {
+
+    private final String source;
+    private final Problems problems;
+
+    Converter(String source, Problems problems) {
+      this.source = source;
+      this.problems = problems;
+    }
+
+    ConfigNode convert(Node node, int depth) {
+      Location location = location(node);
+      if (depth > MAX_DEPTH) {
+        problems.error(location, "nesting deeper than " + MAX_DEPTH + " levels (a recursive alias?)");
+        return Scalar.of(location, ScalarType.NULL, "");
+      }
+      return switch (node) {
+        case ScalarNode scalar -> Scalar.of(location, typeOf(scalar.getTag()), scalar.getValue());
+        case SequenceNode sequence -> {
+          List<ConfigNode> items = new ArrayList<>();
+          for (Node item : sequence.getValue()) {
+            items.add(convert(item, depth + 1));
+          }
+          yield new ListNode(location, items);
+        }
+        case MappingNode mapping -> convertMap(mapping, location, depth);
+        default -> throw new IllegalStateException("unexpected YAML node " + node.getNodeType());
+      };
+    }
+
+    private MapNode convertMap(MappingNode mapping, Location location, int depth) {
+      Map<String, Entry> entries = new LinkedHashMap<>();
+      List<MapNode> merged = new ArrayList<>();
+      for (NodeTuple tuple : mapping.getValue()) {
+        Node keyNode = tuple.getKeyNode();
+        Location keyLocation = location(keyNode);
+        if (!(keyNode instanceof ScalarNode keyScalar)) {
+          problems.error(keyLocation, "a map key must be a plain value, not a map or a list");
+          continue;
+        }
+        ConfigNode value = convert(tuple.getValueNode(), depth + 1);
+        if (keyScalar.getTag().equals(Tag.MERGE)) {
+          collectMerge(value, merged);
+          continue;
+        }
+        String key = keyScalar.getValue();
+        Entry first = entries.get(key);
+        if (first != null) {
+          problems.error(keyLocation,
+              "duplicate key '" + key + "'; first defined at " + first.keyLocation());
+          continue;
+        }
+        entries.put(key, new Entry(key, keyLocation, value));
+      }
+      // YAML merge keys: keys written in this map win over merged ones, earlier merges win
+      // over later ones, as in YAML 1.1 and Go's yaml.v3.
+      for (MapNode source : merged) {
+        for (Entry entry : source.entries().values()) {
+          entries.putIfAbsent(entry.key(), entry);
+        }
+      }
+      return new MapNode(location, entries);
+    }
+
+    private void collectMerge(ConfigNode value, List<MapNode> merged) {
+      switch (value) {
+        case MapNode map -> merged.add(map);
+        case ListNode list -> {
+          for (ConfigNode item : list.items()) {
+            if (item instanceof MapNode map) {
+              merged.add(map);
+            } else {
+              problems.error(item.location(), "a merge key '<<' takes a map or a list of maps, "
+                  + "got " + item.describe() + " in the list");
+            }
+          }
+        }
+        default -> problems.error(value.location(),
+            "a merge key '<<' takes a map or a list of maps, got " + value.describe());
+      }
+    }
+
+    private Location location(Node node) {
+      return node.getStartMark()
+          .map(mark -> YamlParser.location(source, mark))
+          .orElse(Location.of(source));
+    }
+  }
+
+  static ScalarType typeOf(Tag tag) {
+    if (tag.equals(Tag.NULL)) {
+      return ScalarType.NULL;
+    } else if (tag.equals(Tag.BOOL)) {
+      return ScalarType.BOOL;
+    } else if (tag.equals(Tag.INT)) {
+      return ScalarType.INT;
+    } else if (tag.equals(Tag.FLOAT)) {
+      return ScalarType.FLOAT;
+    }
+    // Strings, and tags we give no meaning (!!binary, custom tags, snakeyaml's own ${VAR} tag).
+    return ScalarType.STRING;
+  }
+}
