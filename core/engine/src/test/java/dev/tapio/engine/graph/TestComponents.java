@@ -1,0 +1,226 @@
+package dev.tapio.engine.graph;
+
+import dev.tapio.component.Component;
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ExporterFactory;
+import dev.tapio.component.Host;
+import dev.tapio.component.ProcessorFactory;
+import dev.tapio.component.ReceiverFactory;
+import dev.tapio.component.Signal;
+import dev.tapio.component.Stability;
+import dev.tapio.config.ComponentConfig;
+import dev.tapio.config.ConfigReader;
+import dev.tapio.consumer.Capabilities;
+import dev.tapio.consumer.LogsConsumer;
+import dev.tapio.consumer.LogsExporter;
+import dev.tapio.consumer.LogsProcessor;
+import dev.tapio.engine.config.ComponentCatalog;
+import dev.tapio.pdata.LogRecord;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.ResourceLogs;
+import dev.tapio.pdata.ScopeLogs;
+import dev.tapio.testkit.ConsumerSink;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Real components for engine tests: a receiver the test pushes through, a sink exporter, a
+ * mutating processor, each keyed by name so a test can reach the instance the engine created.
+ */
+final class TestComponents {
+  static final Map<String, LogsConsumer> RECEIVERS = new ConcurrentHashMap<>();
+  static final Map<String, ConsumerSink> SINKS = new ConcurrentHashMap<>();
+  static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
+  static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+  static volatile String failStartOf = "";
+
+  private TestComponents() {}
+
+  static void reset() {
+    RECEIVERS.clear();
+    SINKS.clear();
+    GATES.clear();
+    EVENTS.clear();
+    failStartOf = "";
+  }
+
+  static ComponentCatalog catalog() {
+    return ComponentCatalog.of(List.of(new PushReceiverFactory(), new SinkExporterFactory(),
+        new TagProcessorFactory()));
+  }
+
+  record Empty() implements ComponentConfig {}
+
+  record Named(String name) implements ComponentConfig {}
+
+  abstract static class Lifecycle implements Component {
+    final String label;
+
+    Lifecycle(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public void start(Host host) {
+      if (failStartOf.equals(label)) {
+        throw new IllegalStateException("port 4317 already in use");
+      }
+      EVENTS.add("start " + label);
+    }
+
+    @Override
+    public void shutdown() {
+      EVENTS.add("stop " + label);
+    }
+  }
+
+  /** Receiver {@code push}: exposes its consumer in RECEIVERS under the component id. */
+  static final class PushReceiverFactory implements ReceiverFactory<Empty> {
+    @Override
+    public String type() {
+      return "push";
+    }
+
+    @Override
+    public Stability stability() {
+      return Stability.DEVELOPMENT;
+    }
+
+    @Override
+    public Set<Signal> signals() {
+      return Set.of(Signal.LOGS);
+    }
+
+    @Override
+    public Empty createDefaultConfig() {
+      return new Empty();
+    }
+
+    @Override
+    public Empty readConfig(ConfigReader reader) {
+      return new Empty();
+    }
+
+    @Override
+    public Component createLogs(ComponentContext context, Empty config, LogsConsumer next) {
+      RECEIVERS.put(context.id().toString(), next);
+      return new Lifecycle("receiver " + context.id()) {};
+    }
+  }
+
+  /**
+   * Exporter {@code sink}: keeps what it gets in SINKS under its id; when GATES holds a latch
+   * for its id, each consume waits for it (a slow backend).
+   */
+  static final class SinkExporterFactory implements ExporterFactory<Empty> {
+    @Override
+    public String type() {
+      return "sink";
+    }
+
+    @Override
+    public Stability stability() {
+      return Stability.DEVELOPMENT;
+    }
+
+    @Override
+    public Set<Signal> signals() {
+      return Set.of(Signal.LOGS);
+    }
+
+    @Override
+    public Empty createDefaultConfig() {
+      return new Empty();
+    }
+
+    @Override
+    public Empty readConfig(ConfigReader reader) {
+      return new Empty();
+    }
+
+    @Override
+    public LogsExporter createLogs(ComponentContext context, Empty config) {
+      String id = context.id().toString();
+      ConsumerSink sink = SINKS.computeIfAbsent(id, k -> new ConsumerSink());
+      class Exporter extends Lifecycle implements LogsExporter {
+        Exporter() {
+          super("exporter " + id);
+        }
+
+        @Override
+        public void consumeLogs(Logs logs) {
+          CountDownLatch gate = GATES.get(id);
+          if (gate != null) {
+            try {
+              gate.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          sink.consumeLogs(logs);
+        }
+      }
+      return new Exporter();
+    }
+  }
+
+  /** Processor {@code tag}: sets attribute {@code tagged.by} = its id on every record. */
+  static final class TagProcessorFactory implements ProcessorFactory<Empty> {
+    @Override
+    public String type() {
+      return "tag";
+    }
+
+    @Override
+    public Stability stability() {
+      return Stability.DEVELOPMENT;
+    }
+
+    @Override
+    public Set<Signal> signals() {
+      return Set.of(Signal.LOGS);
+    }
+
+    @Override
+    public Empty createDefaultConfig() {
+      return new Empty();
+    }
+
+    @Override
+    public Empty readConfig(ConfigReader reader) {
+      return new Empty();
+    }
+
+    @Override
+    public LogsProcessor createLogs(ComponentContext context, Empty config, LogsConsumer next) {
+      String id = context.id().toString();
+      class Tag extends Lifecycle implements LogsProcessor {
+        Tag() {
+          super("processor " + id);
+        }
+
+        @Override
+        public void consumeLogs(Logs logs) {
+          for (ResourceLogs rl : logs.resourceLogs()) {
+            for (ScopeLogs sl : rl.scopeLogs()) {
+              for (LogRecord r : sl.logRecords()) {
+                r.attributes().putString("tagged.by", id);
+              }
+            }
+          }
+          next.consumeLogs(logs);
+        }
+
+        @Override
+        public Capabilities capabilities() {
+          return Capabilities.MUTATES;
+        }
+      }
+      return new Tag();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.tapio.plugin.debug;
+
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ExporterFactory;
+import dev.tapio.component.Signal;
+import dev.tapio.component.Stability;
+import dev.tapio.config.ConfigReader;
+import dev.tapio.consumer.LogsExporter;
+import dev.tapio.consumer.MetricsExporter;
+import dev.tapio.consumer.TracesExporter;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/** The {@code debug} exporter: prints telemetry to standard output, as the Collector's does. */
+@Extension
+public final class DebugExporterFactory implements ExporterFactory<DebugConfig> {
+
+  public DebugExporterFactory() {}
+
+  @Override
+  public String type() {
+    return "debug";
+  }
+
+  @Override
+  public Stability stability() {
+    return Stability.DEVELOPMENT;
+  }
+
+  @Override
+  public String description() {
+    return "Prints telemetry to standard output: a summary, one line per item, or every field.";
+  }
+
+  @Override
+  public Set<Signal> signals() {
+    return Set.of(Signal.LOGS, Signal.METRICS, Signal.TRACES);
+  }
+
+  @Override
+  public DebugConfig createDefaultConfig() {
+    return DebugConfig.DEFAULT;
+  }
+
+  @Override
+  public DebugConfig readConfig(ConfigReader r) {
+    DebugConfig d = DebugConfig.DEFAULT;
+    return new DebugConfig(
+        r.enumValue("verbosity", DebugConfig.Verbosity.class, d.verbosity()),
+        r.integer("sampling_initial", d.samplingInitial()),
+        r.integer("sampling_thereafter", d.samplingThereafter()));
+  }
+
+  @Override
+  public LogsExporter createLogs(ComponentContext context, DebugConfig config) {
+    return new DebugExporter(context, config);
+  }
+
+  @Override
+  public MetricsExporter createMetrics(ComponentContext context, DebugConfig config) {
+    return new DebugExporter(context, config);
+  }
+
+  @Override
+  public TracesExporter createTraces(ComponentContext context, DebugConfig config) {
+    return new DebugExporter(context, config);
+  }
+}
