@@ -34,7 +34,12 @@ final class Suggestions {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
-      int d = distance(lower, candidate.toLowerCase(Locale.ROOT));
+      String c = candidate.toLowerCase(Locale.ROOT);
+      int d = distance(lower, c);
+      // A longer or shorter form of a name ("warning" for "warn") is a likely slip too.
+      if (Math.min(lower.length(), c.length()) >= 3 && (lower.startsWith(c) || c.startsWith(lower))) {
+        d = Math.min(d, allowed);
+      }
       if (d < bestDistance) {
         bestDistance = d;
         best = candidate;
