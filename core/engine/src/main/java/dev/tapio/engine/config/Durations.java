@@ -64,6 +64,9 @@ final class Durations {
       if (unit.isEmpty()) {
         throw new IllegalArgumentException("missing unit; " + HINT);
       }
+      if (unit.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("no spaces allowed; " + HINT);
+      }
       Long nanos = NANOS_PER_UNIT.get(unit);
       if (nanos == null) {
         throw new IllegalArgumentException(

@@ -56,26 +56,16 @@ final class TelemetrySection {
       }
     }
 
+    // Every reader is read, even one that is then refused, so that its keys are checked too.
     List<SectionReader> readers = metrics.children("readers");
+    List<HostPort> endpoints = readers.stream().map(TelemetrySection::prometheus).toList();
     if (!readers.isEmpty() && hasAddress) {
       metrics.error("readers", "set either 'address' or 'readers', not both");
     } else if (readers.size() > 1) {
       metrics.error("readers", "only one metrics reader is supported, got " + readers.size());
     } else if (readers.size() == 1) {
-      SectionReader reader = readers.getFirst();
-      if (reader.has("periodic")) {
-        reader.error("periodic", "periodic (push) readers are not supported; "
-            + "use a pull reader with a prometheus exporter");
-      } else if (!reader.has("pull")) {
-        reader.error("", "a reader needs 'pull' with a prometheus exporter");
-      }
-      SectionReader prometheus = reader.child("pull").child("exporter").child("prometheus");
-      host = prometheus.string("host", defaults.metricsHost());
-      port = prometheus.integer("port", defaults.metricsPort());
-      if (port < 0 || port > 65535) {
-        prometheus.error("port", "must be from 0 to 65535");
-        port = defaults.metricsPort();
-      }
+      host = endpoints.getFirst().host();
+      port = endpoints.getFirst().port();
     }
 
     SectionReader logs = telemetry.child("logs");
@@ -86,11 +76,31 @@ final class TelemetrySection {
     return new TelemetrySpec(lower(metricsLevel), host, port, lower(logsLevel));
   }
 
+  /** The endpoint of a {@code pull: {exporter: {prometheus: {host, port}}}} reader. */
+  private static HostPort prometheus(SectionReader reader) {
+    TelemetrySpec defaults = TelemetrySpec.DEFAULT;
+    if (reader.has("periodic")) {
+      reader.error("periodic", "periodic (push) readers are not supported; "
+          + "use a pull reader with a prometheus exporter");
+    } else if (!reader.has("pull")) {
+      reader.error("", "a reader needs 'pull' with a prometheus exporter");
+    }
+    SectionReader prometheus = reader.child("pull").child("exporter").child("prometheus");
+    String host = prometheus.string("host", defaults.metricsHost());
+    int port = prometheus.integer("port", defaults.metricsPort());
+    if (port < 0 || port > 65535) {
+      prometheus.error("port", "must be from 0 to 65535");
+      port = defaults.metricsPort();
+    }
+    return new HostPort(host, port);
+  }
+
   private static void warnIgnored(
       SectionReader section, List<String> keys, String prefix, Problems problems) {
     for (String key : keys) {
-      if (section.has(key)) {
-        problems.warn(section.locate(key), prefix + key + " is a Collector setting that Tapio "
+      ConfigNode.Entry entry = section.entry(key);
+      if (entry != null) {
+        problems.warn(entry.keyLocation(), prefix + key + " is a Collector setting that Tapio "
             + "ignores");
       }
     }

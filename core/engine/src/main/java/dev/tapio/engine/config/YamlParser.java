@@ -26,7 +26,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 /**
  * Turns one source's YAML into a {@link ConfigNode} tree. Uses snakeyaml-engine's node level
  * (compose), not its object construction, so that every value keeps its position; duplicate keys
- * and merge keys ({@code <<}) are therefore handled here. The core schema resolves plain scalars
+ * are therefore detected here (merge keys, {@code <<}, are flattened by the composer already).
+ * The core schema resolves plain scalars
  * like Go's yaml.v3 does for the common cases ({@code true}, {@code 10}, {@code ~}). Stateless.
  */
 final class YamlParser {
@@ -45,6 +46,8 @@ final class YamlParser {
         .setLabel(source.name())
         .setSchema(new CoreSchema())
         .setUseMarks(true)
+        // Reported by the converter instead, with the key's position.
+        .setAllowNonScalarKeys(true)
         .build();
     Optional<Node> root;
     try {
@@ -122,7 +125,6 @@ final class YamlParser {
 
     private MapNode convertMap(MappingNode mapping, Location location, int depth) {
       Map<String, Entry> entries = new LinkedHashMap<>();
-      List<MapNode> merged = new ArrayList<>();
       for (NodeTuple tuple : mapping.getValue()) {
         Node keyNode = tuple.getKeyNode();
         Location keyLocation = location(keyNode);
@@ -131,10 +133,6 @@ final class YamlParser {
           continue;
         }
         ConfigNode value = convert(tuple.getValueNode(), depth + 1);
-        if (keyScalar.getTag().equals(Tag.MERGE)) {
-          collectMerge(value, merged);
-          continue;
-        }
         String key = keyScalar.getValue();
         Entry first = entries.get(key);
         if (first != null) {
@@ -144,32 +142,7 @@ final class YamlParser {
         }
         entries.put(key, new Entry(key, keyLocation, value));
       }
-      // YAML merge keys: keys written in this map win over merged ones, earlier merges win
-      // over later ones, as in YAML 1.1 and Go's yaml.v3.
-      for (MapNode source : merged) {
-        for (Entry entry : source.entries().values()) {
-          entries.putIfAbsent(entry.key(), entry);
-        }
-      }
       return new MapNode(location, entries);
-    }
-
-    private void collectMerge(ConfigNode value, List<MapNode> merged) {
-      switch (value) {
-        case MapNode map -> merged.add(map);
-        case ListNode list -> {
-          for (ConfigNode item : list.items()) {
-            if (item instanceof MapNode map) {
-              merged.add(map);
-            } else {
-              problems.error(item.location(), "a merge key '<<' takes a map or a list of maps, "
-                  + "got " + item.describe() + " in the list");
-            }
-          }
-        }
-        default -> problems.error(value.location(),
-            "a merge key '<<' takes a map or a list of maps, got " + value.describe());
-      }
     }
 
     private Location location(Node node) {

@@ -50,6 +50,7 @@ public final class ServiceGraph implements Host {
   private final List<Managed> processors = new ArrayList<>();
   private final List<Pipeline<?>> pipelines = new ArrayList<>();
   private final List<Managed> receivers = new ArrayList<>();
+  private final Map<ComponentId, List<ReceiverEntry<?>>> receiverEntries = new LinkedHashMap<>();
   private final Map<ComponentId, Component> extensionsById = new LinkedHashMap<>();
   private final List<String> wiring = new ArrayList<>();
   private final List<Managed> started = new ArrayList<>();
@@ -156,6 +157,7 @@ public final class ServiceGraph implements Host {
     }
     ReceiverEntry<T> entry = new ReceiverEntry<>(id, adapter.signal().itemName(),
         FanOut.of(adapter, sinks), telemetry);
+    receiverEntries.computeIfAbsent(id, k -> new ArrayList<>()).add(entry);
     Component receiver = create(spec, () -> adapter.createReceiver(cast(spec.factory()), ctx,
         spec.config(), entry));
     receivers.add(new Managed(receiver, ctx, "receiver " + id + " (" + adapter.signal().id()
@@ -282,6 +284,15 @@ public final class ServiceGraph implements Host {
       out.put(p.id(), p.processedCount());
     }
     return out;
+  }
+
+  /** Items the receiver's pipelines accepted from it, over all signals. */
+  public long acceptedFromReceiver(ComponentId id) {
+    long n = 0;
+    for (ReceiverEntry<?> e : receiverEntries.getOrDefault(id, List.of())) {
+      n += e.acceptedCount();
+    }
+    return n;
   }
 
   /** Items a pipeline dropped with a reason ({@code queue_full}, {@code shutdown_timeout}…). */

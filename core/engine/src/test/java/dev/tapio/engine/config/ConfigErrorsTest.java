@@ -38,7 +38,8 @@ class ConfigErrorsTest {
               otlp: {protocols: {grpc: }
             exporters:
               debug:
-            """, "config.yaml:3:10", "invalid YAML: "),
+            """, "config.yaml:3:1", "invalid YAML: expected ',' or '}', but got <scalar> (while "
+            + "parsing a flow mapping at config.yaml:2:9)"),
         Arguments.of("top level is a list", """
             - receivers
             - exporters
@@ -301,15 +302,17 @@ class ConfigErrorsTest {
             + "gzip, zstd, none"),
         Arguments.of("map where a string is expected", """
             receivers:
-              otlp: {protocols: {grpc: }}
-            exporters:
               otlp:
-                endpoint: {host: backend}
+                protocols:
+                  grpc:
+                    endpoint: {host: backend}
+            exporters:
+              debug:
             service:
               pipelines:
-                logs: {receivers: [otlp], exporters: [otlp]}
-            """, "config.yaml:5:5", "exporter 'otlp', key 'endpoint': expected a string, got a "
-            + "map"),
+                logs: {receivers: [otlp], exporters: [debug]}
+            """, "config.yaml:5:9", "receiver 'otlp', key 'protocols.grpc.endpoint': expected a "
+            + "string, got a map"),
         Arguments.of("unknown component key", """
             receivers:
               otlp: {protocols: {grpc: }}
@@ -731,7 +734,7 @@ class ConfigErrorsTest {
               pipelines:
                 logs: {receivers: [otlp], exporters: [debug]}
             """, "config.yaml:3:3", "a map key must be a plain value, not a map or a list"),
-        Arguments.of("merge key with a scalar", """
+        Arguments.of("merge key with a scalar (snakeyaml marks the end of the map)", """
             receivers:
               otlp:
                 <<: 5
@@ -741,7 +744,8 @@ class ConfigErrorsTest {
             service:
               pipelines:
                 logs: {receivers: [otlp], exporters: [debug]}
-            """, "config.yaml:3:9", "a merge key '<<' takes a map or a list of maps, got '5'"));
+            """, "config.yaml:5:1", "invalid YAML: Expected mapping node or an anchor referencing "
+            + "mapping"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,129 @@
+package dev.tapio.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real {@code bin/tapio} of the distribution, run as a process. */
+class CliTest {
+  record Result(int code, String out, String err) {}
+
+  static Result tapio(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Dist.home().resolve("bin/tapio").toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tapio did not finish");
+    return new Result(p.exitValue(), out, err);
+  }
+
+  @Test
+  void validateReportsEveryProblemWithFileLineAndColumn(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, """
+        receivers:
+          synthetic: {rate: fast}
+        processors:
+          batch: {sendbatch_size: 10}
+        exporters:
+          debugg: {}
+        service:
+          pipelines:
+            logs: {receivers: [synthetic], processors: [batch], exporters: [debug]}
+        """);
+    Result r = tapio("validate", "--config", bad.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains(bad + ":2:"), r.err());
+    assertTrue(r.err().contains(bad + ":4:") && r.err().contains("send_batch_size"), r.err());
+    assertTrue(r.err().contains(bad + ":6:") && r.err().contains("debug"), r.err());
+
+    Path good = dir.resolve("good.yaml");
+    Files.writeString(good, """
+        receivers: {synthetic: {}}
+        exporters: {debug: {}}
+        service: {pipelines: {logs: {receivers: [synthetic], exporters: [debug]}}}
+        """);
+    Result ok = tapio("validate", "--config", good.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().contains("configuration is valid"), ok.out());
+  }
+
+  @Test
+  void componentsListsTheBuiltInsFromTheirPluginJars() throws Exception {
+    Result r = tapio("components");
+    assertEquals(0, r.code(), r.err());
+    for (String type : List.of("synthetic", "batch", "memory_limiter", "probabilistic_sampler",
+        "filter", "debug", "file")) {
+      assertTrue(r.out().lines().anyMatch(l -> l.split("\\s+").length > 1
+          && l.split("\\s+")[1].equals(type) && l.contains("plugin 'tapio-")),
+          type + " missing in:\n" + r.out());
+    }
+  }
+
+  @Test
+  void runServesHealthAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+    int port = Dist.freePort();
+    Path out = dir.resolve("out.json");
+    Path config = dir.resolve("run.yaml");
+    Files.writeString(config, """
+        receivers: {synthetic: {rate: 200, batch_size: 10}}
+        processors: {batch: {timeout: 1h, send_batch_size: 1000000}}
+        exporters: {file: {path: "%s"}}
+        service:
+          telemetry: {metrics: {address: "127.0.0.1:%d"}}
+          pipelines: {logs: {receivers: [synthetic], processors: [batch], exporters: [file]}}
+        """.formatted(out, port));
+    Process p = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run",
+        "--config", config.toString()).redirectErrorStream(true).start();
+    try {
+      BufferedReader lines = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      String line;
+      while ((line = lines.readLine()) != null && !line.contains("started;")) {
+        seen.append(line).append('\n');
+      }
+      assertTrue(line != null, "tapio did not start:\n" + seen);
+      assertTrue(seen.toString().contains("pipeline logs: synthetic → batch → [queue 4096, block]"
+          + " → file"), seen.toString());
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertTrue(ready.body().contains("\"receiver/synthetic\":{\"status\":\"ok\""),
+          ready.body());
+      Thread.sleep(300);
+      String metrics = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("otelcol_receiver_accepted_log_records_total"), metrics);
+
+      p.destroy(); // SIGTERM
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "tapio did not stop on SIGTERM");
+      String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(143, p.exitValue(), "exit status after SIGTERM\n" + rest);
+      assertTrue(rest.contains("tapio: stopped"), rest);
+      // The batch held everything (1h timeout): only the drain on SIGTERM wrote it.
+      assertTrue(Dist.seqs(dir).size() > 0, "nothing flushed on shutdown");
+      assertEquals(Dist.seqs(dir).size(), Dist.seqs(dir).stream().distinct().count());
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.tapio.plugin.filter;
+
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ProcessorFactory;
+import dev.tapio.component.Signal;
+import dev.tapio.component.Stability;
+import dev.tapio.config.ConfigReader;
+import dev.tapio.consumer.LogsConsumer;
+import dev.tapio.consumer.LogsProcessor;
+import dev.tapio.pdata.Severity;
+import dev.tapio.plugin.filter.FilterConfig.Condition;
+import dev.tapio.plugin.filter.FilterConfig.LogFilter;
+import dev.tapio.plugin.filter.FilterConfig.Target;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.pf4j.Extension;
+
+/** Creates {@code filter} processors. Stateless and thread-safe. */
+@Extension
+public final class FilterFactory implements ProcessorFactory<FilterConfig> {
+  private static final String TARGET_KEYS =
+      "attribute, resource_attribute, event_name or body_regex";
+
+  public FilterFactory() {}
+
+  @Override
+  public String type() {
+    return "filter";
+  }
+
+  @Override
+  public Stability stability() {
+    return Stability.ALPHA;
+  }
+
+  @Override
+  public String description() {
+    return "Drops log records by severity, attributes, event name or body";
+  }
+
+  @Override
+  public Set<Signal> signals() {
+    return Set.of(Signal.LOGS);
+  }
+
+  @Override
+  public FilterConfig createDefaultConfig() {
+    return FilterConfig.defaults();
+  }
+
+  /**
+   * Reads {@code logs}; problems with a condition are reported on that condition's own reader
+   * (e.g. key {@code regex} of element 0 of {@code logs.exclude}), which places them at the
+   * condition in the file, and the condition is left out.
+   */
+  @Override
+  public FilterConfig readConfig(ConfigReader reader) {
+    ConfigReader logs = reader.section("logs");
+    Severity min = severity(logs, logs.string("min_severity", ""));
+    List<Condition> exclude = conditions(logs.sectionList("exclude"));
+    List<Condition> include = conditions(logs.sectionList("include"));
+    return new FilterConfig(new LogFilter(min, exclude, include));
+  }
+
+  private static Severity severity(ConfigReader logs, String text) {
+    String name = text.trim().toUpperCase(Locale.ROOT);
+    if (name.isEmpty()) {
+      return Severity.UNSPECIFIED;
+    }
+    try {
+      if (Character.isDigit(name.charAt(0))) {
+        int number = Integer.parseInt(name);
+        if (number >= 1 && number <= 24) {
+          return Severity.ofNumber(number);
+        }
+      } else if (!name.equals("UNSPECIFIED")) {
+        return Severity.valueOf(name);
+      }
+    } catch (IllegalArgumentException e) {
+      // Reported below.
+    }
+    logs.error("min_severity", "'" + text + "' is not a severity: use a name (TRACE, DEBUG,"
+        + " INFO, WARN, ERROR, FATAL, each also with 2, 3 or 4, e.g. WARN2) or a number 1..24");
+    return Severity.UNSPECIFIED;
+  }
+
+  private static List<Condition> conditions(List<ConfigReader> elements) {
+    List<Condition> out = new ArrayList<>(elements.size());
+    for (ConfigReader c : elements) {
+      Condition condition = condition(c);
+      if (condition != null) {
+        out.add(condition);
+      }
+    }
+    return out;
+  }
+
+  /** The condition, or null after reporting why it is not one. Reads every key. */
+  private static Condition condition(ConfigReader c) {
+    String attribute = c.string("attribute", "");
+    String resourceAttribute = c.string("resource_attribute", "");
+    String eventName = c.string("event_name", "");
+    String bodyRegex = c.string("body_regex", "");
+    String equals = c.string("equals", "");
+    String regex = c.string("regex", "");
+    boolean hasEquals = c.has("equals");
+    boolean hasRegex = c.has("regex");
+
+    int targets = (c.has("attribute") ? 1 : 0) + (c.has("resource_attribute") ? 1 : 0)
+        + (c.has("event_name") ? 1 : 0) + (c.has("body_regex") ? 1 : 0);
+    if (targets != 1) {
+      c.error("", (targets == 0 ? "a condition needs one of " : "a condition takes only one of ")
+          + TARGET_KEYS);
+      return null;
+    }
+    if (c.has("event_name") || c.has("body_regex")) {
+      if (hasEquals || hasRegex) {
+        c.error(hasEquals ? "equals" : "regex", "is used only with attribute or"
+            + " resource_attribute; event_name compares by equality, body_regex is a regex");
+        return null;
+      }
+      if (c.has("event_name")) {
+        return Condition.eventName(eventName);
+      }
+      Pattern p = compile(c, "body_regex", bodyRegex);
+      return p == null ? null : Condition.bodyRegex(p);
+    }
+    boolean resource = c.has("resource_attribute");
+    String key = resource ? resourceAttribute : attribute;
+    String keyName = resource ? "resource_attribute" : "attribute";
+    if (key.isEmpty()) {
+      c.error(keyName, "must name an attribute");
+      return null;
+    }
+    if (hasEquals == hasRegex) {
+      c.error(hasEquals ? "regex" : keyName, hasEquals
+          ? "give either equals or regex, not both" : "needs equals or regex");
+      return null;
+    }
+    Target target = resource ? Target.RESOURCE_ATTRIBUTE : Target.ATTRIBUTE;
+    if (hasEquals) {
+      return new Condition(target, key, equals, null);
+    }
+    Pattern p = compile(c, "regex", regex);
+    return p == null ? null : new Condition(target, key, null, p);
+  }
+
+  private static Pattern compile(ConfigReader c, String key, String regex) {
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      c.error(key, "invalid regular expression: " + e.getDescription()
+          + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in '" + regex + "'");
+      return null;
+    }
+  }
+
+  @Override
+  public LogsProcessor createLogs(ComponentContext context, FilterConfig config,
+      LogsConsumer next) {
+    return new LogsFilter(context, config.logs(), next);
+  }
+}
