@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,6 +34,9 @@ public record ConfigSource(String name, String text) {
       throw unreadable(name, "cannot read config file: permission denied");
     } catch (CharacterCodingException e) {
       throw unreadable(name, "cannot read config file: it is not valid UTF-8");
+    } catch (FileSystemException e) {
+      // Its message repeats the path, which the location already shows.
+      throw unreadable(name, "cannot read config file: " + e.getReason());
     } catch (IOException e) {
       throw unreadable(name, "cannot read config file: " + e.getMessage());
     }

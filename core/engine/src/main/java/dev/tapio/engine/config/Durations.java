@@ -81,38 +81,4 @@ final class Durations {
     long value = nanos.longValueExact();
     return Duration.ofNanos(negative ? -value : value);
   }
-
-  /** Go's formatting ({@code 1m30s}, {@code 200ms}), for messages and defaults shown to users. */
-  static String format(Duration duration) {
-    if (duration.isZero()) {
-      return "0s";
-    }
-    if (duration.isNegative()) {
-      return "-" + format(duration.negated());
-    }
-    long nanos = duration.toNanos();
-    if (nanos < 1_000_000_000L) {
-      if (nanos % 1_000_000L == 0) {
-        return nanos / 1_000_000L + "ms";
-      }
-      if (nanos % 1_000L == 0) {
-        return nanos / 1_000L + "us";
-      }
-      return nanos + "ns";
-    }
-    StringBuilder out = new StringBuilder();
-    long hours = duration.toHours();
-    long minutes = duration.toMinutesPart();
-    if (hours > 0) {
-      out.append(hours).append('h');
-    }
-    if (hours > 0 || minutes > 0) {
-      out.append(minutes).append('m');
-    }
-    BigDecimal seconds = BigDecimal.valueOf(duration.toSecondsPart())
-        .add(BigDecimal.valueOf(duration.toNanosPart(), 9))
-        .stripTrailingZeros();
-    out.append(seconds.toPlainString()).append('s');
-    return out.toString();
-  }
 }

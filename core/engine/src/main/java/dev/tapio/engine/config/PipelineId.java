@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-/** A pipeline id as written in {@code service.pipelines}: {@code logs} or {@code logs/name}. */
+/**
+ * A pipeline id as written in {@code service.pipelines}: {@code logs} or {@code logs/name}.
+ * Immutable.
+ */
 public record PipelineId(Signal signal, String name) {
 
   public PipelineId {

@@ -23,7 +23,7 @@ final class Problems {
    * Shorter values are not hidden in free text: they cannot carry a secret worth the name and
    * would mangle ordinary words and numbers ("valid range 1..10") in messages.
    */
-  static final int MIN_SECRET_LENGTH = 3;
+  private static final int MIN_SECRET_LENGTH = 3;
 
   void error(Location location, String message) {
     errors.add(new ConfigError(location, message));

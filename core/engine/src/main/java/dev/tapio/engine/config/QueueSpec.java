@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The bounded queue at a pipeline's entry (a Tapio extension of the Collector's config): how many
- * batches it holds and what a producer does when it is full.
+ * batches it holds and what a producer does when it is full. Immutable.
  *
  * @param blockTimeout with {@link Overflow#BLOCK}, how long a producer waits for room before
  *     the batch is dropped and counted

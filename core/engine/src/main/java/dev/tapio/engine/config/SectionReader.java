@@ -23,7 +23,8 @@ import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 
 /**
  * {@link ConfigReader} over one map of the tree: a component's section, a nested section of it,
- * or one of the engine's own sections. Every getter marks its key as known; {@link
+ * or one of the engine's own sections. Every getter, and {@link #has(String)}, marks its key as
+ * known (a factory that asks about a key knows it); {@link
  * #reportUnknownKeys()} then reports the keys nobody asked for, recursively through the sections
  * handed out, with a suggestion among the known ones. Wrong types are recorded with the value's
  * location and the default is returned, so that a factory can read on and every problem is

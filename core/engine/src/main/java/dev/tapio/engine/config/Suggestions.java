@@ -1,7 +1,6 @@
 package dev.tapio.engine.config;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 
 /** "Did you mean" hints by edit distance, and "valid …" lists. Stateless. */
@@ -72,9 +71,5 @@ final class Suggestions {
       }
     }
     return d[a.length()][b.length()];
-  }
-
-  static List<String> sorted(Collection<String> items) {
-    return items.stream().sorted().toList();
   }
 }

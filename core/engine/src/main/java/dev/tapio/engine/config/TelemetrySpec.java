@@ -3,7 +3,7 @@ package dev.tapio.engine.config;
 import java.util.Objects;
 
 /**
- * {@code service.telemetry}: the engine's own metrics endpoint and log level.
+ * {@code service.telemetry}: the engine's own metrics endpoint and log level. Immutable.
  *
  * @param metricsLevel {@code none} (endpoint off), {@code basic}, {@code normal} or {@code
  *     detailed}

@@ -6,10 +6,13 @@ import dev.tapio.engine.config.ConfigNode.MapNode;
 import dev.tapio.engine.config.ConfigNode.Scalar;
 import dev.tapio.engine.config.ConfigNode.ScalarType;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -32,7 +35,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  */
 final class YamlParser {
 
-  /** Deeper than any real config; stops runaway recursion through aliases. */
+  /** Deeper than any real config; a last stop for runaway structures. */
   private static final int MAX_DEPTH = 64;
 
   private YamlParser() {}
@@ -97,6 +100,11 @@ final class YamlParser {
 
     private final String source;
     private final Problems problems;
+    /**
+     * The collections on the path from the root to the node being converted. An alias to one of
+     * them is a cycle, which would otherwise be expanded exponentially ({@code &x [*x, *x]}).
+     */
+    private final Set<Node> path = Collections.newSetFromMap(new IdentityHashMap<>());
 
     Converter(String source, Problems problems) {
       this.source = source;
@@ -109,8 +117,22 @@ final class YamlParser {
         problems.error(location, "nesting deeper than " + MAX_DEPTH + " levels (a recursive alias?)");
         return Scalar.of(location, ScalarType.NULL, "");
       }
+      if (node instanceof ScalarNode scalar) {
+        return Scalar.of(location, typeOf(scalar.getTag()), scalar.getValue());
+      }
+      if (!path.add(node)) {
+        problems.error(location, "recursive alias: a value refers to itself through an anchor");
+        return Scalar.of(location, ScalarType.NULL, "");
+      }
+      try {
+        return convertCollection(node, location, depth);
+      } finally {
+        path.remove(node);
+      }
+    }
+
+    private ConfigNode convertCollection(Node node, Location location, int depth) {
       return switch (node) {
-        case ScalarNode scalar -> Scalar.of(location, typeOf(scalar.getTag()), scalar.getValue());
         case SequenceNode sequence -> {
           List<ConfigNode> items = new ArrayList<>();
           for (Node item : sequence.getValue()) {

@@ -432,6 +432,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void emptyAndCommentOnlySourcesAddNothing() throws ConfigException {
+    LoadedConfig config = load(Map.of(),
+        new ConfigSource("empty.yaml", ""),
+        new ConfigSource("main.yaml", """
+            receivers: {otlp: {protocols: {grpc: }}}
+            exporters: {debug: }
+            service: {pipelines: {logs: {receivers: [otlp], exporters: [debug]}}}
+            """),
+        new ConfigSource("comments.yaml", "# nothing here yet\n"));
+    assertEquals(1, config.service().pipelines().size());
+  }
+
+  @Test
+  void recursiveAliasIsAnErrorNotAHang() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load("""
+        receivers:
+          otlp: &loop
+            protocols: [*loop, *loop]
+        exporters: {debug: }
+        service: {pipelines: {logs: {receivers: [otlp], exporters: [debug]}}}
+        """));
+    assertTrue(e.errors().stream().anyMatch(err ->
+            err.location().equals(new Location("config.yaml", 2, 9))
+                && err.message().startsWith("recursive alias")),
+        e::getMessage);
+  }
+
+  @Test
+  void directoryAsConfigFileIsAClearError(@TempDir Path dir) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigSource.file(dir));
+    assertTrue(e.getMessage().startsWith(dir + ": cannot read config file: "), e.getMessage());
+    assertEquals(1, e.getMessage().split(java.util.regex.Pattern.quote(dir.toString()), -1)
+        .length - 1, "the path is named once: " + e.getMessage());
+  }
+
+  @Test
   void fileSourceReadsAFileAndNamesIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("tapio.yaml");
     Files.writeString(file, """

@@ -66,14 +66,4 @@ class DurationsTest {
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("3000000h"));
     assertTrue(e.getMessage().startsWith("too long"), e.getMessage());
   }
-
-  @Test
-  void formatsLikeGo() {
-    assertEquals("0s", Durations.format(Duration.ZERO));
-    assertEquals("200ms", Durations.format(Duration.ofMillis(200)));
-    assertEquals("1m30s", Durations.format(Duration.ofSeconds(90)));
-    assertEquals("2h0m0s", Durations.format(Duration.ofHours(2)));
-    assertEquals("1.5s", Durations.format(Duration.ofMillis(1500)));
-    assertEquals("-5s", Durations.format(Duration.ofSeconds(-5)));
-  }
 }

@@ -1,0 +1,28 @@
+/**
+ * The {@code file} exporter (logs, metrics, traces): appends each batch as one line of OTLP JSON
+ * ({@code ExportLogsServiceRequest}, {@code ExportMetricsServiceRequest} or {@code
+ * ExportTraceServiceRequest} in the OTLP JSON encoding: lowerCamelCase keys, hex trace and span
+ * ids, enums as numbers, 64-bit integers as strings) to a file, rotating it by size. Exporters of
+ * several signals given the same path share one file.
+ *
+ * <p>Configuration keys, with defaults:
+ *
+ * <ul>
+ *   <li>{@code path} — required; the file to append to. Parent directories are created; an
+ *       existing file is appended to.
+ *   <li>{@code rotation.max_megabytes: 100} — when the next line would take the file past this
+ *       size (MiB), it is renamed to {@code <name>-<UTC time>.<ext>} (e.g. {@code
+ *       out-2026-11-21T22-31-58.123.json}) and a new file started; 0 never rotates.
+ *   <li>{@code rotation.max_backups: 100} — rotated files to keep, the oldest deleted first; 0
+ *       keeps all.
+ *   <li>{@code flush_interval: 1s} — the longest a written batch stays buffered before reaching
+ *       the file; 0 flushes every batch. Shutdown always flushes.
+ *   <li>{@code format: json} — only {@code json} is supported ({@code proto} is refused).
+ * </ul>
+ *
+ * <p>Drops nothing itself: a failed write is refused as retryable, naming the file and the reason.
+ *
+ * <p>The JSON writer and OTLP encoder are package-private here and self-contained, so that they
+ * can move to the core when another component needs them.
+ */
+package dev.tapio.plugin.file;
