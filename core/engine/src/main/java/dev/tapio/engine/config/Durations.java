@@ -53,7 +53,8 @@ final class Durations {
         i++;
       }
       String number = s.substring(start, i);
-      if (number.isEmpty() || number.equals(".") || number.indexOf('.') != number.lastIndexOf('.')) {
+      if (number.isEmpty() || number.equals(".")
+          || number.indexOf('.') != number.lastIndexOf('.')) {
         throw new IllegalArgumentException(HINT);
       }
       int unitStart = i;

@@ -82,7 +82,8 @@ final class EnvExpander {
         int close = text.indexOf('}', i + 2);
         if (close < 0) {
           problems.error(scalar.location(),
-              "unclosed '${' in '" + text + "': missing '}'; " + SYNTAX + ", or $$ for a literal $");
+              "unclosed '${' in '" + text + "': missing '}'; " + SYNTAX
+                  + ", or $$ for a literal $");
           return scalar;
         }
         String body = text.substring(i + 2, close);

@@ -92,7 +92,8 @@ final class SectionReader implements ConfigReader {
       return defaultValue;
     }
     if (s.type() != ScalarType.BOOL) {
-      invalid(key, s, "expected true or false, got " + s.describe() + quoteHint(s, ScalarType.BOOL));
+      invalid(key, s,
+          "expected true or false, got " + s.describe() + quoteHint(s, ScalarType.BOOL));
       return defaultValue;
     }
     return s.value().equalsIgnoreCase("true");

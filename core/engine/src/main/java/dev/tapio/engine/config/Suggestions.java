@@ -36,7 +36,8 @@ final class Suggestions {
       String c = candidate.toLowerCase(Locale.ROOT);
       int d = distance(lower, c);
       // A longer or shorter form of a name ("warning" for "warn") is a likely slip too.
-      if (Math.min(lower.length(), c.length()) >= 3 && (lower.startsWith(c) || c.startsWith(lower))) {
+      if (Math.min(lower.length(), c.length()) >= 3
+          && (lower.startsWith(c) || c.startsWith(lower))) {
         d = Math.min(d, allowed);
       }
       if (d < bestDistance) {

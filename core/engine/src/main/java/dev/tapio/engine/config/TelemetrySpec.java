@@ -14,7 +14,8 @@ import java.util.Objects;
 public record TelemetrySpec(
     String metricsLevel, String metricsHost, int metricsPort, String logsLevel) {
 
-  public static final TelemetrySpec DEFAULT = new TelemetrySpec("normal", "localhost", 8888, "info");
+  public static final TelemetrySpec DEFAULT =
+      new TelemetrySpec("normal", "localhost", 8888, "info");
 
   public TelemetrySpec {
     Objects.requireNonNull(metricsLevel, "metricsLevel");

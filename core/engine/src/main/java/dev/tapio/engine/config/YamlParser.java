@@ -114,7 +114,7 @@ final class YamlParser {
     ConfigNode convert(Node node, int depth) {
       Location location = location(node);
       if (depth > MAX_DEPTH) {
-        problems.error(location, "nesting deeper than " + MAX_DEPTH + " levels (a recursive alias?)");
+        problems.error(location, "nesting deeper than " + MAX_DEPTH + " levels");
         return Scalar.of(location, ScalarType.NULL, "");
       }
       if (node instanceof ScalarNode scalar) {

@@ -96,7 +96,8 @@ final class TestFactories {
 
   record Operator(String type, String regex, String parseTo) {}
 
-  record FilelogReceiverConfig(List<String> include, Duration pollInterval, List<Operator> operators)
+  record FilelogReceiverConfig(
+      List<String> include, Duration pollInterval, List<Operator> operators)
       implements ComponentConfig {}
 
   /** Logs only; its operators exercise lists of sections. */
