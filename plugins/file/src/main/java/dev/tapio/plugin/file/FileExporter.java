@@ -11,7 +11,6 @@ import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.Traces;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -58,7 +57,7 @@ final class FileExporter implements LogsExporter, MetricsExporter, TracesExporte
   public void consumeLogs(Logs logs) {
     try {
       writer().writeLogs(logs);
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException e) {
       throw failure(e);
     }
   }
@@ -67,7 +66,7 @@ final class FileExporter implements LogsExporter, MetricsExporter, TracesExporte
   public void consumeMetrics(Metrics metrics) {
     try {
       writer().writeMetrics(metrics);
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException e) {
       throw failure(e);
     }
   }
@@ -76,7 +75,7 @@ final class FileExporter implements LogsExporter, MetricsExporter, TracesExporte
   public void consumeTraces(Traces traces) {
     try {
       writer().writeTraces(traces);
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException e) {
       throw failure(e);
     }
   }

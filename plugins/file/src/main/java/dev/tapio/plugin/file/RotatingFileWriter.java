@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,8 +243,13 @@ final class RotatingFileWriter implements AutoCloseable {
     out = null;
     o.close();
     Files.move(path, nextBackupPath());
-    pruneBackups();
     openStream();
+    try {
+      pruneBackups();
+    } catch (IOException | DirectoryIteratorException e) {
+      // Too many backups is better than refusing the line that has a fresh file waiting for it.
+      LOG.log(Level.WARNING, "cannot delete old backups of " + path + ": " + e);
+    }
   }
 
   /** A backup name that sorts after every earlier one, even for rotations within a millisecond. */

@@ -147,6 +147,7 @@ final class LogsFilter implements LogsProcessor {
     private final boolean isDouble;
     private final double doubleValue;
     private final boolean isBool;
+    private final boolean boolValue;
 
     Compiled(Condition c) {
       target = c.target();
@@ -160,6 +161,7 @@ final class LogsFilter implements LogsProcessor {
       isDouble = d != null;
       doubleValue = isDouble ? d : 0;
       isBool = "true".equals(equals) || "false".equals(equals);
+      boolValue = "true".equals(equals);
     }
 
     private static Long parseLong(String s) {
@@ -207,7 +209,7 @@ final class LogsFilter implements LogsProcessor {
         case STRING -> equals.equals(attributes.stringAt(i));
         case LONG -> isLong && attributes.longAt(i) == longValue;
         case DOUBLE -> isDouble && attributes.doubleAt(i) == doubleValue;
-        case BOOL -> isBool && attributes.boolAt(i) == Boolean.parseBoolean(equals);
+        case BOOL -> isBool && attributes.boolAt(i) == boolValue;
         default -> equals.equals(attributes.valueAt(i).toString());
       };
     }
