@@ -91,16 +91,27 @@ class CliTest {
     Process p = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run",
         "--config", config.toString()).redirectErrorStream(true).start();
     try {
-      BufferedReader lines = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      StringBuilder seen = new StringBuilder();
-      String line;
-      while ((line = lines.readLine()) != null && !line.contains("started;")) {
-        seen.append(line).append('\n');
+      StringBuffer seen = new StringBuffer();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader lines = new BufferedReader(
+            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          String l;
+          while ((l = lines.readLine()) != null) {
+            seen.append(l).append('\n');
+          }
+        } catch (java.io.IOException ignored) {
+          // the process ended
+        }
+      });
+      reader.start();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (!seen.toString().contains("started;") && p.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
       }
-      assertTrue(line != null, "tapio did not start:\n" + seen);
-      assertTrue(seen.toString().contains("pipeline logs: synthetic → batch → [queue 4096, block]"
-          + " → file"), seen.toString());
+      assertTrue(seen.toString().contains("started;"), "tapio did not start:\n" + seen);
+      assertTrue(seen.toString().contains("pipeline logs: synthetic -> batch -> [queue 4096, block]"
+          + " -> file"), seen.toString());
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
@@ -114,9 +125,11 @@ class CliTest {
           HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(metrics.contains("otelcol_receiver_accepted_log_records_total"), metrics);
 
-      p.destroy(); // SIGTERM
+      // SIGTERM without Process.destroy(), which would also close our end of its output.
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "tapio did not stop on SIGTERM");
-      String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      reader.join(10_000);
+      String rest = seen.toString();
       assertEquals(143, p.exitValue(), "exit status after SIGTERM\n" + rest);
       assertTrue(rest.contains("tapio: stopped"), rest);
       // The batch held everything (1h timeout): only the drain on SIGTERM wrote it.

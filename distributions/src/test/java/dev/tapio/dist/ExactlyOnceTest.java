@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * synthetic → batch → file through the built-in plugin jars loaded by PF4J from the
+ * synthetic -> batch -> file through the built-in plugin jars loaded by PF4J from the
  * distribution: every record arrives exactly once, and shutdown drains what is in flight.
  */
 class ExactlyOnceTest {

@@ -21,7 +21,7 @@ public interface ComponentCatalog {
 
   /**
    * A catalog over these factories, each filed under the kind of the factory interface it
-   * implements ({@code ReceiverFactory} → {@link Kind#RECEIVER}, …).
+   * implements ({@code ReceiverFactory} -> {@link Kind#RECEIVER}, …).
    *
    * @throws IllegalArgumentException if two factories have the same kind and type, or one
    *     implements none of the kind-specific interfaces

@@ -7,7 +7,7 @@ import dev.tapio.pdata.TelemetryData;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
 
 /**
  * One pipeline's entry queue and thread. Receivers (any number of threads) call
@@ -27,7 +27,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
 
   private final PipelineId id;
   private final QueueSpec spec;
-  private final MpscArrayQueue<Envelope<T>> queue;
+  private final MpscVarHandleArrayQueue<Envelope<T>> queue;
   private final PipelineTelemetry telemetry;
   private final System.Logger logger;
   private DataSink<T> head;
@@ -43,7 +43,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   Pipeline(PipelineId id, QueueSpec spec, PipelineTelemetry telemetry) {
     this.id = id;
     this.spec = spec;
-    this.queue = new MpscArrayQueue<>(spec.size());
+    this.queue = new MpscVarHandleArrayQueue<>(spec.size());
     this.telemetry = telemetry;
     this.logger = System.getLogger("tapio.pipeline." + id);
     telemetry.queueGauges(queue::size, queue.capacity());

@@ -71,7 +71,7 @@ public final class ServiceGraph implements Host {
     return g;
   }
 
-  /** One line per pipeline: {@code logs/a: synthetic → batch → [queue 4096, block] → debug, file}. */
+  /** One line per pipeline: {@code logs/a: synthetic -> batch -> [queue 4096, block] -> debug, file}. */
   public List<String> describe() {
     return List.copyOf(wiring);
   }
@@ -131,10 +131,10 @@ public final class ServiceGraph implements Host {
       receiverPipelines.computeIfAbsent(new SignalKey(id, signal), k -> new ArrayList<>())
           .add(pipeline);
     }
-    wiring.add(p.id() + ": " + join(p.receivers()) + " → "
-        + (p.processors().isEmpty() ? "" : join(p.processors()).replace(", ", " → ") + " → ")
+    wiring.add(p.id() + ": " + join(p.receivers()) + " -> "
+        + (p.processors().isEmpty() ? "" : join(p.processors()).replace(", ", " -> ") + " -> ")
         + "[queue " + p.queue().size() + ", " + p.queue().overflow().name().toLowerCase()
-        + "] → " + join(p.exporters()));
+        + "] -> " + join(p.exporters()));
   }
 
   private <T extends TelemetryData<?>> DataSink<T> createExporter(

@@ -73,7 +73,7 @@ public final class PluginHost implements AutoCloseable {
       }
     }
     if (!problems.isEmpty()) {
-      manager.stopPlugins();
+      stopAll(manager);
       throw new PluginException(problems);
     }
     return new PluginHost(manager, found);
@@ -153,8 +153,20 @@ public final class PluginHost implements AutoCloseable {
     return factories;
   }
 
+  /** Stops and unloads every plugin, newest first. */
   @Override
   public void close() {
-    manager.stopPlugins();
+    stopAll(manager);
+  }
+
+  // PluginManager.stopPlugins() iterates the list it shrinks (PF4J 3.15); go by id instead.
+  private static void stopAll(PluginManager manager) {
+    List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
+    for (PluginWrapper w : started.reversed()) {
+      manager.stopPlugin(w.getPluginId());
+    }
+    for (PluginWrapper w : new ArrayList<>(manager.getPlugins()).reversed()) {
+      manager.unloadPlugin(w.getPluginId());
+    }
   }
 }
