@@ -110,19 +110,36 @@ final class ComponentSections {
           + entry.value().describe());
       return null;
     }
-    SectionReader reader = new SectionReader(settings, entry.keyLocation(), owner, "", problems);
-    ComponentConfig config;
+    ComponentConfig config = readSettings(factory, settings, entry.keyLocation(), owner, problems);
+    return config == null
+        ? null
+        : new ComponentSpec(id, kind, factory, config, entry.keyLocation());
+  }
+
+  /**
+   * Lets the factory read and validate one component's settings and reports the keys it did not
+   * read. Shared with {@link ComponentConfigs} so that a plugin's tests see exactly the problems a
+   * load would report.
+   *
+   * @param location where the component is named; problems with its settings as a whole go there
+   * @param owner what messages say the keys belong to, e.g. {@code processor 'batch'}
+   * @return the configuration, or null when the factory failed or returned null (recorded)
+   */
+  static <C extends ComponentConfig> C readSettings(ComponentFactory<C> factory, MapNode settings,
+      Location location, String owner, Problems problems) {
+    SectionReader reader = new SectionReader(settings, location, owner, "", problems);
+    C config;
     try {
       config = factory.readConfig(reader);
     } catch (RuntimeException e) {
       // A factory bug must not hide the other problems of the configuration.
-      problems.error(entry.keyLocation(),
+      problems.error(location,
           owner + ": reading the configuration failed: " + problems.scrub(e.toString()));
       return null;
     }
     reader.reportUnknownKeys();
     if (config == null) {
-      problems.error(entry.keyLocation(), owner + ": " + factory.getClass().getName()
+      problems.error(location, owner + ": " + factory.getClass().getName()
           + ".readConfig returned null");
       return null;
     }
@@ -132,10 +149,10 @@ final class ComponentSections {
     try {
       config.validate(validation);
     } catch (RuntimeException e) {
-      problems.error(entry.keyLocation(),
+      problems.error(location,
           owner + ": validating the configuration failed: " + problems.scrub(e.toString()));
     }
-    return new ComponentSpec(id, kind, factory, config, entry.keyLocation());
+    return config;
   }
 
   private static boolean isNull(ConfigNode node) {

@@ -34,7 +34,8 @@ final class FactoryCatalog implements ComponentCatalog {
     }
   }
 
-  private static Kind kindOf(ComponentFactory<?> factory) {
+  /** The kind the factory's interface makes it; throws IllegalArgumentException for none. */
+  static Kind kindOf(ComponentFactory<?> factory) {
     return switch (factory) {
       case ReceiverFactory<?> _ -> Kind.RECEIVER;
       case ProcessorFactory<?> _ -> Kind.PROCESSOR;

@@ -1,12 +1,13 @@
 package dev.tapio.plugin.debug;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tapio.component.Signal;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -20,27 +21,38 @@ class DebugExporterFactoryTest {
   }
 
   @Test
-  void emptySectionGivesTheCollectorsDefaults() {
-    DebugConfig config = factory.readConfig(new MapConfigReader(Map.of()));
+  void emptySectionGivesTheCollectorsDefaults() throws ConfigException {
+    DebugConfig config = ComponentConfigs.read(factory, "");
     assertEquals(new DebugConfig(DebugConfig.Verbosity.BASIC, 2, 1), config);
     assertEquals(factory.createDefaultConfig(), config);
   }
 
   @Test
-  void readsEveryKey() {
-    MapConfigReader reader = new MapConfigReader(Map.of(
-        "verbosity", "detailed", "sampling_initial", 5, "sampling_thereafter", 200));
-    DebugConfig config = factory.readConfig(reader);
+  void readsEveryKey() throws ConfigException {
+    // Any key left unread would make read() throw as an unknown key.
+    DebugConfig config = ComponentConfigs.read(factory, """
+        verbosity: detailed
+        sampling_initial: 5
+        sampling_thereafter: 200
+        """);
     assertEquals(new DebugConfig(DebugConfig.Verbosity.DETAILED, 5, 200), config);
-    assertTrue(reader.unread().isEmpty(), reader.unread().toString());
-    assertTrue(reader.problems().isEmpty(), reader.problems().toString());
   }
 
   @Test
-  void unknownVerbosityIsAProblem() {
-    MapConfigReader reader = new MapConfigReader(Map.of("verbosity", "loud"));
-    factory.readConfig(reader);
-    assertEquals(1, reader.problems().size(), reader.problems().toString());
+  void unknownVerbosityIsReportedAtItsValue() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, "verbosity: loud"));
+    assertEquals("component.yaml:1:12: exporter 'debug', key 'verbosity': invalid value 'loud';"
+        + " valid values: basic, normal, detailed", e.getMessage());
+  }
+
+  @Test
+  void misspelledKeyIsReportedWithASuggestion() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, "sampling_initail: 5"));
+    assertEquals("component.yaml:1:1: unknown key 'sampling_initail' for exporter 'debug';"
+        + " did you mean 'sampling_initial'? valid keys: sampling_initial,"
+        + " sampling_thereafter, verbosity", e.getMessage());
   }
 
   @Test

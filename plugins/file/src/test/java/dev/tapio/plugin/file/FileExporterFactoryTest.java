@@ -1,13 +1,15 @@
 package dev.tapio.plugin.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.Signal;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,29 +29,53 @@ class FileExporterFactoryTest {
   }
 
   @Test
-  void defaultsNeedAPath() {
-    FileExporterConfig config = factory.readConfig(new MapConfigReader(Map.of()));
-    assertEquals(factory.createDefaultConfig(), config);
+  void emptySectionIsRefusedForWantOfAPath() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, ""));
+    assertEquals("component.yaml:1:1: exporter 'file', key 'path': is required: the file to"
+        + " write OTLP-JSON lines to", e.getMessage());
+  }
+
+  @Test
+  void everyKeyButThePathHasADefault() throws ConfigException {
+    FileExporterConfig config = ComponentConfigs.read(factory, "path: out.json");
+    FileExporterConfig defaults = factory.createDefaultConfig();
+    assertEquals(new FileExporterConfig("out.json", defaults.rotation(),
+        defaults.flushInterval(), defaults.format()), config);
     assertEquals(new FileExporterConfig.Rotation(100, 100), config.rotation());
     assertEquals(Duration.ofSeconds(1), config.flushInterval());
     assertEquals("json", config.format());
     assertEquals(100L * 1024 * 1024, config.maxBytes());
-    assertEquals(List.of("path: is required: the file to write OTLP-JSON lines to"),
-        problems(config));
   }
 
   @Test
-  void readsEveryKeyIncludingTheRotationSection() {
-    MapConfigReader reader = new MapConfigReader(Map.of(
-        "path", "/var/log/tapio/out.json",
-        "rotation", Map.of("max_megabytes", 10, "max_backups", 3),
-        "flush_interval", Duration.ofMillis(200),
-        "format", "json"));
-    FileExporterConfig config = factory.readConfig(reader);
+  void readsEveryKeyIncludingTheRotationSection() throws ConfigException {
+    // Any key left unread would make read() throw as an unknown key.
+    FileExporterConfig config = ComponentConfigs.read(factory, """
+        path: /var/log/tapio/out.json
+        rotation:
+          max_megabytes: 10
+          max_backups: 3
+        flush_interval: 200ms
+        format: json
+        """);
     assertEquals(new FileExporterConfig("/var/log/tapio/out.json",
         new FileExporterConfig.Rotation(10, 3), Duration.ofMillis(200), "json"), config);
-    assertTrue(reader.unread().isEmpty(), reader.unread().toString());
-    assertTrue(problems(config).isEmpty(), problems(config).toString());
+  }
+
+  @Test
+  void problemsInTheRotationSectionAreReportedAtTheirValues() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory, """
+        path: out.json
+        rotation:
+          max_megabytes: ten
+          max_backups: -1
+        """));
+    assertEquals("""
+        component.yaml:3:18: exporter 'file', key 'rotation.max_megabytes': expected an integer,\
+         got 'ten'
+        component.yaml:4:16: exporter 'file', key 'rotation.max_backups': must be >= 0\
+         (0 = keep all)""", e.getMessage());
   }
 
   @Test

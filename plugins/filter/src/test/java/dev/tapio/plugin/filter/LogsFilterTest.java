@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
 import dev.tapio.consumer.LogsProcessor;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigException;
 import dev.tapio.pdata.AnyValue;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
@@ -225,13 +227,16 @@ class LogsFilterTest {
   }
 
   @Test
-  void readsConfigurationEndToEnd() {
-    MapConfigReader r = new MapConfigReader(Map.of("logs", Map.of(
-        "min_severity", "info",
-        "exclude", List.of(Map.of("attribute", "http.route", "equals", "/checkout")))));
+  void readsConfigurationEndToEnd() throws ConfigException {
     FilterFactory f = new FilterFactory();
-    f.createLogs(context, f.readConfig(r), sink).consumeLogs(mix());
-    assertEquals(List.of(), r.problems());
+    FilterConfig config = ComponentConfigs.read(f, """
+        logs:
+          min_severity: info
+          exclude:
+            - attribute: http.route
+              equals: /checkout
+        """);
+    f.createLogs(context, config, sink).consumeLogs(mix());
     assertEquals(List.of("exec", "exit", "kube-a"), kept());
   }
 }

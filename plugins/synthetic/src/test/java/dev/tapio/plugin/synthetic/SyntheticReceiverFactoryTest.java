@@ -1,12 +1,14 @@
 package dev.tapio.plugin.synthetic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.Signal;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigException;
 import dev.tapio.pdata.Severity;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +30,8 @@ class SyntheticReceiverFactoryTest {
   }
 
   @Test
-  void emptySectionGivesTheDefaults() {
-    MapConfigReader reader = new MapConfigReader(Map.of());
-    SyntheticConfig config = factory.readConfig(reader);
+  void emptySectionGivesTheDefaults() throws ConfigException {
+    SyntheticConfig config = ComponentConfigs.read(factory, "");
     assertEquals(factory.createDefaultConfig(), config);
     assertEquals(100, config.rate());
     assertEquals(0, config.count());
@@ -44,24 +45,22 @@ class SyntheticReceiverFactoryTest {
   }
 
   @Test
-  void readsEveryKey() {
-    Map<String, Object> section = new LinkedHashMap<>();
-    section.put("rate", 0);
-    section.put("count", 1000);
-    section.put("batch_size", 64);
-    section.put("body_size", 256);
-    section.put("attribute_count", 8);
-    section.put("event_name", "process.exec");
-    section.put("severity", "warn");
-    section.put("resource_attributes", Map.of("service.name", "bench"));
-    MapConfigReader reader = new MapConfigReader(section);
-
-    SyntheticConfig config = factory.readConfig(reader);
+  void readsEveryKey() throws ConfigException {
+    // Any key left unread would make read() throw as an unknown key.
+    SyntheticConfig config = ComponentConfigs.read(factory, """
+        rate: 0
+        count: 1000
+        batch_size: 64
+        body_size: 256
+        attribute_count: 8
+        event_name: process.exec
+        severity: warn
+        resource_attributes:
+          service.name: bench
+        """);
 
     assertEquals(new SyntheticConfig(0, 1000, 64, 256, 8, "process.exec", Severity.WARN,
         Map.of("service.name", "bench")), config);
-    assertTrue(reader.unread().isEmpty(), reader.unread().toString());
-    assertTrue(reader.problems().isEmpty(), reader.problems().toString());
   }
 
   @Test
@@ -74,10 +73,10 @@ class SyntheticReceiverFactoryTest {
   }
 
   @Test
-  void oversizedBodyIsReportedByTheReader() {
-    MapConfigReader reader = new MapConfigReader(Map.of("body_size", 1L << 30));
-    SyntheticConfig config = factory.readConfig(reader);
-    assertEquals(64, config.bodySize());
-    assertEquals(List.of("body_size: must be at most 16MiB"), reader.problems());
+  void oversizedBodyIsReportedAtItsValue() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, "body_size: 1GiB"));
+    assertEquals("component.yaml:1:12: receiver 'synthetic', key 'body_size': must be at most"
+        + " 16MiB", e.getMessage());
   }
 }
