@@ -1,0 +1,84 @@
+package dev.tapio.bpf;
+
+import dev.tapio.bpf.libbpf.Libbpf;
+import dev.tapio.bpf.libc.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A map of a loaded {@link BpfObject}: its file descriptor and element access. The handle is
+ * owned by the object; do not use it after the object is closed. Not thread-safe (each reader
+ * keeps its own scratch buffers).
+ */
+public final class BpfMap {
+  private final String name;
+  private final MemorySegment handle;
+  private final Arena arena;
+  private final MemorySegment errno;
+  private final MemorySegment key;
+
+  BpfMap(String name, MemorySegment handle, Arena arena) {
+    this.name = name;
+    this.handle = handle;
+    this.arena = arena;
+    this.errno = Libc.errnoState(arena);
+    this.key = arena.allocate(ValueLayout.JAVA_INT);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int fd() {
+    try {
+      return (int) Libbpf.MAP_FD.invokeExact(handle);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public int maxEntries() {
+    try {
+      return (int) Libbpf.MAP_MAX_ENTRIES.invokeExact(handle);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /**
+   * Sums the u64 values of every CPU at {@code index} of a per-CPU array map into {@code out}
+   * (one slot per index, {@code out.length} indexes read from 0). Allocation-free after the first
+   * call.
+   */
+  public void sumPerCpuU64(long[] out) throws BpfException {
+    int cpus = BpfObject.possibleCpus();
+    MemorySegment values = perCpuScratch(cpus);
+    for (int i = 0; i < out.length; i++) {
+      key.set(ValueLayout.JAVA_INT, 0, i);
+      int rc;
+      try {
+        rc = (int) Libbpf.MAP_LOOKUP_ELEM.invokeExact(errno, fd(), key, values);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      if (rc != 0) {
+        throw new BpfException("reading map '" + name + "' index " + i, Libc.errno(errno));
+      }
+      long sum = 0;
+      for (int c = 0; c < cpus; c++) {
+        sum += values.get(ValueLayout.JAVA_LONG, c * 8L);
+      }
+      out[i] = sum;
+    }
+  }
+
+  private MemorySegment scratch;
+
+  private MemorySegment perCpuScratch(int cpus) {
+    if (scratch == null) {
+      scratch = arena.allocate(8L * cpus, 8);
+    }
+    return scratch;
+  }
+}
