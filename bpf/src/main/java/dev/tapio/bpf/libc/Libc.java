@@ -57,6 +57,29 @@ public final class Libc {
   private static final MethodHandle SYSCONF = LINKER.downcallHandle(
       LINKER.defaultLookup().find("sysconf").orElseThrow(), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
   private static final int SC_PAGESIZE = 30;
+  private static final MethodHandle CLOCK_GETTIME = LINKER.downcallHandle(
+      LINKER.defaultLookup().find("clock_gettime").orElseThrow(),
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  private static final int CLOCK_BOOTTIME = 7;
+
+  /**
+   * CLOCK_BOOTTIME in nanoseconds: the clock of {@code bpf_ktime_get_boot_ns()} and of task start
+   * times. Uses {@code scratch} (16 bytes) to avoid allocating.
+   */
+  public static long bootTimeNanos(MemorySegment scratch) {
+    try {
+      int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_BOOTTIME, scratch);
+      if (rc != 0) {
+        throw new IllegalStateException("clock_gettime(CLOCK_BOOTTIME) failed");
+      }
+      return scratch.get(JAVA_LONG, 0) * 1_000_000_000L + scratch.get(JAVA_LONG, 8);
+    } catch (Throwable t) {
+      if (t instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new AssertionError(t);
+    }
+  }
 
   /** A segment to receive errno, allocated once per calling thread's use. */
   public static MemorySegment errnoState(Arena arena) {

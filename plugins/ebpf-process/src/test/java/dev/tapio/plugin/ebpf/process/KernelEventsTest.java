@@ -1,0 +1,188 @@
+package dev.tapio.plugin.ebpf.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapio.component.ComponentStatus;
+import dev.tapio.component.Kind;
+import dev.tapio.component.Signal;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.pdata.AnyValue;
+import dev.tapio.pdata.LogRecord;
+import dev.tapio.testkit.ConsumerSink;
+import dev.tapio.testkit.TestContext;
+import dev.tapio.testkit.TestHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The receiver on the real kernel: real tracepoints, real libbpf, real processes. */
+class KernelEventsTest {
+
+  static void assumeRootWithBtf() throws IOException {
+    String status = Files.readString(Path.of("/proc/self/status"));
+    boolean root = status.lines().anyMatch(l -> l.startsWith("Uid:")
+        && l.split("\\s+")[2].equals("0"));
+    String why = !root ? "not running as root"
+        : !Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")) ? "the kernel has no BTF" : null;
+    if (why != null) {
+      System.out.println("SKIPPED eBPF receiver test: " + why);
+      Assumptions.abort(why);
+    }
+  }
+
+  static EbpfProcessConfig config(String yaml) throws Exception {
+    return ComponentConfigs.read(new EbpfProcessReceiverFactory(), yaml);
+  }
+
+  static List<LogRecord> of(ConsumerSink sink, String event, long pid) {
+    return sink.logRecords().stream().filter(r -> r.eventName().equals(event)
+        && r.attributes().getLong("process.pid", -1) == pid).toList();
+  }
+
+  @Test
+  void execWithArgvAndExitWithCodeArriveExactly() throws Exception {
+    assumeRootWithBtf();
+    TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfProcessReceiver receiver = new EbpfProcessReceiver(ctx, config(""), sink);
+    receiver.start(new TestHost());
+    try {
+      assertTrue(receiver.usingKernel(), "status: " + ctx.status() + " " + ctx.statusReason());
+      String marker = "tapio-" + UUID.randomUUID();
+      Process p = new ProcessBuilder("/bin/sh", "-c", "exit 7", marker).start();
+      long pid = p.pid();
+      assertEquals(7, p.waitFor());
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (of(sink, "process.exit", pid).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      LogRecord exec = of(sink, "process.exec", pid).stream()
+          .filter(r -> "/bin/sh".equals(r.attributes().getString("process.executable.path")))
+          .findFirst().orElseThrow(() -> new AssertionError("no exec of /bin/sh by " + pid
+              + " in " + sink.logRecords().size() + " records"));
+      assertEquals(ProcessHandle.current().pid(), exec.attributes().getLong("process.parent_pid",
+          -1));
+      assertEquals(List.of(AnyValue.of("/bin/sh"), AnyValue.of("-c"), AnyValue.of("exit 7"),
+          AnyValue.of(marker)), exec.attributes().get("process.command_args").asArray());
+      assertEquals("ebpf", exec.attributes().getString("tapio.source"));
+      assertEquals(0, exec.attributes().getLong("user.id", -1));
+      List<LogRecord> exits = of(sink, "process.exit", pid);
+      assertEquals(1, exits.size());
+      assertEquals(7, exits.get(0).attributes().getLong("process.exit.code", -1));
+      assertTrue(exits.get(0).attributes().getLong("process.lifetime.ns", -1) > 0);
+      long skew = Math.abs(exits.get(0).timeUnixNano() / 1_000_000 - System.currentTimeMillis());
+      assertTrue(skew < 60_000, "event time is Unix time, off by " + skew + "ms");
+    } finally {
+      receiver.shutdown();
+    }
+  }
+
+  /** The cgroup v2 mount (unified or hybrid), or null. */
+  static Path cgroup2Root() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+      String[] f = line.split(" ");
+      if (f.length > 2 && f[2].equals("cgroup2")) {
+        return Path.of(f[1]);
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aTinyRingUnderAnExecFloodCountsEveryDropExactly() throws Exception {
+    assumeRootWithBtf();
+    Path root = cgroup2Root();
+    Assumptions.assumeTrue(root != null, "no cgroup2 mount to isolate the flood in");
+    Path group = root.resolve("tapio-test-" + UUID.randomUUID().toString().substring(0, 8));
+    Files.createDirectory(group);
+    try {
+      long cgroupId = (long) Files.getAttribute(group, "unix:ino");
+      int n = 3000;
+      TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
+      ConsumerSink sink = new ConsumerSink();
+      // One page of ring, no early wake-up and a long poll: the flood must overflow it.
+      EbpfProcessReceiver receiver = new EbpfProcessReceiver(ctx, config("""
+          ring_buffer_size: 4096
+          events: {exit: false}
+          filter: {cgroup_id: %d}
+          poll_timeout: 500ms
+          wakeup_bytes: 1GiB
+          """.formatted(cgroupId)), sink);
+      receiver.start(new TestHost());
+      KernelSource kernel = receiver.kernel();
+      try {
+        // The shell moves itself into the group with a builtin, then execs /bin/true n times.
+        Process p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + group.resolve(
+            "cgroup.procs") + "; i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1));"
+            + " done").start();
+        assertEquals(0, p.waitFor(), new String(p.getErrorStream().readAllBytes()));
+      } finally {
+        receiver.shutdown(); // drains the ring and reads the drop counters a last time
+      }
+      long seen = sink.logRecords().stream()
+          .filter(r -> r.eventName().equals("process.exec")).count();
+      long dropped = kernel.kernelDrops(1, 0);
+      assertTrue(dropped > 0, "a one-page ring under " + n + " execs must overflow");
+      assertEquals(n, seen + dropped, "seen " + seen + " + dropped " + dropped);
+      assertEquals(dropped, ctx.counterValue("tapio_events_dropped", "program", "process_exec",
+          "reason", "ring_buffer_full"));
+    } finally {
+      Files.delete(group);
+    }
+  }
+
+  @Test
+  void whenTheProgramCannotLoadItFallsBackToProcAndSaysSo() throws Exception {
+    TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfProcessReceiver receiver = new EbpfProcessReceiver(ctx, config(
+        "procfs_interval: 50ms"), sink, "missing.bpf.o");
+    receiver.start(new TestHost());
+    try {
+      assertEquals(ComponentStatus.DEGRADED, ctx.status());
+      assertTrue(ctx.statusReason().contains("missing.bpf.o"), ctx.statusReason());
+      assertEquals(1, ctx.counterValue("tapio_ebpf_load_failures", "program", "process"));
+      Process p = new ProcessBuilder("/bin/sh", "-c", "sleep 0.5", "tapio-procfs-marker").start();
+      long pid = p.pid();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (of(sink, "process.exec", pid).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      p.waitFor();
+      LogRecord exec = of(sink, "process.exec", pid).get(0);
+      assertEquals("procfs", exec.attributes().getString("tapio.source"));
+    } finally {
+      receiver.shutdown();
+    }
+  }
+
+  @Test
+  void fallbackNoneFailsTheStartWithTheReason() throws Exception {
+    TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
+    EbpfProcessReceiver receiver = new EbpfProcessReceiver(ctx, config("fallback: none"),
+        new ConsumerSink(), "missing.bpf.o");
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> receiver.start(new TestHost()));
+    assertTrue(e.getMessage().contains("missing.bpf.o") && e.getMessage().contains("fallback"),
+        e.getMessage());
+  }
+
+  @Test
+  void badConfigFailsValidationWithLineAndColumn() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.tapio.engine.config.ConfigException.class, () -> config("""
+            ring_buffer_size: 100000
+            args_max_bytes: -1
+            sampling: {exec: 0}
+            """));
+    String all = e.getMessage();
+    assertTrue(all.contains("component.yaml:1:") && all.contains("power of two"), all);
+    assertTrue(all.contains("component.yaml:2:") && all.contains("args_max_bytes"), all);
+    assertTrue(all.contains("component.yaml:3:"), all);
+  }
+}
