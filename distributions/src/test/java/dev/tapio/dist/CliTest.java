@@ -139,4 +139,44 @@ class CliTest {
       p.destroyForcibly();
     }
   }
+
+  /** {@code tapio run} with no config: the embedded default shows this host's process events. */
+  @Test
+  void theEmbeddedDefaultPrintsProcessEventsOfThisHost() throws Exception {
+    Process p = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run")
+        .redirectErrorStream(true).start();
+    StringBuffer seen = new StringBuffer();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String l;
+        while ((l = lines.readLine()) != null) {
+          seen.append(l).append('\n');
+        }
+      } catch (java.io.IOException ignored) {
+        // the process ended
+      }
+    });
+    reader.start();
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (!seen.toString().contains("started;") && p.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(seen.toString().contains("pipeline logs: ebpf_process -> batch"),
+          seen.toString());
+      String marker = "tapio-default-" + java.util.UUID.randomUUID();
+      new ProcessBuilder("/bin/sh", "-c", "sleep 1.5", marker).start().waitFor();
+      // Either source (eBPF as root, /proc otherwise) prints the exec with its argv.
+      while (!seen.toString().contains(marker) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(seen.toString().contains(marker), seen.toString());
+    } finally {
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      p.waitFor(30, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+  }
 }
