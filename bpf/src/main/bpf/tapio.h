@@ -17,6 +17,7 @@ enum tapio_drop_reason {
 	TAPIO_DROP_RINGBUF_FULL = 0,
 	TAPIO_DROP_SAMPLED = 1,
 	TAPIO_DROP_FILTERED = 2,
+	TAPIO_DROP_AGGREGATED = 3, /* folded into an in-kernel aggregate, not lost */
 	TAPIO_DROP_REASONS = 4,
 };
 #define TAPIO_DROP_SLOTS 32

@@ -1,5 +1,7 @@
 package dev.tapio.plugin.ebpf.process;
 
+import dev.tapio.bpf.receiver.CgroupAttribution;
+
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ComponentStatus;

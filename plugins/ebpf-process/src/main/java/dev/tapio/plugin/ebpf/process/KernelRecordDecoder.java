@@ -1,6 +1,8 @@
 package dev.tapio.plugin.ebpf.process;
 
-import dev.tapio.bpf.RingBuffer;
+import dev.tapio.bpf.receiver.CgroupAttribution;
+
+import dev.tapio.bpf.receiver.BatchDecoder;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.ScopeLogs;
@@ -15,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Single thread: the receiver's poll thread.
  */
-final class KernelRecordDecoder implements RingBuffer.RecordHandler {
+final class KernelRecordDecoder implements BatchDecoder {
   // struct tapio_header
   private static final long TYPE = 8;
   private static final long PID = 16;
@@ -45,7 +47,6 @@ final class KernelRecordDecoder implements RingBuffer.RecordHandler {
   private final String[] args;
   private Logs logs;
   private ScopeLogs scope;
-  private long decoded;
   private long malformed;
 
   KernelRecordDecoder(CgroupAttribution attribution, long bootToUnixNanos, int argsMaxCount) {
@@ -112,7 +113,6 @@ final class KernelRecordDecoder implements RingBuffer.RecordHandler {
         return;
       }
     }
-    decoded++;
   }
 
   private LogRecord append() {
@@ -123,16 +123,12 @@ final class KernelRecordDecoder implements RingBuffer.RecordHandler {
     return scope.logRecords().appendEmpty();
   }
 
-  /** The batch decoded since the last call, or null when empty; ownership passes to the caller. */
-  Logs take() {
+  @Override
+  public Logs take() {
     Logs out = logs;
     logs = null;
     scope = null;
     return out;
-  }
-
-  long decoded() {
-    return decoded;
   }
 
   long malformed() {

@@ -1,5 +1,7 @@
 package dev.tapio.plugin.ebpf.process;
 
+import dev.tapio.bpf.receiver.CgroupAttribution;
+
 import dev.tapio.pdata.AnyValue;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.LogRecord;

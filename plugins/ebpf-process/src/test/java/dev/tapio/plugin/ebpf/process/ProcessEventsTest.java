@@ -1,5 +1,7 @@
 package dev.tapio.plugin.ebpf.process;
 
+import dev.tapio.bpf.receiver.CgroupAttribution;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.tapio.plugin.ebpf.process;
+package dev.tapio.bpf.receiver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,18 +33,18 @@ import java.nio.file.Path;
  * <p>Not thread-safe: single-thread use only (the receiver's poll thread, or the procfs
  * poller's); give each thread its own instance.
  */
-final class CgroupAttribution {
+public final class CgroupAttribution {
   static final int DEFAULT_CACHE_SIZE = 4096;
 
   /**
    * Where a process runs. Unknown parts are null; {@code path} is the cgroup path the other parts
    * came from.
    */
-  record Attribution(
+  public record Attribution(
       String containerId, String runtime, String podUid, String systemdUnit, String path) {
-    static final Attribution EMPTY = new Attribution(null, null, null, null, null);
+    public static final Attribution EMPTY = new Attribution(null, null, null, null, null);
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
       return containerId == null && podUid == null && systemdUnit == null && path == null;
     }
   }
@@ -62,11 +62,11 @@ final class CgroupAttribution {
   private final Path procRoot;
   private final LongLruCache<Attribution> cache;
 
-  CgroupAttribution() {
+  public CgroupAttribution() {
     this(Path.of("/proc"), DEFAULT_CACHE_SIZE);
   }
 
-  CgroupAttribution(Path procRoot, int cacheSize) {
+  public CgroupAttribution(Path procRoot, int cacheSize) {
     this.procRoot = procRoot;
     this.cache = new LongLruCache<>(cacheSize);
   }
@@ -78,7 +78,7 @@ final class CgroupAttribution {
    *
    * @param cgroupId the process's cgroup v2 id, or 0 when unknown (then nothing is cached)
    */
-  Attribution forPid(int pid, long cgroupId) {
+  public Attribution forPid(int pid, long cgroupId) {
     if (cgroupId != 0) {
       Attribution cached = cache.get(cgroupId);
       if (cached != null) {

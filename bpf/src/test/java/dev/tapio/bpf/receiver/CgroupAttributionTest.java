@@ -1,4 +1,4 @@
-package dev.tapio.plugin.ebpf.process;
+package dev.tapio.bpf.receiver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tapio.plugin.ebpf.process.CgroupAttribution.Attribution;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.tapio.bpf.receiver.CgroupAttribution.Attribution;
 
 /** Path samples as each runtime writes them (ids are 64 hex, pod UIDs real UUIDs). */
 class CgroupAttributionTest {

@@ -1,4 +1,4 @@
-package dev.tapio.plugin.ebpf.process;
+package dev.tapio.bpf.receiver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

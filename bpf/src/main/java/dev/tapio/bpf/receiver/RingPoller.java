@@ -1,0 +1,116 @@
+package dev.tapio.bpf.receiver;
+
+import dev.tapio.bpf.BpfException;
+import dev.tapio.bpf.RingBuffer;
+import dev.tapio.component.ComponentContext;
+import dev.tapio.consumer.ConsumerException;
+import dev.tapio.consumer.LogsConsumer;
+import dev.tapio.pdata.Logs;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The poll loop every eBPF receiver shares: one thread waits on the ring (epoll, bounded by the
+ * poll timeout — the latency bound), drains every pending record through the decoder into one
+ * batch, hands it to the pipeline, and once a second updates the kernel drop counters. A
+ * retryable refusal is retried with backoff (the kernel ring fills meanwhile and counts its own
+ * drops); a permanent one, or one still refused at shutdown, is counted as dropped.
+ *
+ * <p>{@link #start} and {@link #stop} from the lifecycle thread; the rest on the poll thread.
+ */
+public final class RingPoller {
+  private static final int DRAIN_LIMIT = 8192;
+
+  private final ComponentContext context;
+  private final RingBuffer ring;
+  private final BatchDecoder decoder;
+  private final KernelDrops drops;
+  private final LogsConsumer next;
+  private final int timeoutMillis;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public RingPoller(ComponentContext context, String name, RingBuffer ring, BatchDecoder decoder,
+      KernelDrops drops, LogsConsumer next, Duration pollTimeout) {
+    this.context = context;
+    this.ring = ring;
+    this.decoder = decoder;
+    this.drops = drops;
+    this.next = next;
+    this.timeoutMillis = (int) Math.max(1, pollTimeout.toMillis());
+    this.thread = Thread.ofPlatform().daemon(true).name("tapio-" + name + "-" + context.id())
+        .unstarted(this::run);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Stops polling after a last drain and a last read of the drop counters. */
+  public void stop() throws InterruptedException {
+    running = false;
+    thread.join(TimeUnit.SECONDS.toMillis(10));
+  }
+
+  private void run() {
+    long nextDropRead = System.nanoTime();
+    while (running) {
+      ring.await(timeoutMillis);
+      drainAndDeliver();
+      if (System.nanoTime() - nextDropRead >= 0) {
+        readDrops();
+        nextDropRead = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      }
+    }
+    drainAndDeliver();
+    readDrops();
+  }
+
+  private void drainAndDeliver() {
+    int n;
+    do {
+      n = ring.drain(decoder, DRAIN_LIMIT);
+      Logs batch = decoder.take();
+      if (batch != null) {
+        deliver(batch);
+      }
+    } while (n == DRAIN_LIMIT);
+  }
+
+  private void deliver(Logs batch) {
+    int items = batch.logRecordCount();
+    long backoff = 1;
+    while (true) {
+      try {
+        next.consumeLogs(batch);
+        return;
+      } catch (ConsumerException e) {
+        if (!e.retryable()) {
+          context.dropped(items, "refused");
+          return;
+        }
+        if (!running) {
+          context.dropped(items, "shutdown");
+          return;
+        }
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          context.dropped(items, "shutdown");
+          return;
+        }
+        backoff = Math.min(backoff * 2, 200);
+      }
+    }
+  }
+
+  private void readDrops() {
+    try {
+      drops.update();
+    } catch (BpfException e) {
+      context.logger().log(Level.WARNING, "cannot read kernel drop counters: " + e.getMessage());
+    }
+  }
+}
