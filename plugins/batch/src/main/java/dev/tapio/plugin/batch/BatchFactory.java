@@ -1,5 +1,10 @@
 package dev.tapio.plugin.batch;
 
+import dev.tapio.consumer.Capabilities;
+import dev.tapio.consumer.Processors;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.Traces;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ProcessorFactory;
 import dev.tapio.component.Signal;
@@ -56,21 +61,27 @@ public final class BatchFactory implements ProcessorFactory<BatchConfig> {
   @Override
   public LogsProcessor createLogs(ComponentContext context, BatchConfig config,
       LogsConsumer next) {
-    return new BatchProcessor.ForLogs(
-        new Batcher<>(context, config, BatchSignal.LOGS, next::consumeLogs));
+    Batcher<Logs> batcher =
+        new Batcher<>(context, config, BatchSignal.LOGS, next::consumeLogs);
+    // Mutates: the batcher takes ownership and moves incoming data into its pending batch.
+    return Processors.logs(batcher, batcher::consume, Capabilities.MUTATES);
   }
 
   @Override
   public MetricsProcessor createMetrics(ComponentContext context, BatchConfig config,
       MetricsConsumer next) {
-    return new BatchProcessor.ForMetrics(
-        new Batcher<>(context, config, BatchSignal.METRICS, next::consumeMetrics));
+    Batcher<Metrics> batcher =
+        new Batcher<>(context, config, BatchSignal.METRICS, next::consumeMetrics);
+    // Mutates: the batcher takes ownership and moves incoming data into its pending batch.
+    return Processors.metrics(batcher, batcher::consume, Capabilities.MUTATES);
   }
 
   @Override
   public TracesProcessor createTraces(ComponentContext context, BatchConfig config,
       TracesConsumer next) {
-    return new BatchProcessor.ForTraces(
-        new Batcher<>(context, config, BatchSignal.TRACES, next::consumeTraces));
+    Batcher<Traces> batcher =
+        new Batcher<>(context, config, BatchSignal.TRACES, next::consumeTraces);
+    // Mutates: the batcher takes ownership and moves incoming data into its pending batch.
+    return Processors.traces(batcher, batcher::consume, Capabilities.MUTATES);
   }
 }

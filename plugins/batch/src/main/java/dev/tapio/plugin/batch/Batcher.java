@@ -1,5 +1,7 @@
 package dev.tapio.plugin.batch;
 
+import dev.tapio.component.Component;
+import dev.tapio.component.Host;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.pdata.TelemetryData;
 import java.lang.System.Logger.Level;
@@ -33,7 +35,7 @@ import java.util.function.Consumer;
  * not passed on, because the items may have been accepted by earlier calls, as in the
  * Collector, whose batch processor exports asynchronously.
  */
-final class Batcher<T extends TelemetryData<?>> {
+final class Batcher<T extends TelemetryData<?>> implements Component {
   static final String DROP_REASON = "downstream_refused";
   private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -69,6 +71,11 @@ final class Batcher<T extends TelemetryData<?>> {
   }
 
   /** Starts the timer thread, unless the timeout is zero and nothing is ever buffered. */
+  @Override
+  public void start(Host host) {
+    start();
+  }
+
   void start() {
     if (timeoutNanos == 0) {
       return;
@@ -225,7 +232,8 @@ final class Batcher<T extends TelemetryData<?>> {
   }
 
   /** Stops the timer and sends everything pending. Lifecycle thread. */
-  void shutdown() throws InterruptedException {
+  @Override
+  public void shutdown() throws InterruptedException {
     pendingLock.lock();
     try {
       stopping = true;

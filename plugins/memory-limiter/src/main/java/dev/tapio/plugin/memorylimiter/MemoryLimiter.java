@@ -1,5 +1,7 @@
 package dev.tapio.plugin.memorylimiter;
 
+import dev.tapio.component.Component;
+import dev.tapio.component.Host;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.consumer.ConsumerException;
@@ -25,7 +27,7 @@ import java.util.function.LongSupplier;
  * #start} and {@link #shutdown} come from the lifecycle thread. The decision is published through
  * a volatile field, so {@link #admit} takes no lock.
  */
-final class MemoryLimiter {
+final class MemoryLimiter implements Component {
   static final String REFUSED_COUNTER = "tapio_memory_limiter_refused";
   private static final long MIB = 1 << 20;
 
@@ -117,6 +119,11 @@ final class MemoryLimiter {
   }
 
   /** Measures once and starts the check thread. */
+  @Override
+  public void start(Host host) {
+    start();
+  }
+
   void start() {
     check();
     String name = "tapio-memory-limiter-" + context.id()
@@ -124,7 +131,8 @@ final class MemoryLimiter {
     checker = Thread.ofPlatform().name(name).daemon(true).start(this::runChecks);
   }
 
-  void shutdown() throws InterruptedException {
+  @Override
+  public void shutdown() throws InterruptedException {
     Thread t = checker;
     if (t != null) {
       t.interrupt();

@@ -1,5 +1,7 @@
 package dev.tapio.plugin.memorylimiter;
 
+import dev.tapio.consumer.Capabilities;
+import dev.tapio.consumer.Processors;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ProcessorFactory;
 import dev.tapio.component.Signal;
@@ -61,18 +63,41 @@ public final class MemoryLimiterFactory implements ProcessorFactory<MemoryLimite
   @Override
   public LogsProcessor createLogs(ComponentContext context, MemoryLimiterConfig config,
       LogsConsumer next) {
-    return new MemoryLimiterProcessor.ForLogs(new MemoryLimiter(context, config), next);
+    return logs(new MemoryLimiter(context, config), next);
   }
 
   @Override
   public MetricsProcessor createMetrics(ComponentContext context, MemoryLimiterConfig config,
       MetricsConsumer next) {
-    return new MemoryLimiterProcessor.ForMetrics(new MemoryLimiter(context, config), next);
+    return metrics(new MemoryLimiter(context, config), next);
   }
 
   @Override
   public TracesProcessor createTraces(ComponentContext context, MemoryLimiterConfig config,
       TracesConsumer next) {
-    return new MemoryLimiterProcessor.ForTraces(new MemoryLimiter(context, config), next);
+    return traces(new MemoryLimiter(context, config), next);
+  }
+
+  // Each face asks the limiter to admit the data and passes it on unchanged, or throws the
+  // limiter's retryable refusal without retaining it; it only reads, so data may be read-only.
+  static LogsProcessor logs(MemoryLimiter limiter, LogsConsumer next) {
+    return Processors.logs(limiter, data -> {
+      limiter.admit(data);
+      next.consumeLogs(data);
+    }, Capabilities.READS_ONLY);
+  }
+
+  static MetricsProcessor metrics(MemoryLimiter limiter, MetricsConsumer next) {
+    return Processors.metrics(limiter, data -> {
+      limiter.admit(data);
+      next.consumeMetrics(data);
+    }, Capabilities.READS_ONLY);
+  }
+
+  static TracesProcessor traces(MemoryLimiter limiter, TracesConsumer next) {
+    return Processors.traces(limiter, data -> {
+      limiter.admit(data);
+      next.consumeTraces(data);
+    }, Capabilities.READS_ONLY);
   }
 }

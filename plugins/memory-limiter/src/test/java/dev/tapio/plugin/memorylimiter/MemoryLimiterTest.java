@@ -48,7 +48,7 @@ class MemoryLimiterTest {
   @Test
   void refusesAboveSoftLimitAndAcceptsAgainBelowIt() {
     MemoryLimiter limiter = limiter(mib(100, 20), 1024 * MIB);
-    LogsProcessor p = new MemoryLimiterProcessor.ForLogs(limiter, sink);
+    LogsProcessor p = MemoryLimiterFactory.logs(limiter, sink);
 
     used.set(79 * MIB);
     limiter.check();
@@ -97,7 +97,7 @@ class MemoryLimiterTest {
           gcs.incrementAndGet();
           used.set(50 * MIB);
         }, clock::get);
-    LogsProcessor p = new MemoryLimiterProcessor.ForLogs(limiter, sink);
+    LogsProcessor p = MemoryLimiterFactory.logs(limiter, sink);
 
     used.set(150 * MIB);
     limiter.check();
@@ -123,7 +123,7 @@ class MemoryLimiterTest {
     limiter.check();
     assertEquals(2, gcs.get());
     assertThrows(ConsumerException.class,
-        () -> new MemoryLimiterProcessor.ForLogs(limiter, sink).consumeLogs(
+        () -> MemoryLimiterFactory.logs(limiter, sink).consumeLogs(
             LogsBuilder.logs("a", 1)));
   }
 
@@ -132,7 +132,7 @@ class MemoryLimiterTest {
     TestContext traces = new TestContext("memory_limiter", Kind.PROCESSOR, Signal.TRACES);
     MemoryLimiter limiter = new MemoryLimiter(traces, mib(100, 20), used::get, 1024 * MIB,
         gcs::incrementAndGet, clock::get);
-    TracesProcessor p = new MemoryLimiterProcessor.ForTraces(limiter, sink);
+    TracesProcessor p = MemoryLimiterFactory.traces(limiter, sink);
     used.set(95 * MIB);
     limiter.check();
 
