@@ -8,7 +8,10 @@ import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Host;
 import dev.tapio.consumer.LogsConsumer;
 import java.lang.System.Logger.Level;
+import dev.tapio.bpf.receiver.EbpfProgram;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code ebpf_process} receiver: process exec, exit (and optionally fork) from kernel
@@ -20,56 +23,57 @@ import java.nio.file.Path;
  * <p>Lifecycle methods are called by the engine's lifecycle thread.
  */
 final class EbpfProcessReceiver implements Component {
+  static final String OBJECT = "process.bpf.o";
+  /** Program label per event type index of tapio.h (1 exec, 2 exit, 3 fork). */
+  private static final String[] PROGRAMS = {null, "process_exec", "process_exit", "process_fork"};
+
   private final ComponentContext context;
   private final EbpfProcessConfig config;
   private final LogsConsumer next;
-  private final ComponentContext.Counter loadFailures;
-  private volatile double loaded;
-  private KernelSource kernel;
-  private ProcfsPoller procfs;
   private final String objectName;
+  private final EbpfProgram.Status status;
+  private EbpfProgram kernel;
+  private ProcfsPoller procfs;
 
   EbpfProcessReceiver(ComponentContext context, EbpfProcessConfig config, LogsConsumer next) {
-    this(context, config, next, KernelSource.OBJECT);
+    this(context, config, next, OBJECT);
   }
 
   /** With another bundled object name: tests force the fallback with a missing one. */
   EbpfProcessReceiver(ComponentContext context, EbpfProcessConfig config, LogsConsumer next,
       String objectName) {
-    this.objectName = objectName;
     this.context = context;
     this.config = config;
     this.next = next;
-    this.loadFailures = context.counter("tapio_ebpf_load_failures",
-        "eBPF programs that failed to load or attach.", "program", "process");
-    context.gauge("tapio_ebpf_program_loaded", "1 when the eBPF program is loaded and attached.",
-        () -> loaded, "program", "process");
+    this.objectName = objectName;
+    this.status = new EbpfProgram.Status(context, "process");
   }
 
   @Override
   public void start(Host host) throws Exception {
-    String reason;
+    Map<String, Boolean> programs = new LinkedHashMap<>();
+    programs.put("tapio_exec", config.exec());
+    programs.put("tapio_exit", config.exit());
+    programs.put("tapio_fork", config.fork());
+    CgroupAttribution attribution = new CgroupAttribution(Path.of("/proc"), config.cacheSize());
     try {
-      kernel = KernelSource.start(objectName, context, config, next,
-          new CgroupAttribution(Path.of("/proc"), config.cacheSize()));
-      loaded = 1;
+      kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "process",
+          config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
+          config.pollTimeout()), offset -> new KernelRecordDecoder(attribution, offset,
+          config.argsMaxCount()), next);
       context.reportStatus(ComponentStatus.OK, "");
       return;
-    } catch (Exception | LinkageError e) {
-      reason = e instanceof UnsatisfiedLinkError
-          ? "libbpf.so.1 is not installed (Debian package libbpf1): " + e.getMessage()
-          : e.getMessage();
+    } catch (EbpfProgram.UnavailableException e) {
+      if (config.fallback() == EbpfProcessConfig.Fallback.NONE) {
+        throw new IllegalStateException(e.getMessage()
+            + " (fallback: none; set fallback: proc to poll /proc instead)", e);
+      }
+      context.logger().log(Level.WARNING, "eBPF unavailable, falling back to /proc polling every "
+          + config.procfsInterval().toMillis() + "ms at lower fidelity (no argv of short-lived"
+          + " processes, no exit codes): " + e.getMessage());
+      context.reportStatus(ComponentStatus.DEGRADED, "eBPF unavailable (" + e.getMessage()
+          + "); reporting from /proc");
     }
-    loadFailures.add(1);
-    if (config.fallback() == EbpfProcessConfig.Fallback.NONE) {
-      throw new IllegalStateException("cannot load the eBPF process program: " + reason
-          + " (fallback: none; set fallback: proc to poll /proc instead)");
-    }
-    context.logger().log(Level.WARNING, "eBPF unavailable, falling back to /proc polling every "
-        + config.procfsInterval().toMillis() + "ms at lower fidelity (no argv of short-lived"
-        + " processes, no exit codes): " + reason);
-    context.reportStatus(ComponentStatus.DEGRADED, "eBPF unavailable (" + reason
-        + "); reporting from /proc");
     procfs = new ProcfsPoller(context, next, Path.of("/proc"), config.procfsInterval(),
         config.argsMaxBytes(), config.argsMaxCount());
     procfs.start();
@@ -80,15 +84,14 @@ final class EbpfProcessReceiver implements Component {
     return kernel != null;
   }
 
-  KernelSource kernel() {
+  EbpfProgram kernel() {
     return kernel;
   }
 
   @Override
   public void shutdown() throws Exception {
-    loaded = 0;
     if (kernel != null) {
-      kernel.stop();
+      kernel.close();
       kernel = null;
     }
     if (procfs != null) {

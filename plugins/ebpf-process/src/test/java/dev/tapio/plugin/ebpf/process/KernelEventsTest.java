@@ -7,6 +7,7 @@ import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
 import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.bpf.receiver.EbpfProgram;
 import dev.tapio.pdata.AnyValue;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.testkit.ConsumerSink;
@@ -114,7 +115,7 @@ class KernelEventsTest {
           wakeup_bytes: 1GiB
           """.formatted(cgroupId)), sink);
       receiver.start(new TestHost());
-      KernelSource kernel = receiver.kernel();
+      EbpfProgram kernel = receiver.kernel();
       try {
         // The shell moves itself into the group with a builtin, then execs /bin/true n times.
         Process p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + group.resolve(
