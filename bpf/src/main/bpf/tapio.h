@@ -79,4 +79,89 @@ struct tapio_process_config {
 	__u64 wakeup_bytes;        /* wake the consumer once this much is pending */
 };
 
+
+/* ebpf_dns: one record per DNS datagram sent or received by a process on a UDP socket whose
+ * peer port is configured. Header (type TAPIO_DNS_EVENT_*), then struct tapio_dns, then
+ * `captured` bytes of the datagram. The ring and drop array are the dns object's own, so
+ * these type numbers only need to be unique within it. */
+enum tapio_dns_event {
+	TAPIO_DNS_EVENT_SEND = 1,
+	TAPIO_DNS_EVENT_RECV = 2,
+};
+#define TAPIO_DNS_PAYLOAD_MAX 512
+#define TAPIO_DNS_PORTS_MAX 8
+
+/* 48 bytes */
+struct tapio_dns {
+	__u32 fd;
+	__u32 length;         /* whole datagram as the syscall saw it */
+	__u16 captured;       /* bytes that follow, <= TAPIO_DNS_PAYLOAD_MAX */
+	__u16 family;         /* AF_INET or AF_INET6 of the peer */
+	__u16 peer_port;      /* host order */
+	__u16 local_port;     /* host order; 0 when not yet bound */
+	__u8 peer_addr[16];   /* IPv4 in the first 4 bytes */
+	char comm[TAPIO_COMM_LEN];
+};
+
+struct tapio_dns_config {
+	__u16 ports[TAPIO_DNS_PORTS_MAX]; /* host order; 0 = unused slot */
+	__u32 sample_every;                /* keep 1 in N transaction ids; 1 keeps all */
+	__u32 pad;
+	__u64 wakeup_bytes;
+};
+
+
+/* ---- ebpf_network (network.bpf.c) ---- */
+
+/* Event types of the network program (its own numbering: records never mix with other
+ * programs' rings); also the drop-slot type index. */
+enum tapio_network_event {
+	TAPIO_NETWORK_OPEN = 1,
+	TAPIO_NETWORK_CLOSE = 2,
+	TAPIO_NETWORK_FAILED = 3,
+};
+#define TAPIO_NETWORK_OUTBOUND 1
+#define TAPIO_NETWORK_INBOUND 2
+#define TAPIO_NETWORK_RESET_RECEIVED 1
+#define TAPIO_NETWORK_RESET_SENT 2
+#define TAPIO_NETWORK_PORTS 8
+
+/* Indexes of the network program's per-CPU `stats` array. */
+enum tapio_network_stat {
+	TAPIO_NETWORK_STAT_UNTRACKED = 0, /* closed sockets not in the table: evicted or older */
+	TAPIO_NETWORK_STAT_TRACKED = 1,   /* sockets entered into the table */
+	TAPIO_NETWORK_STATS = 2,
+};
+
+/* open, close, failed: header (pid, cgroup of the socket's owner, 0 when unknown), then this.
+ * 96 bytes. */
+struct tapio_network_conn {
+	__u64 start_ns;       /* established (open/close) or connect (failed), boot ns; 0 unknown */
+	__u64 bytes_sent;     /* tcp_sock.bytes_acked (close) */
+	__u64 bytes_received; /* tcp_sock.bytes_received (close) */
+	__u32 retransmits;    /* tcp_sock.total_retrans (close) */
+	__u32 srtt_us;        /* tcp_sock.srtt_us >> 3 (close) */
+	__u8 saddr[16];       /* local; IPv4 in the first 4 bytes */
+	__u8 daddr[16];       /* peer */
+	__u16 sport;          /* local port, host order */
+	__u16 dport;          /* peer port, host order */
+	__u16 family;         /* AF_INET or AF_INET6 */
+	__u8 direction;       /* TAPIO_NETWORK_OUTBOUND / _INBOUND, 0 unknown */
+	__u8 owner_known;
+	__s32 sk_err;         /* failed: the socket's error (ECONNREFUSED, ETIMEDOUT...) */
+	__u32 reset;          /* TAPIO_NETWORK_RESET_* seen on this connection */
+	char comm[TAPIO_COMM_LEN];
+};
+
+/* Read-only configuration of network.bpf.c, set by the loader in .rodata before load. */
+struct tapio_network_config {
+	__u32 open_sample_every;   /* keep 1 in N; 0 turns the event off */
+	__u32 close_sample_every;
+	__u32 failed_sample_every;
+	__u32 loopback;            /* 0: drop connections with a loopback end */
+	__u64 wakeup_bytes;
+	__u16 ports_include[TAPIO_NETWORK_PORTS]; /* 0-terminated; empty = every port */
+	__u16 ports_exclude[TAPIO_NETWORK_PORTS]; /* matched against local and peer port */
+};
+
 #endif

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/* DNS datagrams for Tapio's ebpf_dns receiver, captured at the syscall tracepoints so that the
+ * process (and so its container) that asked is known: sendto/sendmsg at entry (the buffer and
+ * destination are arguments), recvfrom/recvmsg at exit (the kernel has filled the buffer and
+ * the sender's address). Only UDP sockets whose peer port is configured are kept; the peer comes
+ * from the syscall's sockaddr, or from the socket itself when connected (glibc's resolver
+ * connects, then sends with no address). Parsing is the reader's job: here only the first
+ * TAPIO_DNS_PAYLOAD_MAX bytes are copied. Not captured: sendmmsg beyond its first two messages,
+ * recvmmsg, read/write/send on
+ * TCP (DNS over TCP), and iovecs after the first. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "tapio.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AF_INET 2
+#define AF_INET6 10
+#define SOCK_DGRAM 2
+#define IPPROTO_UDP 17
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+
+/* Must stay the first and only variable in .rodata: the loader writes it at offset 0. */
+const volatile struct tapio_dns_config cfg = {
+	.ports = {53},
+	.sample_every = 1,
+	.wakeup_bytes = 1,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20); /* replaced by the loader */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TAPIO_DROP_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+#define RECORD_MAX (sizeof(struct tapio_header) + sizeof(struct tapio_dns) + TAPIO_DNS_PAYLOAD_MAX)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, char[RECORD_MAX]);
+} scratch SEC(".maps");
+
+/* A receive in flight, from entry (where the user pointers are) to exit (where the data is). */
+struct recv_args {
+	__u64 buf;      /* recvfrom: the buffer; recvmsg: the user_msghdr */
+	__u64 addr;     /* recvfrom: the sockaddr the kernel fills, or 0 */
+	__u32 fd;
+	__u32 is_msg;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct recv_args);
+} recvs SEC(".maps");
+
+static __always_inline void count_drop(__u32 type, __u32 reason)
+{
+	__u32 slot = type * TAPIO_DROP_REASONS + reason;
+	__u64 *n = bpf_map_lookup_elem(&drops, &slot);
+	if (n)
+		*n += 1;
+}
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
+		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline bool port_wanted(__u16 port)
+{
+	if (port == 0)
+		return false;
+#pragma unroll
+	for (int i = 0; i < TAPIO_DNS_PORTS_MAX; i++) {
+		if (cfg.ports[i] == port)
+			return true;
+	}
+	return false;
+}
+
+/* The UDP sock behind fd of the current task, or NULL. */
+static __always_inline struct sock *udp_sock_of(__u32 fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0 || !f)
+		return NULL;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return NULL;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	if (!sock)
+		return NULL;
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP)
+		return NULL;
+	return sk;
+}
+
+/* Fills the peer from a user sockaddr (sendto/recvfrom/msg_name) when there is one, else from
+ * the connected socket. Returns false when the peer port is not one we watch. */
+static __always_inline bool peer_of(struct sock *sk, __u64 uaddr, struct tapio_dns *d)
+{
+	d->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (uaddr) {
+		struct sockaddr_in6 sa = {};
+		if (bpf_probe_read_user(&sa, sizeof(sa), (void *)uaddr) < 0)
+			return false;
+		d->family = sa.sin6_family;
+		d->peer_port = bpf_ntohs(sa.sin6_port);
+		if (sa.sin6_family == AF_INET) {
+			struct sockaddr_in *in = (void *)&sa;
+			__builtin_memcpy(d->peer_addr, &in->sin_addr.s_addr, 4);
+		} else if (sa.sin6_family == AF_INET6) {
+			__builtin_memcpy(d->peer_addr, &sa.sin6_addr, 16);
+		} else {
+			return false;
+		}
+	} else {
+		d->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+		d->peer_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		if (d->family == AF_INET) {
+			__be32 a = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+			__builtin_memcpy(d->peer_addr, &a, 4);
+		} else if (d->family == AF_INET6) {
+			BPF_CORE_READ_INTO(&d->peer_addr, sk, __sk_common.skc_v6_daddr);
+		} else {
+			return false;
+		}
+	}
+	return port_wanted(d->peer_port);
+}
+
+/* Copies the datagram and emits the record; `type` is TAPIO_DNS_EVENT_*. */
+static __always_inline void emit(__u32 type, __u32 fd, __u64 ubuf, __u64 len, __u64 uaddr)
+{
+	if (len < 12) /* shorter than a DNS header */
+		return;
+	struct sock *sk = udp_sock_of(fd);
+	if (!sk)
+		return;
+	__u32 zero = 0;
+	char *buf = bpf_map_lookup_elem(&scratch, &zero);
+	if (!buf)
+		return;
+	struct tapio_header *h = (void *)buf;
+	struct tapio_dns *d = (void *)(buf + sizeof(*h));
+	char *payload = buf + sizeof(*h) + sizeof(*d);
+	__builtin_memset(d->peer_addr, 0, sizeof(d->peer_addr));
+	if (!peer_of(sk, uaddr, d))
+		return;
+	__u32 want = len > TAPIO_DNS_PAYLOAD_MAX ? TAPIO_DNS_PAYLOAD_MAX : len;
+	want &= (2 * TAPIO_DNS_PAYLOAD_MAX - 1); /* the verifier's bound */
+	if (want > TAPIO_DNS_PAYLOAD_MAX)
+		want = TAPIO_DNS_PAYLOAD_MAX;
+	if (want < 12 || bpf_probe_read_user(payload, want, (void *)ubuf) < 0)
+		return;
+	/* Sampling by transaction id keeps a query and its response together. */
+	if (cfg.sample_every > 1) {
+		__u16 id = ((__u8)payload[0] << 8) | (__u8)payload[1];
+		if (id % cfg.sample_every != 0) {
+			count_drop(type, TAPIO_DROP_SAMPLED);
+			return;
+		}
+	}
+	d->fd = fd;
+	d->length = len > 0xffffffff ? 0xffffffff : len;
+	d->captured = want;
+	struct task_struct *task = bpf_get_current_task_btf();
+	/* The process's name, not the thread's: resolvers often run on named worker threads. */
+	BPF_CORE_READ_STR_INTO(&d->comm, task, group_leader, comm);
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	h->ktime_ns = bpf_ktime_get_boot_ns();
+	h->type = type;
+	h->pid = BPF_CORE_READ(task, tgid);
+	h->tid = BPF_CORE_READ(task, pid);
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->uid = (__u32)uid_gid;
+	h->gid = uid_gid >> 32;
+	h->pad = 0;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	__u32 size = sizeof(*h) + sizeof(*d) + want;
+	if (size > RECORD_MAX)
+		size = RECORD_MAX;
+	h->size = size;
+	if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()) < 0)
+		count_drop(type, TAPIO_DROP_RINGBUF_FULL);
+}
+
+SEC("tp/syscalls/sys_enter_sendto")
+int tapio_dns_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4]);
+	return 0;
+}
+
+/* The first iovec and the name of a user_msghdr. */
+static __always_inline bool read_msg(__u64 umsg, __u64 *base, __u64 *len, __u64 *name)
+{
+	struct user_msghdr m = {};
+	if (bpf_probe_read_user(&m, sizeof(m), (void *)umsg) < 0 || !m.msg_iov || m.msg_iovlen < 1)
+		return false;
+	struct iovec iov = {};
+	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov) < 0)
+		return false;
+	*base = (__u64)iov.iov_base;
+	*len = iov.iov_len;
+	*name = (__u64)m.msg_name;
+	return true;
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int tapio_dns_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 base, len, name;
+	if (read_msg(ctx->args[1], &base, &len, &name))
+		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name);
+	return 0;
+}
+
+/* glibc's resolver and dig send A and AAAA in one sendmmsg; the first two messages are read. */
+SEC("tp/syscalls/sys_enter_sendmmsg")
+int tapio_dns_sendmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 vec = ctx->args[1];
+	__u64 vlen = ctx->args[2];
+	__u64 base, len, name;
+	if (vlen >= 1 && read_msg(vec, &base, &len, &name))
+		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name);
+	if (vlen >= 2 && read_msg(vec + sizeof(struct mmsghdr), &base, &len, &name))
+		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name);
+	return 0;
+}
+
+static __always_inline void recv_enter(__u32 fd, __u64 buf, __u64 addr, __u32 is_msg)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct recv_args a = {.buf = buf, .addr = addr, .fd = fd, .is_msg = is_msg};
+	bpf_map_update_elem(&recvs, &id, &a, BPF_ANY);
+}
+
+static __always_inline void recv_exit(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct recv_args *a = bpf_map_lookup_elem(&recvs, &id);
+	if (!a)
+		return;
+	struct recv_args args = *a;
+	bpf_map_delete_elem(&recvs, &id);
+	if (ret <= 0)
+		return;
+	if (args.is_msg) {
+		__u64 base, len, name;
+		if (!read_msg(args.buf, &base, &len, &name))
+			return;
+		/* The datagram fills the first iovec first; only that one is read. */
+		emit(TAPIO_DNS_EVENT_RECV, args.fd, base, (__u64)ret < len ? (__u64)ret : len, name);
+	} else {
+		emit(TAPIO_DNS_EVENT_RECV, args.fd, args.buf, ret, args.addr);
+	}
+}
+
+SEC("tp/syscalls/sys_enter_recvfrom")
+int tapio_dns_recvfrom_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	recv_enter(ctx->args[0], ctx->args[1], ctx->args[4], 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_recvfrom")
+int tapio_dns_recvfrom_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_exit(ctx->ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_recvmsg")
+int tapio_dns_recvmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	recv_enter(ctx->args[0], ctx->args[1], 0, 1);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_recvmsg")
+int tapio_dns_recvmsg_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_exit(ctx->ret);
+	return 0;
+}

@@ -1,0 +1,270 @@
+package dev.tapio.plugin.ebpf.dns;
+
+import dev.tapio.bpf.receiver.BatchDecoder;
+import dev.tapio.bpf.receiver.CgroupAttribution;
+import dev.tapio.component.ComponentContext;
+import dev.tapio.pdata.AnyValue;
+import dev.tapio.pdata.Attributes;
+import dev.tapio.pdata.LogRecord;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.ResourceLogs;
+import dev.tapio.pdata.ScopeLogs;
+import dev.tapio.pdata.Severity;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Decodes the dns program's records (tapio.h: header, struct tapio_dns, datagram), parses the
+ * datagrams and pairs each query with its response by (pid, fd, transaction id) in a bounded
+ * map of pending queries, oldest first. A pair becomes one {@code dns.query} record; a query
+ * still unanswered after the timeout becomes one with {@code error.type=timeout} (checked at
+ * every {@link #take}, which the poll loop calls at least every poll timeout). Counted drops:
+ * {@code malformed} (the parser refused the bytes), {@code evicted} (a pending query pushed out
+ * by {@code max_pending}), {@code unmatched} (a response with no pending query: its query was
+ * evicted, timed out, sampled, or sent before the receiver started), {@code unexpected} (a query
+ * received or a response sent: this process is the server side).
+ *
+ * <p>Single thread: the receiver's poll thread.
+ */
+final class DnsRecordDecoder implements BatchDecoder {
+  static final String EVENT = "dns.query";
+  static final String SCOPE_NAME = "dev.tapio.ebpf.dns";
+  // struct tapio_header
+  private static final long TYPE = 8;
+  private static final long PID = 16;
+  private static final long CGROUP = 40;
+  private static final long HEADER = 48;
+  // struct tapio_dns
+  private static final long FD = HEADER;
+  private static final long LENGTH = HEADER + 4;
+  private static final long CAPTURED = HEADER + 8;
+  private static final long FAMILY = HEADER + 10;
+  private static final long PEER_PORT = HEADER + 12;
+  private static final long PEER_ADDR = HEADER + 16;
+  private static final long COMM = HEADER + 32;
+  private static final long PAYLOAD = HEADER + 48;
+  private static final int SEND = 1;
+  private static final int RECV = 2;
+  private static final int AF_INET6 = 10;
+  static final int PAYLOAD_MAX = 512;
+
+  private record Key(int pid, int fd, int id) {}
+
+  private record Pending(long kernelNanos, int pid, long cgroupId, String comm, String name,
+      int type, int id, String server, int port, boolean ipv6) {}
+
+  private final ComponentContext context;
+  private final CgroupAttribution attribution;
+  private final long bootToUnixNanos;
+  private final long timeoutNanos;
+  private final int maxPending;
+  private final LongSupplier bootClock;
+  private final DnsParser parser = new DnsParser();
+  private final DnsMessage message = new DnsMessage();
+  private final byte[] payload = new byte[PAYLOAD_MAX];
+  private final byte[] bytes = new byte[16];
+  private final LinkedHashMap<Key, Pending> pending = new LinkedHashMap<>();
+  private Logs logs;
+  private ScopeLogs scope;
+
+  /**
+   * @param bootClock CLOCK_BOOTTIME now, in ns: the programs' clock, for timeouts
+   */
+  DnsRecordDecoder(ComponentContext context, CgroupAttribution attribution,
+      long bootToUnixNanos, EbpfDnsConfig config, LongSupplier bootClock) {
+    this.context = context;
+    this.attribution = attribution;
+    this.bootToUnixNanos = bootToUnixNanos;
+    this.timeoutNanos = config.timeout().toNanos();
+    this.maxPending = config.maxPending();
+    this.bootClock = bootClock;
+  }
+
+  @Override
+  public void onRecord(MemorySegment d, long at, int length) {
+    if (length < PAYLOAD) {
+      context.dropped(1, "malformed");
+      return;
+    }
+    int type = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + TYPE);
+    int captured = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + CAPTURED));
+    if (captured > PAYLOAD_MAX || PAYLOAD + captured > length || (type != SEND && type != RECV)) {
+      context.dropped(1, "malformed");
+      return;
+    }
+    int datagram = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + LENGTH);
+    MemorySegment.copy(d, ValueLayout.JAVA_BYTE, at + PAYLOAD, payload, 0, captured);
+    if (parser.parse(payload, captured, Math.max(captured, datagram), message)
+        != DnsParser.OK) {
+      context.dropped(1, "malformed");
+      return;
+    }
+    int pid = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + PID);
+    int fd = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + FD);
+    long ktime = d.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+    boolean response = message.isResponse();
+    if (type == SEND && !response) {
+      query(d, at, pid, fd, ktime);
+    } else if (type == RECV && response) {
+      Pending q = pending.remove(new Key(pid, fd, message.id));
+      if (q == null) {
+        context.dropped(1, "unmatched");
+        return;
+      }
+      answered(q, ktime);
+    } else {
+      context.dropped(1, "unexpected");
+    }
+  }
+
+  private void query(MemorySegment d, long at, int pid, int fd, long ktime) {
+    int family = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + FAMILY));
+    int port = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + PEER_PORT));
+    MemorySegment.copy(d, ValueLayout.JAVA_BYTE, at + PEER_ADDR, bytes, 0, 16);
+    boolean ipv6 = family == AF_INET6 && !isV4Mapped(bytes);
+    String server;
+    if (family != AF_INET6) {
+      server = ipv4(bytes, 0);
+    } else if (!ipv6) {
+      server = ipv4(bytes, 12);
+    } else {
+      server = DnsMessage.ipv6(bytes, 0);
+    }
+    Pending q = new Pending(ktime, pid, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + CGROUP),
+        comm(d, at + COMM), message.questionName(), message.questionType, message.id, server,
+        port, ipv6);
+    // A retransmission of the same id replaces the first try: latency counts from the last.
+    pending.remove(new Key(pid, fd, message.id));
+    pending.put(new Key(pid, fd, message.id), q);
+    if (pending.size() > maxPending) {
+      Iterator<Map.Entry<Key, Pending>> it = pending.entrySet().iterator();
+      it.next();
+      it.remove();
+      context.dropped(1, "evicted");
+    }
+  }
+
+  private void answered(Pending q, long ktime) {
+    LogRecord r = start(q);
+    Attributes a = r.attributes();
+    int rcode = message.responseCode();
+    String rcodeName = DnsMessage.responseCodeName(rcode);
+    a.putString("dns.response_code", rcodeName);
+    int n = message.answers();
+    List<AnyValue> answers = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      answers.add(AnyValue.of(message.answerText(i)));
+    }
+    a.put("dns.answers", AnyValue.ofArray(answers));
+    a.putBool("dns.truncated", message.truncated());
+    if (message.answersIncomplete) {
+      a.putBool("tapio.dns.answers_incomplete", true);
+    }
+    double seconds = (ktime - q.kernelNanos) / 1e9;
+    a.putDouble("dns.lookup.duration", seconds);
+    boolean failed = rcode != 0 && rcode != 3; // NXDOMAIN is an answer, SERVFAIL is not
+    r.setSeverity(failed ? Severity.WARN : Severity.INFO);
+    r.setBody(DnsMessage.typeName(q.type) + " " + q.name + " " + rcodeName + " " + answers.size()
+        + " answers in " + Math.round(seconds * 1e6) / 1e3 + "ms");
+  }
+
+  private void timedOut(Pending q) {
+    LogRecord r = start(q);
+    r.attributes().putString("error.type", "timeout");
+    r.setSeverity(Severity.WARN);
+    r.setBody(DnsMessage.typeName(q.type) + " " + q.name + " timed out");
+  }
+
+  private LogRecord start(Pending q) {
+    if (logs == null) {
+      logs = new Logs();
+      ResourceLogs rl = logs.resourceLogs().appendEmpty();
+      scope = rl.scopeLogs().appendEmpty();
+      scope.scope().setName(SCOPE_NAME);
+    }
+    LogRecord r = scope.logRecords().appendEmpty();
+    r.setEventName(EVENT);
+    r.setTimeUnixNano(q.kernelNanos + bootToUnixNanos);
+    Attributes a = r.attributes();
+    a.putString("dns.question.name", q.name);
+    a.putString("dns.question.type", DnsMessage.typeName(q.type));
+    a.putLong("dns.id", q.id);
+    a.putString("server.address", q.server);
+    a.putLong("server.port", q.port);
+    a.putString("network.transport", "udp");
+    a.putString("network.type", q.ipv6 ? "ipv6" : "ipv4");
+    a.putLong("process.pid", q.pid);
+    a.putString("process.executable.name", q.comm);
+    if (q.cgroupId != 0) {
+      a.putLong("linux.cgroup.id", q.cgroupId);
+    }
+    CgroupAttribution.Attribution at = attribution.forPid(q.pid, q.cgroupId);
+    putIfKnown(a, "container.id", at.containerId());
+    putIfKnown(a, "container.runtime", at.runtime());
+    putIfKnown(a, "k8s.pod.uid", at.podUid());
+    putIfKnown(a, "systemd.unit", at.systemdUnit());
+    putIfKnown(a, "linux.cgroup.path", at.path());
+    return r;
+  }
+
+  private static void putIfKnown(Attributes a, String key, String value) {
+    if (value != null) {
+      a.putString(key, value);
+    }
+  }
+
+  /** Reports the queries whose time is up, then hands over the batch. */
+  @Override
+  public Logs take() {
+    if (!pending.isEmpty()) {
+      long now = bootClock.getAsLong();
+      Iterator<Pending> it = pending.values().iterator();
+      while (it.hasNext()) {
+        Pending q = it.next();
+        if (now - q.kernelNanos < timeoutNanos) {
+          break; // oldest first: the rest are younger
+        }
+        it.remove();
+        timedOut(q);
+      }
+    }
+    Logs out = logs;
+    logs = null;
+    scope = null;
+    return out;
+  }
+
+  int pendingCount() {
+    return pending.size();
+  }
+
+  private static boolean isV4Mapped(byte[] b) {
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+  }
+
+  private static String ipv4(byte[] b, int at) {
+    return (b[at] & 0xff) + "." + (b[at + 1] & 0xff) + "." + (b[at + 2] & 0xff) + "."
+        + (b[at + 3] & 0xff);
+  }
+
+  private String comm(MemorySegment d, long at) {
+    byte[] c = new byte[16];
+    int len = 0;
+    while (len < 16 && (c[len] = d.get(ValueLayout.JAVA_BYTE, at + len)) != 0) {
+      len++;
+    }
+    return new String(c, 0, len, StandardCharsets.UTF_8);
+  }
+}
