@@ -7,7 +7,13 @@ import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Host;
 import dev.tapio.consumer.LogsConsumer;
 import java.lang.System.Logger.Level;
+import dev.tapio.bpf.libc.Libc;
+import dev.tapio.bpf.receiver.EbpfProgram;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code ebpf_dns} receiver: DNS exchanges over UDP from the socket syscall tracepoints.
@@ -19,16 +25,22 @@ import java.nio.file.Path;
  * <p>Lifecycle methods are called by the engine's lifecycle thread.
  */
 final class EbpfDnsReceiver implements Component {
+  static final String OBJECT = "dns.bpf.o";
+  /** Program label per record type of tapio.h (1 send, 2 receive). */
+  private static final String[] PROGRAMS = {null, "dns_send", "dns_recv"};
+  private static final String[] ATTACH = {"tapio_dns_sendto", "tapio_dns_sendmsg",
+      "tapio_dns_sendmmsg", "tapio_dns_recvfrom_enter", "tapio_dns_recvfrom_exit",
+      "tapio_dns_recvmsg_enter", "tapio_dns_recvmsg_exit"};
+
   private final ComponentContext context;
   private final EbpfDnsConfig config;
   private final LogsConsumer next;
-  private final ComponentContext.Counter loadFailures;
   private final String objectName;
-  private volatile double loaded;
-  private KernelSource kernel;
+  private final EbpfProgram.Status status;
+  private EbpfProgram kernel;
 
   EbpfDnsReceiver(ComponentContext context, EbpfDnsConfig config, LogsConsumer next) {
-    this(context, config, next, KernelSource.OBJECT);
+    this(context, config, next, OBJECT);
   }
 
   /** With another bundled object name: tests force the fallback with a missing one. */
@@ -38,50 +50,48 @@ final class EbpfDnsReceiver implements Component {
     this.config = config;
     this.next = next;
     this.objectName = objectName;
-    this.loadFailures = context.counter("tapio_ebpf_load_failures",
-        "eBPF programs that failed to load or attach.", "program", "dns");
-    context.gauge("tapio_ebpf_program_loaded", "1 when the eBPF program is loaded and attached.",
-        () -> loaded, "program", "dns");
+    this.status = new EbpfProgram.Status(context, "dns");
   }
 
   @Override
   public void start(Host host) throws Exception {
-    String reason;
+    Map<String, Boolean> programs = new LinkedHashMap<>();
+    for (String p : ATTACH) {
+      programs.put(p, true);
+    }
+    CgroupAttribution attribution = new CgroupAttribution(Path.of("/proc"), config.cacheSize());
+    // The decoder expires unanswered queries on the poll thread, by the programs' clock.
+    MemorySegment scratch = Arena.ofAuto().allocate(16, 8);
     try {
-      kernel = KernelSource.start(objectName, context, config, next,
-          new CgroupAttribution(Path.of("/proc"), config.cacheSize()));
-      loaded = 1;
+      kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "dns",
+          config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
+          config.pollTimeout()), offset -> new DnsRecordDecoder(context, attribution, offset,
+          config, () -> Libc.bootTimeNanos(scratch)), next);
       context.reportStatus(ComponentStatus.OK, "");
-      return;
-    } catch (Exception | LinkageError e) {
-      reason = e instanceof UnsatisfiedLinkError
-          ? "libbpf.so.1 is not installed (Debian package libbpf1): " + e.getMessage()
-          : e.getMessage();
+    } catch (EbpfProgram.UnavailableException e) {
+      if (config.fallback() == EbpfDnsConfig.Fallback.NONE) {
+        throw new IllegalStateException(e.getMessage() + " (fallback: none; with fallback:"
+            + " degraded the receiver starts without events)", e);
+      }
+      context.logger().log(Level.WARNING, "eBPF unavailable; the dns receiver reports no"
+          + " events (DNS traffic has no /proc equivalent): " + e.getMessage());
+      context.reportStatus(ComponentStatus.DEGRADED, "eBPF unavailable (" + e.getMessage()
+          + "); no DNS events");
     }
-    loadFailures.add(1);
-    if (config.fallback() == EbpfDnsConfig.Fallback.NONE) {
-      throw new IllegalStateException("cannot load the eBPF dns program: " + reason
-          + " (fallback: none; with fallback: degraded the receiver starts without events)");
-    }
-    context.logger().log(Level.WARNING, "eBPF unavailable; the dns receiver reports no events"
-        + " (DNS traffic has no /proc equivalent): " + reason);
-    context.reportStatus(ComponentStatus.DEGRADED, "eBPF unavailable (" + reason
-        + "); no DNS events");
   }
 
   boolean usingKernel() {
     return kernel != null;
   }
 
-  KernelSource kernel() {
+  EbpfProgram kernel() {
     return kernel;
   }
 
   @Override
   public void shutdown() throws Exception {
-    loaded = 0;
     if (kernel != null) {
-      kernel.stop();
+      kernel.close();
       kernel = null;
     }
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapio.bpf.receiver.EbpfProgram;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
@@ -54,9 +55,32 @@ class KernelDnsTest {
     return null;
   }
 
+  private static final java.nio.file.Path DNSMASQ_LOG = java.nio.file.Path.of(
+      System.getProperty("java.io.tmpdir"), "tapio-dnsmasq-" + ProcessHandle.current().pid()
+      + ".log");
+
+  static String log() {
+    try {
+      return java.nio.file.Files.readString(DNSMASQ_LOG);
+    } catch (IOException e) {
+      return "(no dnsmasq output: " + e.getMessage() + ")";
+    }
+  }
+
+  /** A port free for UDP and TCP on loopback: dnsmasq binds both. */
   static int freePort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    for (int attempt = 0; ; attempt++) {
+      try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        int port = s.getLocalPort();
+        try (java.net.ServerSocket t = new java.net.ServerSocket(port, 1,
+            InetAddress.getLoopbackAddress())) {
+          return port;
+        } catch (IOException taken) {
+          if (attempt > 50) {
+            throw taken;
+          }
+        }
+      }
     }
   }
 
@@ -125,13 +149,13 @@ class KernelDnsTest {
         "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
         "--host-record=a.test,10.1.2.3", "--host-record=aaaa.test,fd00::1",
         "--cname=alias.test,a.test", "--address=/nx.test/", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(500);
       // Wait until dnsmasq answers, before the receiver starts: these are not recorded.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline, "dnsmasq did not start");
+        assertTrue(server.isAlive() && System.nanoTime() < deadline, "dnsmasq did not start: " + log());
       }
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
@@ -188,12 +212,12 @@ class KernelDnsTest {
     Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
         "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
         "--host-record=a.test,10.1.2.3", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(500);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline, "dnsmasq did not start");
+        assertTrue(server.isAlive() && System.nanoTime() < deadline, "dnsmasq did not start: " + log());
       }
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
@@ -244,7 +268,7 @@ class KernelDnsTest {
         timeout: 200ms
         """.formatted(silent)), sink);
     receiver.start(new TestHost());
-    KernelSource kernel = receiver.kernel();
+    EbpfProgram kernel = receiver.kernel();
     long seen;
     try (DatagramSocket s = new DatagramSocket()) {
       for (int i = 0; i < n; i++) {
