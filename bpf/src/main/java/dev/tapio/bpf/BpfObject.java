@@ -146,19 +146,32 @@ public final class BpfObject implements AutoCloseable {
       throw new IllegalArgumentException("ring buffer size " + bytes
           + " must be a power of two and a multiple of the page size (" + page + ")");
     }
+    resize(map, bytes);
+  }
+
+  private void resize(String map, int entries) {
     MemorySegment m = findMap(map);
     if (m.equals(MemorySegment.NULL)) {
       throw new IllegalArgumentException(name + " has no map " + map);
     }
     int rc;
     try {
-      rc = (int) Libbpf.MAP_SET_MAX_ENTRIES.invokeExact(m, bytes);
+      rc = (int) Libbpf.MAP_SET_MAX_ENTRIES.invokeExact(m, entries);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
     if (rc != 0) {
       throw new IllegalStateException("cannot resize " + map + " (errno " + -rc + ")");
     }
+  }
+
+  /** Sets a (non-ring) map's capacity, e.g. an LRU table's, before {@link #load()}. */
+  public void setMaxEntries(String map, int entries) {
+    if (entries <= 0) {
+      throw new IllegalArgumentException("max entries of " + map + " must be positive, got "
+          + entries);
+    }
+    resize(map, entries);
   }
 
   /** Creates the maps and loads the programs into the kernel (the verifier runs here). */

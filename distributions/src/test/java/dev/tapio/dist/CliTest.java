@@ -164,7 +164,7 @@ class CliTest {
           && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      assertTrue(seen.toString().contains("pipeline logs: ebpf_process, ebpf_dns -> batch"),
+      assertTrue(seen.toString().contains("pipeline logs: ebpf_process, ebpf_network, ebpf_dns -> batch"),
           seen.toString());
       String marker = "tapio-default-" + java.util.UUID.randomUUID();
       new ProcessBuilder("/bin/sh", "-c", "sleep 1.5", marker).start().waitFor();

@@ -28,6 +28,7 @@ public final class EbpfProgram implements AutoCloseable {
   private final KernelDrops drops;
   private final RingPoller poller;
   private final Status status;
+  private boolean closed; // guarded by this: a gauge must not read an unloaded map
 
   /**
    * What to load.
@@ -39,11 +40,14 @@ public final class EbpfProgram implements AutoCloseable {
    * @param programs each program of the object and whether to load and attach it
    * @param dropPrograms the {@code program} label per event type index of the {@code drops} map
    * @param pollTimeout the poll timeout: the latency bound
+   * @param maxEntries capacities of other maps (e.g. an LRU table), by map name
    */
   public record Spec(String object, String label, byte[] readOnlyConfig, long ringBufferSize,
-      Map<String, Boolean> programs, String[] dropPrograms, Duration pollTimeout) {
+      Map<String, Boolean> programs, String[] dropPrograms, Duration pollTimeout,
+      Map<String, Integer> maxEntries) {
     public Spec {
       programs = new LinkedHashMap<>(programs);
+      maxEntries = Map.copyOf(maxEntries);
     }
   }
 
@@ -90,6 +94,9 @@ public final class EbpfProgram implements AutoCloseable {
       object = BpfObject.openBundled(spec.object());
       object.setReadOnlyConfig(spec.readOnlyConfig());
       object.setRingBufferSize("events", (int) spec.ringBufferSize());
+      for (Map.Entry<String, Integer> m : spec.maxEntries().entrySet()) {
+        object.setMaxEntries(m.getKey(), m.getValue());
+      }
       for (Map.Entry<String, Boolean> p : spec.programs().entrySet()) {
         object.setAutoload(p.getKey(), p.getValue());
       }
@@ -139,12 +146,32 @@ public final class EbpfProgram implements AutoCloseable {
     return drops.dropped(type, reason);
   }
 
+  /**
+   * Sums a per-CPU u64 array map of the program into {@code out} (see
+   * {@link dev.tapio.bpf.BpfMap#sumPerCpuU64}); false once closed or when the read fails.
+   * Thread-safe, for gauges read at scrape time.
+   */
+  public synchronized boolean readPerCpu(String map, long[] out) {
+    if (closed) {
+      return false;
+    }
+    try {
+      object.map(map).sumPerCpuU64(out);
+      return true;
+    } catch (BpfException e) {
+      return false;
+    }
+  }
+
   /** Stops polling after a last drain, detaches and unloads. */
   @Override
   public void close() throws InterruptedException {
     status.loaded = 0;
     poller.stop();
-    ring.close();
-    object.close();
+    synchronized (this) {
+      closed = true;
+      ring.close();
+      object.close();
+    }
   }
 }

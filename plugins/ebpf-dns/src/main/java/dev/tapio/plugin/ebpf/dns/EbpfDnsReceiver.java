@@ -1,14 +1,14 @@
 package dev.tapio.plugin.ebpf.dns;
 
+import dev.tapio.bpf.libc.Libc;
 import dev.tapio.bpf.receiver.CgroupAttribution;
+import dev.tapio.bpf.receiver.EbpfProgram;
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Host;
 import dev.tapio.consumer.LogsConsumer;
 import java.lang.System.Logger.Level;
-import dev.tapio.bpf.libc.Libc;
-import dev.tapio.bpf.receiver.EbpfProgram;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -65,8 +65,9 @@ final class EbpfDnsReceiver implements Component {
     try {
       kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "dns",
           config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
-          config.pollTimeout()), offset -> new DnsRecordDecoder(context, attribution, offset,
-          config, () -> Libc.bootTimeNanos(scratch)), next);
+          config.pollTimeout(), Map.of()),
+          offset -> new DnsRecordDecoder(context, attribution, offset, config,
+              () -> Libc.bootTimeNanos(scratch)), next);
       context.reportStatus(ComponentStatus.OK, "");
     } catch (EbpfProgram.UnavailableException e) {
       if (config.fallback() == EbpfDnsConfig.Fallback.NONE) {

@@ -59,8 +59,8 @@ final class EbpfProcessReceiver implements Component {
     try {
       kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "process",
           config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
-          config.pollTimeout()), offset -> new KernelRecordDecoder(attribution, offset,
-          config.argsMaxCount()), next);
+          config.pollTimeout(), Map.of()),
+          offset -> new KernelRecordDecoder(attribution, offset, config.argsMaxCount()), next);
       context.reportStatus(ComponentStatus.OK, "");
       return;
     } catch (EbpfProgram.UnavailableException e) {

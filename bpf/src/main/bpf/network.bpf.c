@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/* TCP connection lifecycle for Tapio's ebpf_network receiver: open (outbound established,
+ * inbound accepted), close (with bytes, retransmits, smoothed RTT), failed (refused, timed out,
+ * reset). Tracepoints only: sock/inet_sock_set_state is the core; the accept syscalls' exits
+ * name the owner of inbound sockets; tcp_receive_reset / tcp_send_reset mark resets.
+ *
+ * inet_sock_set_state often runs in softirq context, where the current task is whoever the CPU
+ * happened to interrupt. The owner is therefore recorded where it is known — at SYN_SENT (the
+ * connect() call, process context) and at accept()'s return — in a bounded LRU table keyed by
+ * the socket's address, and every record carries the owner from that table. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "tapio.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define ECONNREFUSED 111
+
+/* Must stay the first and only variable in .rodata: the loader writes it at offset 0. */
+const volatile struct tapio_network_config cfg = {
+	.open_sample_every = 1,
+	.close_sample_every = 1,
+	.failed_sample_every = 1,
+	.loopback = 1,
+	.wakeup_bytes = 1,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20); /* replaced by the loader */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TAPIO_DROP_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TAPIO_NETWORK_STATS);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* What is known of a socket between its first state change and its close. */
+struct sock_owner {
+	__u64 start_ns;
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 tid;
+	__u8 direction;
+	__u8 owner_known;
+	__u8 opened;      /* the open record was emitted */
+	__u8 reset;       /* TAPIO_NETWORK_RESET_* */
+	__u32 pad;
+	char comm[TAPIO_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536); /* replaced by the loader */
+	__type(key, __u64);
+	__type(value, struct sock_owner);
+} socks SEC(".maps");
+
+struct record {
+	struct tapio_header h;
+	struct tapio_network_conn c;
+};
+
+static __always_inline void count(void *map, __u32 slot)
+{
+	__u64 *n = bpf_map_lookup_elem(map, &slot);
+	if (n)
+		*n += 1;
+}
+
+static __always_inline void count_drop(__u32 type, __u32 reason)
+{
+	count(&drops, type * TAPIO_DROP_REASONS + reason);
+}
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
+		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void set_owner(struct sock_owner *o)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	o->pid = BPF_CORE_READ(task, tgid);
+	o->tid = BPF_CORE_READ(task, pid);
+	o->cgroup_id = bpf_get_current_cgroup_id();
+	o->owner_known = 1;
+	bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+static __always_inline bool port_listed(const volatile __u16 *list, __u16 a, __u16 b)
+{
+#pragma unroll
+	for (int i = 0; i < TAPIO_NETWORK_PORTS; i++) {
+		__u16 p = list[i];
+		if (p == 0)
+			return false;
+		if (p == a || p == b)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool is_loopback(struct tapio_network_conn *c)
+{
+	if (c->family == AF_INET)
+		return c->saddr[0] == 127 || c->daddr[0] == 127;
+	/* ::1, or an IPv4-mapped ::ffff:127.x.y.z (dual-stack sockets) */
+	__u64 *s = (__u64 *)c->saddr;
+	__u64 *d = (__u64 *)c->daddr;
+	__u64 one = 0x0100000000000000ULL;         /* last 8 bytes of ::1, little-endian */
+	if ((s[0] == 0 && s[1] == one) || (d[0] == 0 && d[1] == one))
+		return true;
+	/* bytes 8..11 of ::ffff:a.b.c.d, little-endian */
+	if (s[0] == 0 && (__u32)s[1] == 0xffff0000U && c->saddr[12] == 127)
+		return true;
+	if (d[0] == 0 && (__u32)d[1] == 0xffff0000U && c->daddr[12] == 127)
+		return true;
+	return false;
+}
+
+/* Reads the 4-tuple into c. */
+static __always_inline void read_tuple(const struct sock *sk, struct tapio_network_conn *c)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	c->family = family;
+	__builtin_memset(c->saddr, 0, sizeof(c->saddr));
+	__builtin_memset(c->daddr, 0, sizeof(c->daddr));
+	if (family == AF_INET) {
+		BPF_CORE_READ_INTO((__u32 *)c->saddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__u32 *)c->daddr, sk, __sk_common.skc_daddr);
+	} else {
+		bpf_core_read(c->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(c->daddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	/* Not skc_num: closing releases the port (inet_num = 0) before this tracepoint runs. */
+	const struct inet_sock *inet = (const struct inet_sock *)sk;
+	c->sport = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+	c->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+/* Filters, then sampling; counts what it rejects. */
+static __always_inline bool wanted(__u32 type, __u32 every, struct tapio_network_conn *c)
+{
+	if (every == 0)
+		return false;
+	if (!cfg.loopback && is_loopback(c)) {
+		count_drop(type, TAPIO_DROP_FILTERED);
+		return false;
+	}
+	if (cfg.ports_include[0] && !port_listed(cfg.ports_include, c->sport, c->dport)) {
+		count_drop(type, TAPIO_DROP_FILTERED);
+		return false;
+	}
+	if (port_listed(cfg.ports_exclude, c->sport, c->dport)) {
+		count_drop(type, TAPIO_DROP_FILTERED);
+		return false;
+	}
+	if (every > 1 && bpf_get_prandom_u32() % every != 0) {
+		count_drop(type, TAPIO_DROP_SAMPLED);
+		return false;
+	}
+	return true;
+}
+
+static __always_inline __u32 sample_every(__u32 type)
+{
+	return type == TAPIO_NETWORK_OPEN ? cfg.open_sample_every
+		: type == TAPIO_NETWORK_CLOSE ? cfg.close_sample_every : cfg.failed_sample_every;
+}
+
+/* Emits one record for sk; o is its table entry (NULL when unknown). */
+static __always_inline void emit(__u32 type, const struct sock *sk, struct sock_owner *o,
+				 bool with_stats, int oldstate)
+{
+	struct tapio_network_conn c;
+	read_tuple(sk, &c);
+	if (!wanted(type, sample_every(type), &c))
+		return;
+	struct record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_drop(type, TAPIO_DROP_RINGBUF_FULL);
+		return;
+	}
+	__builtin_memcpy(&r->c, &c, sizeof(c));
+	r->h.ktime_ns = bpf_ktime_get_boot_ns();
+	r->h.type = type;
+	r->h.size = sizeof(*r);
+	r->h.ppid = 0;
+	r->h.uid = 0;
+	r->h.gid = 0;
+	r->h.pad = 0;
+	if (o) {
+		r->h.pid = o->pid;
+		r->h.tid = o->tid;
+		r->h.cgroup_id = o->cgroup_id;
+		r->c.start_ns = o->start_ns;
+		r->c.direction = o->direction;
+		r->c.owner_known = o->owner_known;
+		r->c.reset = o->reset;
+		__builtin_memcpy(r->c.comm, o->comm, sizeof(r->c.comm));
+	} else {
+		r->h.pid = 0;
+		r->h.tid = 0;
+		r->h.cgroup_id = 0;
+		r->c.start_ns = 0;
+		r->c.direction = 0;
+		r->c.owner_known = 0;
+		r->c.reset = 0;
+		__builtin_memset(r->c.comm, 0, sizeof(r->c.comm));
+	}
+	r->c.sk_err = BPF_CORE_READ(sk, sk_err);
+	if (with_stats) {
+		const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+		/* bytes_acked and bytes_received count sequence space: the payload plus, for the
+		 * active opener, its SYN, plus each FIN once acknowledged / received. Report the
+		 * payload. A socket missing from the table is taken as passive (no SYN counted). */
+		__u64 sent = BPF_CORE_READ(tp, bytes_acked);
+		__u64 received = BPF_CORE_READ(tp, bytes_received);
+		if (o && o->direction == TAPIO_NETWORK_OUTBOUND && sent > 0)
+			sent--;
+		/* Our FIN went out in these states; snd_una == write_seq once it is acked. */
+		if ((oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2
+		     || oldstate == TCP_CLOSING || oldstate == TCP_LAST_ACK)
+		    && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq) && sent > 0)
+			sent--;
+		/* SOCK_DONE: the peer's FIN arrived (tcp_fin). */
+		unsigned long flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+		if ((flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))) && received > 0)
+			received--;
+		r->c.bytes_sent = sent;
+		r->c.bytes_received = received;
+		r->c.retransmits = BPF_CORE_READ(tp, total_retrans);
+		r->c.srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+	} else {
+		r->c.bytes_sent = 0;
+		r->c.bytes_received = 0;
+		r->c.retransmits = 0;
+		r->c.srtt_us = 0;
+	}
+	bpf_ringbuf_submit(r, wakeup_flags());
+}
+
+static __always_inline struct sock_owner *track(__u64 key, __u8 direction, bool owner)
+{
+	struct sock_owner o = {};
+	o.start_ns = bpf_ktime_get_boot_ns();
+	o.direction = direction;
+	if (owner)
+		set_owner(&o);
+	if (bpf_map_update_elem(&socks, &key, &o, BPF_ANY) != 0)
+		return NULL;
+	count(&stats, TAPIO_NETWORK_STAT_TRACKED);
+	return bpf_map_lookup_elem(&socks, &key);
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tapio_network_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	__u64 key = (__u64)sk;
+	struct sock_owner *o;
+
+	if (newstate == TCP_SYN_SENT) {
+		/* connect(): the only transition of an outbound socket in process context. */
+		track(key, TAPIO_NETWORK_OUTBOUND, true);
+		return 0;
+	}
+	if (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_SENT) {
+		o = bpf_map_lookup_elem(&socks, &key);
+		if (!o)
+			o = track(key, TAPIO_NETWORK_OUTBOUND, false);
+		else
+			o->start_ns = bpf_ktime_get_boot_ns();
+		if (o)
+			o->opened = 1;
+		emit(TAPIO_NETWORK_OPEN, sk, o, false, 0);
+		return 0;
+	}
+	if (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV) {
+		/* Inbound: softirq, owner unknown until accept() returns it (which, with TCP Fast
+		 * Open, can come first: keep that entry). */
+		if (!bpf_map_lookup_elem(&socks, &key))
+			track(key, TAPIO_NETWORK_INBOUND, false);
+		return 0;
+	}
+	if (newstate != TCP_CLOSE)
+		return 0;
+	if (oldstate == TCP_SYN_SENT) {
+		o = bpf_map_lookup_elem(&socks, &key);
+		emit(TAPIO_NETWORK_FAILED, sk, o, false, oldstate);
+		bpf_map_delete_elem(&socks, &key);
+		return 0;
+	}
+	if (oldstate == TCP_SYN_RECV || oldstate == TCP_LISTEN || oldstate == TCP_CLOSE
+	    || oldstate == TCP_NEW_SYN_RECV) {
+		bpf_map_delete_elem(&socks, &key);
+		return 0;
+	}
+	o = bpf_map_lookup_elem(&socks, &key);
+	if (!o)
+		count(&stats, TAPIO_NETWORK_STAT_UNTRACKED);
+	emit(TAPIO_NETWORK_CLOSE, sk, o, true, oldstate);
+	if (o && o->reset)
+		emit(TAPIO_NETWORK_FAILED, sk, o, false, oldstate);
+	bpf_map_delete_elem(&socks, &key);
+	return 0;
+}
+
+/* accept()/accept4() returned fd: find its sock and name its owner. */
+static __always_inline int accepted(long fd)
+{
+	if (fd < 0)
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0 || !f)
+		return 0;
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	if (!so)
+		return 0;
+	struct sock *sk = BPF_CORE_READ(so, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	__u64 key = (__u64)sk;
+	struct sock_owner *o = bpf_map_lookup_elem(&socks, &key);
+	if (!o)
+		o = track(key, TAPIO_NETWORK_INBOUND, false);
+	if (!o || o->opened)
+		return 0;
+	set_owner(o);
+	o->opened = 1;
+	emit(TAPIO_NETWORK_OPEN, sk, o, false, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_accept4")
+int tapio_network_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return accepted(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_accept")
+int tapio_network_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return accepted(ctx->ret);
+}
+
+static __always_inline void mark_reset(const struct sock *sk, __u8 flag)
+{
+	if (!sk)
+		return;
+	__u64 key = (__u64)sk;
+	struct sock_owner *o = bpf_map_lookup_elem(&socks, &key);
+	if (o)
+		o->reset |= flag;
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(tapio_network_rst_in, struct sock *sk)
+{
+	mark_reset(sk, TAPIO_NETWORK_RESET_RECEIVED);
+	return 0;
+}
+
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(tapio_network_rst_out, const struct sock *sk)
+{
+	mark_reset(sk, TAPIO_NETWORK_RESET_SENT);
+	return 0;
+}

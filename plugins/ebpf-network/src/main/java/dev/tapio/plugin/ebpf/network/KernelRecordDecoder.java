@@ -1,0 +1,243 @@
+package dev.tapio.plugin.ebpf.network;
+
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_BYTES_RECEIVED;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_BYTES_SENT;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_CGROUP_ID;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_DIRECTION;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_DURATION;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_ERROR_TYPE;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_EXECUTABLE_NAME;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_LOCAL_ADDRESS;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_LOCAL_PORT;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_PEER_ADDRESS;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_PEER_PORT;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_PID;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_RESET;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_RETRANSMITS;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_SRTT_US;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_TRANSPORT;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_TYPE;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.CLOSE;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.FAILED;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.INBOUND;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.OPEN;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.OUTBOUND;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.SCOPE_NAME;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.errorType;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ipv4;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ipv6;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.isV4Mapped;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.resetDirection;
+
+import dev.tapio.bpf.receiver.BatchDecoder;
+import dev.tapio.bpf.receiver.CgroupAttribution;
+import dev.tapio.component.ComponentContext;
+import dev.tapio.pdata.Attributes;
+import dev.tapio.pdata.LogRecord;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.ResourceLogs;
+import dev.tapio.pdata.ScopeLogs;
+import dev.tapio.pdata.Severity;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decodes the network program's records (struct tapio_header + struct tapio_network_conn,
+ * bpf/src/main/bpf/tapio.h) in place from the mapped ring into log records, applying the CIDR
+ * filters the kernel does not (each rejected record counted as {@code filtered}). Scratch
+ * buffers are reused; strings and pdata objects are the only per-record allocations.
+ *
+ * <p>Single thread: the receiver's poll thread.
+ */
+final class KernelRecordDecoder implements BatchDecoder {
+  static final int TYPE_OPEN = 1;
+  static final int TYPE_CLOSE = 2;
+  static final int TYPE_FAILED = 3;
+  // struct tapio_header
+  private static final long TYPE = 8;
+  private static final long PID = 16;
+  private static final long CGROUP = 40;
+  private static final long H = 48;
+  // struct tapio_network_conn, after the header
+  private static final long START = H;
+  private static final long BYTES_SENT = H + 8;
+  private static final long BYTES_RECEIVED = H + 16;
+  private static final long RETRANSMITS = H + 24;
+  private static final long SRTT = H + 28;
+  private static final long SADDR = H + 32;
+  private static final long DADDR = H + 48;
+  private static final long SPORT = H + 64;
+  private static final long DPORT = H + 66;
+  private static final long FAMILY = H + 68;
+  private static final long DIRECTION = H + 70;
+  private static final long OWNER_KNOWN = H + 71;
+  private static final long SK_ERR = H + 72;
+  private static final long RESET = H + 76;
+  private static final long COMM = H + 80;
+  static final long RECORD = H + 96;
+  private static final int AF_INET = 2;
+
+  private final ComponentContext context;
+  private final PidAttributionCache attribution;
+  private final long bootToUnixNanos;
+  private final Cidr[] include;
+  private final Cidr[] exclude;
+  private final byte[] addr = new byte[32];
+  private final byte[] comm = new byte[16];
+  private final StringBuilder text = new StringBuilder(48);
+  private Logs logs;
+  private ScopeLogs scope;
+  private long malformed;
+
+  KernelRecordDecoder(ComponentContext context, CgroupAttribution attribution,
+      long bootToUnixNanos, Cidr[] include, Cidr[] exclude) {
+    this.context = context;
+    this.attribution = new PidAttributionCache(attribution);
+    this.bootToUnixNanos = bootToUnixNanos;
+    this.include = include;
+    this.exclude = exclude;
+  }
+
+  @Override
+  public void onRecord(MemorySegment d, long at, int length) {
+    if (length < RECORD) {
+      malformed++;
+      return;
+    }
+    int type = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + TYPE);
+    if (type < TYPE_OPEN || type > TYPE_FAILED) {
+      malformed++;
+      return;
+    }
+    MemorySegment.copy(d, ValueLayout.JAVA_BYTE, at + SADDR, addr, 0, 32);
+    boolean v4 = d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + FAMILY) == AF_INET;
+    // Dual-stack sockets carry IPv4 peers as ::ffff:a.b.c.d: report them as the IPv4 they are.
+    int local = 0;
+    int peer = 16;
+    int len = 16;
+    if (v4) {
+      len = 4;
+    } else if (isV4Mapped(addr, 0) && isV4Mapped(addr, 16)) {
+      v4 = true;
+      len = 4;
+      local = 12;
+      peer = 28;
+    }
+    if (!cidrsAllow(peer, len)) {
+      context.dropped(1, "filtered");
+      return;
+    }
+    long ktime = d.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+    int pid = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + PID);
+    long cgroup = d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + CGROUP);
+    long start = d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + START);
+    boolean ownerKnown = d.get(ValueLayout.JAVA_BYTE, at + OWNER_KNOWN) != 0;
+    int direction = d.get(ValueLayout.JAVA_BYTE, at + DIRECTION);
+
+    LogRecord r = append();
+    r.setTimeUnixNano(ktime + bootToUnixNanos);
+    r.setSeverity(type == TYPE_FAILED ? Severity.WARN : Severity.INFO);
+    r.setEventName(type == TYPE_OPEN ? OPEN : type == TYPE_CLOSE ? CLOSE : FAILED);
+    Attributes a = r.attributes();
+    if (direction == 1) {
+      a.putString(ATTR_DIRECTION, OUTBOUND);
+    } else if (direction == 2) {
+      a.putString(ATTR_DIRECTION, INBOUND);
+    }
+    a.putString(ATTR_LOCAL_ADDRESS, v4 ? ipv4(addr, local, text) : ipv6(addr, local, text));
+    a.putLong(ATTR_LOCAL_PORT, Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED,
+        at + SPORT)));
+    a.putString(ATTR_PEER_ADDRESS, v4 ? ipv4(addr, peer, text) : ipv6(addr, peer, text));
+    a.putLong(ATTR_PEER_PORT, Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED,
+        at + DPORT)));
+    a.putString(ATTR_TRANSPORT, "tcp");
+    a.putString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
+    int reset = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + RESET);
+    if (type == TYPE_CLOSE) {
+      if (start != 0) {
+        a.putDouble(ATTR_DURATION, (ktime - start) / 1e9);
+      }
+      a.putLong(ATTR_BYTES_SENT, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + BYTES_SENT));
+      a.putLong(ATTR_BYTES_RECEIVED, d.get(ValueLayout.JAVA_LONG_UNALIGNED,
+          at + BYTES_RECEIVED));
+      a.putLong(ATTR_RETRANSMITS, Integer.toUnsignedLong(d.get(ValueLayout.JAVA_INT_UNALIGNED,
+          at + RETRANSMITS)));
+      a.putLong(ATTR_SRTT_US, Integer.toUnsignedLong(d.get(ValueLayout.JAVA_INT_UNALIGNED,
+          at + SRTT)));
+    } else if (type == TYPE_FAILED) {
+      if (start != 0) {
+        a.putDouble(ATTR_DURATION, (ktime - start) / 1e9);
+      }
+      a.putString(ATTR_ERROR_TYPE, errorType(d.get(ValueLayout.JAVA_INT_UNALIGNED, at + SK_ERR),
+          reset));
+    }
+    String resetDirection = resetDirection(reset);
+    if (resetDirection != null) {
+      a.putString(ATTR_RESET, resetDirection);
+    }
+    if (ownerKnown) {
+      a.putLong(ATTR_PID, pid);
+      a.putString(ATTR_EXECUTABLE_NAME, comm(d, at + COMM));
+      if (cgroup != 0) {
+        a.putLong(ATTR_CGROUP_ID, cgroup);
+      }
+      NetworkEvents.attribution(a, attribution.forPid(pid, cgroup, System.nanoTime()));
+    }
+  }
+
+  private boolean cidrsAllow(int peer, int len) {
+    if (include.length > 0) {
+      boolean any = false;
+      for (Cidr c : include) {
+        if (c.contains(addr, peer, len)) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) {
+        return false;
+      }
+    }
+    for (Cidr c : exclude) {
+      if (c.contains(addr, peer, len)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private LogRecord append() {
+    if (logs == null) {
+      logs = new Logs();
+      ResourceLogs rl = logs.resourceLogs().appendEmpty();
+      scope = rl.scopeLogs().appendEmpty();
+      scope.scope().setName(SCOPE_NAME);
+    }
+    return scope.logRecords().appendEmpty();
+  }
+
+  @Override
+  public Logs take() {
+    Logs out = logs;
+    logs = null;
+    scope = null;
+    return out;
+  }
+
+  long malformed() {
+    return malformed;
+  }
+
+  private String comm(MemorySegment d, long at) {
+    int len = 0;
+    while (len < 16) {
+      byte b = d.get(ValueLayout.JAVA_BYTE, at + len);
+      if (b == 0) {
+        break;
+      }
+      comm[len++] = b;
+    }
+    return new String(comm, 0, len, StandardCharsets.UTF_8);
+  }
+}
