@@ -5,9 +5,16 @@
  * the sender's address). Only UDP sockets whose peer port is configured are kept; the peer comes
  * from the syscall's sockaddr, or from the socket itself when connected (glibc's resolver
  * connects, then sends with no address). Parsing is the reader's job: here only the first
- * TAPIO_DNS_PAYLOAD_MAX bytes are copied. Not captured: sendmmsg beyond its first two messages,
- * recvmmsg, read/write/send on
- * TCP (DNS over TCP), and iovecs after the first. */
+ * TAPIO_DNS_PAYLOAD_MAX bytes are copied.
+ *
+ * DNS over TCP: the same hooks plus write/writev (entry) and read (entry+exit) also keep TCP
+ * sockets whose peer port is configured. Each call's bytes (up to TAPIO_DNS_PAYLOAD_MAX) are one
+ * record of type TAPIO_DNS_EVENT_TCP_*: a slice of the stream, which the reader reassembles per
+ * (pid, fd) and cuts at the 2-byte length prefixes. read/write fire for every fd on the host, so
+ * they bail out after the inode mode when the fd is not a socket.
+ *
+ * Not captured: sendmmsg beyond its first two messages, recvmmsg, readv, writev beyond its
+ * first two iovecs, iovecs after the first of sendmsg/recvmsg. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -21,6 +28,13 @@ char LICENSE[] SEC("license") = "GPL";
 #define AF_INET6 10
 #define SOCK_DGRAM 2
 #define IPPROTO_UDP 17
+#define IPPROTO_TCP 6
+
+/* TCP slices: same layout as TAPIO_DNS_EVENT_SEND/RECV (tapio.h), `length` is the bytes the call
+ * wrote or read, `captured` the first of them that follow. Kept here so as not to edit tapio.h
+ * while another program's block changes there. */
+#define TAPIO_DNS_EVENT_TCP_SEND 3
+#define TAPIO_DNS_EVENT_TCP_RECV 4
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 
@@ -57,7 +71,7 @@ struct recv_args {
 	__u64 buf;      /* recvfrom: the buffer; recvmsg: the user_msghdr */
 	__u64 addr;     /* recvfrom: the sockaddr the kernel fills, or 0 */
 	__u32 fd;
-	__u32 is_msg;
+	__u32 is_msg;   /* 0 recvfrom, 1 recvmsg, 2 read */
 };
 
 struct {
@@ -93,8 +107,9 @@ static __always_inline bool port_wanted(__u16 port)
 	return false;
 }
 
-/* The UDP sock behind fd of the current task, or NULL. */
-static __always_inline struct sock *udp_sock_of(__u32 fd)
+/* The UDP or TCP sock behind fd of the current task, or NULL; *tcp tells which. Cheapest test
+ * first: most read/write calls are on files and pipes and stop at the inode mode. */
+static __always_inline struct sock *sock_of(__u32 fd, bool *tcp)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
@@ -110,9 +125,18 @@ static __always_inline struct sock *udp_sock_of(__u32 fd)
 	if (!sock)
 		return NULL;
 	struct sock *sk = BPF_CORE_READ(sock, sk);
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP)
+	if (!sk)
 		return NULL;
-	return sk;
+	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+	if (proto == IPPROTO_UDP) {
+		*tcp = false;
+		return sk;
+	}
+	if (proto == IPPROTO_TCP) {
+		*tcp = true;
+		return sk;
+	}
+	return NULL;
 }
 
 /* Fills the peer from a user sockaddr (sendto/recvfrom/msg_name) when there is one, else from
@@ -149,14 +173,25 @@ static __always_inline bool peer_of(struct sock *sk, __u64 uaddr, struct tapio_d
 	return port_wanted(d->peer_port);
 }
 
-/* Copies the datagram and emits the record; `type` is TAPIO_DNS_EVENT_*. */
-static __always_inline void emit(__u32 type, __u32 fd, __u64 ubuf, __u64 len, __u64 uaddr)
+/* Copies the datagram (UDP) or stream slice (TCP) and emits the record; `type` is
+ * TAPIO_DNS_EVENT_SEND or _RECV, turned into its _TCP_ twin on a TCP socket. tcp_only: the
+ * read/write hooks, which have no business with UDP. */
+static __always_inline void emit(__u32 type, __u32 fd, __u64 ubuf, __u64 len, __u64 uaddr,
+				 bool tcp_only)
 {
-	if (len < 12) /* shorter than a DNS header */
+	if (len < 1)
 		return;
-	struct sock *sk = udp_sock_of(fd);
+	bool tcp = false;
+	struct sock *sk = sock_of(fd, &tcp);
 	if (!sk)
 		return;
+	if (tcp) {
+		/* A TCP peer is the connection's; sendto/recvfrom addresses mean nothing there. */
+		uaddr = 0;
+		type = type == TAPIO_DNS_EVENT_SEND ? TAPIO_DNS_EVENT_TCP_SEND : TAPIO_DNS_EVENT_TCP_RECV;
+	} else if (tcp_only || len < 12) { /* shorter than a DNS header */
+		return;
+	}
 	__u32 zero = 0;
 	char *buf = bpf_map_lookup_elem(&scratch, &zero);
 	if (!buf)
@@ -171,10 +206,11 @@ static __always_inline void emit(__u32 type, __u32 fd, __u64 ubuf, __u64 len, __
 	want &= (2 * TAPIO_DNS_PAYLOAD_MAX - 1); /* the verifier's bound */
 	if (want > TAPIO_DNS_PAYLOAD_MAX)
 		want = TAPIO_DNS_PAYLOAD_MAX;
-	if (want < 12 || bpf_probe_read_user(payload, want, (void *)ubuf) < 0)
+	if (want < 1 || bpf_probe_read_user(payload, want, (void *)ubuf) < 0)
 		return;
-	/* Sampling by transaction id keeps a query and its response together. */
-	if (cfg.sample_every > 1) {
+	/* Sampling by transaction id keeps a query and its response together. A TCP slice need not
+	 * start at a message, so the reader samples those after reassembly. */
+	if (!tcp && cfg.sample_every > 1) {
 		__u16 id = ((__u8)payload[0] << 8) | (__u8)payload[1];
 		if (id % cfg.sample_every != 0) {
 			count_drop(type, TAPIO_DROP_SAMPLED);
@@ -208,7 +244,7 @@ static __always_inline void emit(__u32 type, __u32 fd, __u64 ubuf, __u64 len, __
 SEC("tp/syscalls/sys_enter_sendto")
 int tapio_dns_sendto(struct trace_event_raw_sys_enter *ctx)
 {
-	emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4]);
+	emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4], false);
 	return 0;
 }
 
@@ -232,7 +268,7 @@ int tapio_dns_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 base, len, name;
 	if (read_msg(ctx->args[1], &base, &len, &name))
-		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name);
+		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name, false);
 	return 0;
 }
 
@@ -244,9 +280,9 @@ int tapio_dns_sendmmsg(struct trace_event_raw_sys_enter *ctx)
 	__u64 vlen = ctx->args[2];
 	__u64 base, len, name;
 	if (vlen >= 1 && read_msg(vec, &base, &len, &name))
-		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name);
+		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name, false);
 	if (vlen >= 2 && read_msg(vec + sizeof(struct mmsghdr), &base, &len, &name))
-		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name);
+		emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], base, len, name, false);
 	return 0;
 }
 
@@ -267,14 +303,15 @@ static __always_inline void recv_exit(long ret)
 	bpf_map_delete_elem(&recvs, &id);
 	if (ret <= 0)
 		return;
-	if (args.is_msg) {
+	if (args.is_msg == 1) {
 		__u64 base, len, name;
 		if (!read_msg(args.buf, &base, &len, &name))
 			return;
 		/* The datagram fills the first iovec first; only that one is read. */
-		emit(TAPIO_DNS_EVENT_RECV, args.fd, base, (__u64)ret < len ? (__u64)ret : len, name);
+		emit(TAPIO_DNS_EVENT_RECV, args.fd, base, (__u64)ret < len ? (__u64)ret : len, name,
+		     false);
 	} else {
-		emit(TAPIO_DNS_EVENT_RECV, args.fd, args.buf, ret, args.addr);
+		emit(TAPIO_DNS_EVENT_RECV, args.fd, args.buf, ret, args.addr, args.is_msg == 2);
 	}
 }
 
@@ -301,6 +338,56 @@ int tapio_dns_recvmsg_enter(struct trace_event_raw_sys_enter *ctx)
 
 SEC("tp/syscalls/sys_exit_recvmsg")
 int tapio_dns_recvmsg_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_exit(ctx->ret);
+	return 0;
+}
+
+/* The watched TCP socket behind fd, or NULL: read's entry keeps only those, so that the exit of
+ * every other read on the host is one failed map lookup. */
+static __always_inline bool tcp_wanted(__u32 fd)
+{
+	bool tcp = false;
+	struct sock *sk = sock_of(fd, &tcp);
+	if (!sk || !tcp)
+		return false;
+	return port_wanted(bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)));
+}
+
+SEC("tp/syscalls/sys_enter_write")
+int tapio_dns_write(struct trace_event_raw_sys_enter *ctx)
+{
+	emit(TAPIO_DNS_EVENT_SEND, ctx->args[0], ctx->args[1], ctx->args[2], 0, true);
+	return 0;
+}
+
+/* libuv (dig, BIND tools) writes the length prefix and the message as two iovecs. */
+SEC("tp/syscalls/sys_enter_writev")
+int tapio_dns_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 fd = ctx->args[0];
+	__u64 vec = ctx->args[1];
+	__u64 n = ctx->args[2];
+	if (n < 1 || !tcp_wanted(fd))
+		return 0;
+	struct iovec iov = {};
+	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)vec) == 0)
+		emit(TAPIO_DNS_EVENT_SEND, fd, (__u64)iov.iov_base, iov.iov_len, 0, true);
+	if (n >= 2 && bpf_probe_read_user(&iov, sizeof(iov), (void *)(vec + sizeof(iov))) == 0)
+		emit(TAPIO_DNS_EVENT_SEND, fd, (__u64)iov.iov_base, iov.iov_len, 0, true);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_read")
+int tapio_dns_read_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (tcp_wanted(ctx->args[0]))
+		recv_enter(ctx->args[0], ctx->args[1], 0, 2);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_read")
+int tapio_dns_read_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	recv_exit(ctx->ret);
 	return 0;

@@ -60,7 +60,8 @@ struct sock_owner {
 	__u8 owner_known;
 	__u8 opened;      /* the open record was emitted */
 	__u8 reset;       /* TAPIO_NETWORK_RESET_* */
-	__u32 pad;
+	__u8 deferred;    /* open held back for aggregation (rate over threshold) */
+	__u8 pad[3];
 	char comm[TAPIO_COMM_LEN];
 };
 
@@ -70,6 +71,38 @@ struct {
 	__type(key, __u64);
 	__type(value, struct sock_owner);
 } socks SEC(".maps");
+
+/* In-kernel aggregation: when a CPU sees more than cfg.agg_threshold opens in a second, the
+ * open record of each further connection is held back; if it closes within
+ * cfg.agg_short_lived_ns it is folded into `aggregates` (open and close both counted as
+ * TAPIO_DROP_AGGREGATED), otherwise its open (with its original time) and close are emitted
+ * then. The reader drains the generation it retired a window ago, so it never races a fold. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384); /* replaced by the loader */
+	__type(key, struct tapio_network_agg_key);
+	__type(value, struct tapio_network_agg);
+} aggregates SEC(".maps");
+
+/* The generation folds go to (0 or 1), written by the reader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} agg_gen SEC(".maps");
+
+struct rate_window {
+	__u64 start_ns;
+	__u64 count;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rate_window);
+} open_rate SEC(".maps");
 
 struct record {
 	struct tapio_header h;
@@ -185,9 +218,34 @@ static __always_inline __u32 sample_every(__u32 type)
 		: type == TAPIO_NETWORK_CLOSE ? cfg.close_sample_every : cfg.failed_sample_every;
 }
 
-/* Emits one record for sk; o is its table entry (NULL when unknown). */
+/* Payload bytes of a closing socket. bytes_acked and bytes_received count sequence space: the
+ * payload plus, for the active opener, its SYN, plus each FIN once acknowledged / received.
+ * A socket missing from the table is taken as passive (no SYN counted). */
+static __always_inline void io_bytes(const struct sock *sk, struct sock_owner *o, int oldstate,
+				     __u64 *sent_out, __u64 *received_out)
+{
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	__u64 sent = BPF_CORE_READ(tp, bytes_acked);
+	__u64 received = BPF_CORE_READ(tp, bytes_received);
+	if (o && o->direction == TAPIO_NETWORK_OUTBOUND && sent > 0)
+		sent--;
+	/* Our FIN went out in these states; snd_una == write_seq once it is acked. */
+	if ((oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2
+	     || oldstate == TCP_CLOSING || oldstate == TCP_LAST_ACK)
+	    && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq) && sent > 0)
+		sent--;
+	/* SOCK_DONE: the peer's FIN arrived (tcp_fin). */
+	unsigned long flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+	if ((flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))) && received > 0)
+		received--;
+	*sent_out = sent;
+	*received_out = received;
+}
+
+/* Emits one record for sk; o is its table entry (NULL when unknown). late: an open held back
+ * for aggregation, stamped with its original time. */
 static __always_inline void emit(__u32 type, const struct sock *sk, struct sock_owner *o,
-				 bool with_stats, int oldstate)
+				 bool with_stats, int oldstate, bool late)
 {
 	struct tapio_network_conn c;
 	read_tuple(sk, &c);
@@ -199,7 +257,7 @@ static __always_inline void emit(__u32 type, const struct sock *sk, struct sock_
 		return;
 	}
 	__builtin_memcpy(&r->c, &c, sizeof(c));
-	r->h.ktime_ns = bpf_ktime_get_boot_ns();
+	r->h.ktime_ns = late && o && o->start_ns ? o->start_ns : bpf_ktime_get_boot_ns();
 	r->h.type = type;
 	r->h.size = sizeof(*r);
 	r->h.ppid = 0;
@@ -228,22 +286,8 @@ static __always_inline void emit(__u32 type, const struct sock *sk, struct sock_
 	r->c.sk_err = BPF_CORE_READ(sk, sk_err);
 	if (with_stats) {
 		const struct tcp_sock *tp = (const struct tcp_sock *)sk;
-		/* bytes_acked and bytes_received count sequence space: the payload plus, for the
-		 * active opener, its SYN, plus each FIN once acknowledged / received. Report the
-		 * payload. A socket missing from the table is taken as passive (no SYN counted). */
-		__u64 sent = BPF_CORE_READ(tp, bytes_acked);
-		__u64 received = BPF_CORE_READ(tp, bytes_received);
-		if (o && o->direction == TAPIO_NETWORK_OUTBOUND && sent > 0)
-			sent--;
-		/* Our FIN went out in these states; snd_una == write_seq once it is acked. */
-		if ((oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2
-		     || oldstate == TCP_CLOSING || oldstate == TCP_LAST_ACK)
-		    && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq) && sent > 0)
-			sent--;
-		/* SOCK_DONE: the peer's FIN arrived (tcp_fin). */
-		unsigned long flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
-		if ((flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))) && received > 0)
-			received--;
+		__u64 sent, received;
+		io_bytes(sk, o, oldstate, &sent, &received);
 		r->c.bytes_sent = sent;
 		r->c.bytes_received = received;
 		r->c.retransmits = BPF_CORE_READ(tp, total_retrans);
@@ -255,6 +299,92 @@ static __always_inline void emit(__u32 type, const struct sock *sk, struct sock_
 		r->c.srtt_us = 0;
 	}
 	bpf_ringbuf_submit(r, wakeup_flags());
+}
+
+/* The kernel filters (loopback, ports) without counting: emit() counts them. */
+static __always_inline bool passes_filters(struct tapio_network_conn *c)
+{
+	if (!cfg.loopback && is_loopback(c))
+		return false;
+	if (cfg.ports_include[0] && !port_listed(cfg.ports_include, c->sport, c->dport))
+		return false;
+	return !port_listed(cfg.ports_exclude, c->sport, c->dport);
+}
+
+/* Counts an open on this CPU; true once this second's count is over the threshold. */
+static __always_inline bool over_rate(void)
+{
+	__u32 zero = 0;
+	struct rate_window *w = bpf_map_lookup_elem(&open_rate, &zero);
+	if (!w)
+		return false;
+	__u64 now = bpf_ktime_get_ns();
+	if (now - w->start_ns >= 1000000000ULL) {
+		w->start_ns = now;
+		w->count = 0;
+	}
+	return ++w->count > cfg.agg_threshold;
+}
+
+/* The open of a connection: emitted, or held back while the open rate is too high. */
+static __always_inline void open_conn(const struct sock *sk, struct sock_owner *o)
+{
+	if (o && cfg.agg_threshold) {
+		struct tapio_network_conn c;
+		read_tuple(sk, &c);
+		if (passes_filters(&c) && over_rate()) {
+			o->deferred = 1;
+			return;
+		}
+	}
+	emit(TAPIO_NETWORK_OPEN, sk, o, false, 0, false);
+}
+
+/* Folds a closing connection into its aggregate; false when the table is full. */
+static __noinline bool fold(const struct sock *sk, struct sock_owner *o, int oldstate,
+			    __u64 duration)
+{
+	struct tapio_network_conn c;
+	read_tuple(sk, &c);
+	struct tapio_network_agg_key k;
+	__builtin_memset(&k, 0, sizeof(k));
+	__u32 zero = 0;
+	__u32 *gen = bpf_map_lookup_elem(&agg_gen, &zero);
+	k.gen = gen ? (__u8)*gen : 0;
+	k.pid = o->pid;
+	k.family = c.family;
+	k.direction = o->direction;
+	k.port = o->direction == TAPIO_NETWORK_INBOUND ? c.sport : c.dport;
+	__builtin_memcpy(k.addr, c.daddr, sizeof(k.addr));
+	__u64 sent, received;
+	io_bytes(sk, o, oldstate, &sent, &received);
+	__u64 retrans = BPF_CORE_READ((const struct tcp_sock *)sk, total_retrans);
+	struct tapio_network_agg *v = bpf_map_lookup_elem(&aggregates, &k);
+	if (!v) {
+		struct tapio_network_agg n;
+		__builtin_memset(&n, 0, sizeof(n));
+		n.count = 1;
+		n.bytes_sent = sent;
+		n.bytes_received = received;
+		n.duration_ns = duration;
+		n.retransmits = retrans;
+		n.cgroup_id = o->cgroup_id;
+		__builtin_memcpy(n.comm, o->comm, sizeof(n.comm));
+		if (bpf_map_update_elem(&aggregates, &k, &n, BPF_NOEXIST) == 0)
+			return true;
+		/* Another CPU created it meanwhile, or the table is full. */
+		v = bpf_map_lookup_elem(&aggregates, &k);
+		if (!v) {
+			count(&stats, TAPIO_NETWORK_STAT_AGG_FULL);
+			return false;
+		}
+	}
+	__sync_fetch_and_add(&v->count, 1);
+	__sync_fetch_and_add(&v->bytes_sent, sent);
+	__sync_fetch_and_add(&v->bytes_received, received);
+	__sync_fetch_and_add(&v->duration_ns, duration);
+	__sync_fetch_and_add(&v->retransmits, retrans);
+	return true;
 }
 
 static __always_inline struct sock_owner *track(__u64 key, __u8 direction, bool owner)
@@ -294,7 +424,7 @@ int BPF_PROG(tapio_network_state, const struct sock *sk, const int oldstate, con
 			o->start_ns = bpf_ktime_get_boot_ns();
 		if (o)
 			o->opened = 1;
-		emit(TAPIO_NETWORK_OPEN, sk, o, false, 0);
+		open_conn(sk, o);
 		return 0;
 	}
 	if (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV) {
@@ -308,7 +438,7 @@ int BPF_PROG(tapio_network_state, const struct sock *sk, const int oldstate, con
 		return 0;
 	if (oldstate == TCP_SYN_SENT) {
 		o = bpf_map_lookup_elem(&socks, &key);
-		emit(TAPIO_NETWORK_FAILED, sk, o, false, oldstate);
+		emit(TAPIO_NETWORK_FAILED, sk, o, false, oldstate, false);
 		bpf_map_delete_elem(&socks, &key);
 		return 0;
 	}
@@ -320,9 +450,20 @@ int BPF_PROG(tapio_network_state, const struct sock *sk, const int oldstate, con
 	o = bpf_map_lookup_elem(&socks, &key);
 	if (!o)
 		count(&stats, TAPIO_NETWORK_STAT_UNTRACKED);
-	emit(TAPIO_NETWORK_CLOSE, sk, o, true, oldstate);
+	if (o && o->deferred) {
+		__u64 duration = bpf_ktime_get_boot_ns() - o->start_ns;
+		if (!o->reset && duration < cfg.agg_short_lived_ns
+		    && fold(sk, o, oldstate, duration)) {
+			count_drop(TAPIO_NETWORK_OPEN, TAPIO_DROP_AGGREGATED);
+			count_drop(TAPIO_NETWORK_CLOSE, TAPIO_DROP_AGGREGATED);
+			bpf_map_delete_elem(&socks, &key);
+			return 0;
+		}
+		emit(TAPIO_NETWORK_OPEN, sk, o, false, 0, true);
+	}
+	emit(TAPIO_NETWORK_CLOSE, sk, o, true, oldstate, false);
 	if (o && o->reset)
-		emit(TAPIO_NETWORK_FAILED, sk, o, false, oldstate);
+		emit(TAPIO_NETWORK_FAILED, sk, o, false, oldstate, false);
 	bpf_map_delete_elem(&socks, &key);
 	return 0;
 }
@@ -354,7 +495,7 @@ static __always_inline int accepted(long fd)
 		return 0;
 	set_owner(o);
 	o->opened = 1;
-	emit(TAPIO_NETWORK_OPEN, sk, o, false, 0);
+	open_conn(sk, o);
 	return 0;
 }
 

@@ -130,7 +130,8 @@ enum tapio_network_event {
 enum tapio_network_stat {
 	TAPIO_NETWORK_STAT_UNTRACKED = 0, /* closed sockets not in the table: evicted or older */
 	TAPIO_NETWORK_STAT_TRACKED = 1,   /* sockets entered into the table */
-	TAPIO_NETWORK_STATS = 2,
+	TAPIO_NETWORK_STAT_AGG_FULL = 2,  /* folds refused by a full aggregate table: reported singly */
+	TAPIO_NETWORK_STATS = 3,
 };
 
 /* open, close, failed: header (pid, cgroup of the socket's owner, 0 when unknown), then this.
@@ -162,6 +163,36 @@ struct tapio_network_config {
 	__u64 wakeup_bytes;
 	__u16 ports_include[TAPIO_NETWORK_PORTS]; /* 0-terminated; empty = every port */
 	__u16 ports_exclude[TAPIO_NETWORK_PORTS]; /* matched against local and peer port */
+	__u32 agg_threshold;       /* opens per second per CPU beyond which connections are
+				    * deferred for aggregation; 0 turns aggregation off */
+	__u32 agg_pad;
+	__u64 agg_short_lived_ns;  /* a deferred connection closed within this is folded */
+};
+
+/* Key of the network program's `aggregates` hash: connections of one owner to one peer
+ * address and service port (the peer's port when outbound, the local port when inbound), in
+ * one generation (`agg_gen`: the reader flips it each window and drains the retired one).
+ * 32 bytes, padding zeroed (hash keys compare every byte). */
+struct tapio_network_agg_key {
+	__u32 pid;            /* owner's tgid, 0 unknown */
+	__u16 port;
+	__u16 family;
+	__u8 direction;       /* TAPIO_NETWORK_OUTBOUND / _INBOUND */
+	__u8 gen;
+	__u16 pad;
+	__u8 addr[16];        /* peer; IPv4 in the first 4 bytes */
+	__u32 pad2;
+};
+
+/* Value of `aggregates`, updated with atomic adds. 64 bytes. */
+struct tapio_network_agg {
+	__u64 count;          /* connections folded */
+	__u64 bytes_sent;     /* payload, as in the close record */
+	__u64 bytes_received;
+	__u64 duration_ns;    /* sum of established -> close */
+	__u64 retransmits;
+	__u64 cgroup_id;      /* owner's, from the first connection */
+	char comm[TAPIO_COMM_LEN];
 };
 
 #endif

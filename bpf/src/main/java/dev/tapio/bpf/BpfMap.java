@@ -73,6 +73,93 @@ public final class BpfMap {
     }
   }
 
+  /**
+   * Writes a u32 at {@code index} of an array map whose values are u32 (e.g. a switch the
+   * program reads).
+   */
+  public void putU32(int index, int value) throws BpfException {
+    key.set(ValueLayout.JAVA_INT, 0, index);
+    MemorySegment v = u32Scratch();
+    v.set(ValueLayout.JAVA_INT, 0, value);
+    int rc;
+    try {
+      rc = (int) Libbpf.MAP_UPDATE_ELEM.invokeExact(errno, fd(), key, v, 0L);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    if (rc != 0) {
+      throw new BpfException("writing map '" + name + "' index " + index, Libc.errno(errno));
+    }
+  }
+
+  /**
+   * Copies the key after {@code key} (the first key when {@code key} is {@link
+   * MemorySegment#NULL}) into {@code next}; false when there is none. Keys are this map's key
+   * size; a hash map iterated while others insert may skip or repeat keys, so iterate only
+   * entries no one writes any more.
+   */
+  public boolean nextKey(MemorySegment key, MemorySegment next) throws BpfException {
+    int rc;
+    try {
+      rc = (int) Libbpf.MAP_GET_NEXT_KEY.invokeExact(errno, fd(), key, next);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    if (rc == 0) {
+      return true;
+    }
+    int e = Libc.errno(errno);
+    if (e == 2) { // ENOENT: the end
+      return false;
+    }
+    throw new BpfException("iterating map '" + name + "'", e);
+  }
+
+  /** Copies the value of {@code key} into {@code value}; false when the key is absent. */
+  public boolean lookup(MemorySegment key, MemorySegment value) throws BpfException {
+    int rc;
+    try {
+      rc = (int) Libbpf.MAP_LOOKUP_ELEM.invokeExact(errno, fd(), key, value);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    if (rc == 0) {
+      return true;
+    }
+    int e = Libc.errno(errno);
+    if (e == 2) {
+      return false;
+    }
+    throw new BpfException("reading map '" + name + "'", e);
+  }
+
+  /** Deletes {@code key}; false when it was absent. */
+  public boolean delete(MemorySegment key) throws BpfException {
+    int rc;
+    try {
+      rc = (int) Libbpf.MAP_DELETE_ELEM.invokeExact(errno, fd(), key);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    if (rc == 0) {
+      return true;
+    }
+    int e = Libc.errno(errno);
+    if (e == 2) {
+      return false;
+    }
+    throw new BpfException("deleting from map '" + name + "'", e);
+  }
+
+  private MemorySegment u32;
+
+  private MemorySegment u32Scratch() {
+    if (u32 == null) {
+      u32 = arena.allocate(ValueLayout.JAVA_INT);
+    }
+    return u32;
+  }
+
   private MemorySegment scratch;
 
   private MemorySegment perCpuScratch(int cpus) {

@@ -64,6 +64,12 @@ public final class Libbpf {
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
   public static final MethodHandle MAP_UPDATE_ELEM = fn("bpf_map_update_elem",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), ERRNO);
+  /** {@code int bpf_map_get_next_key(int fd, const void *key, void *next_key)}; key NULL: first. */
+  public static final MethodHandle MAP_GET_NEXT_KEY = fn("bpf_map_get_next_key",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+  /** {@code int bpf_map_delete_elem(int fd, const void *key)}. */
+  public static final MethodHandle MAP_DELETE_ELEM = fn("bpf_map_delete_elem",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERRNO);
   public static final MethodHandle NUM_POSSIBLE_CPUS = fn("libbpf_num_possible_cpus",
       FunctionDescriptor.of(JAVA_INT));
   public static final MethodHandle SET_PRINT = fn("libbpf_set_print",

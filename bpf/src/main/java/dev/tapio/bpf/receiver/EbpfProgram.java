@@ -108,8 +108,13 @@ public final class EbpfProgram implements AutoCloseable {
       }
       ring = new RingBuffer(object.map("events"));
       KernelDrops drops = new KernelDrops(object.map("drops"), context, spec.dropPrograms());
-      RingPoller poller = new RingPoller(context, "ebpf-" + spec.label(), ring,
-          decoderForClockOffset.apply(bootToUnixNanos()), drops, next, spec.pollTimeout());
+      BatchDecoder decoder = decoderForClockOffset.apply(bootToUnixNanos());
+      // BpfMap is not thread-safe and BpfObject.map hands out one instance per name: a decoder
+      // must not read, on the poll thread, a map that readPerCpu's gauges read.
+      BpfObject loaded = object;
+      decoder.bind(name -> loaded.map(name));
+      RingPoller poller = new RingPoller(context, "ebpf-" + spec.label(), ring, decoder, drops,
+          next, spec.pollTimeout());
       context.gauge("tapio_ring_buffer_usage_percent", "Fill level of the kernel ring buffer.",
           ring::usagePercent, "program", spec.label());
       poller.start();

@@ -58,13 +58,24 @@ public final class RingPoller {
     while (running) {
       ring.await(timeoutMillis);
       drainAndDeliver();
+      afterDrain(false);
       if (System.nanoTime() - nextDropRead >= 0) {
         readDrops();
         nextDropRead = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
       }
     }
     drainAndDeliver();
+    afterDrain(true);
     readDrops();
+  }
+
+  private void afterDrain(boolean last) {
+    if (decoder.afterDrain(last)) {
+      Logs batch = decoder.take();
+      if (batch != null) {
+        deliver(batch);
+      }
+    }
   }
 
   private void drainAndDeliver() {

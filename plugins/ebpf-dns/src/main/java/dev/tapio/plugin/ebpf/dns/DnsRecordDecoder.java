@@ -31,6 +31,11 @@ import java.util.function.LongSupplier;
  * evicted, timed out, sampled, or sent before the receiver started), {@code unexpected} (a query
  * received or a response sent: this process is the server side).
  *
+ * <p>TCP records are slices of a stream, not messages: {@link TcpStreams} cuts them into
+ * messages, which then take the same path (matching, records with {@code network.transport=tcp};
+ * sampling by transaction id happens here for them, as the kernel cannot see the ids in a
+ * slice: counted {@code sampled}).
+ *
  * <p>Single thread: the receiver's poll thread.
  */
 final class DnsRecordDecoder implements BatchDecoder {
@@ -47,18 +52,21 @@ final class DnsRecordDecoder implements BatchDecoder {
   private static final long CAPTURED = HEADER + 8;
   private static final long FAMILY = HEADER + 10;
   private static final long PEER_PORT = HEADER + 12;
+  private static final long LOCAL_PORT = HEADER + 14;
   private static final long PEER_ADDR = HEADER + 16;
   private static final long COMM = HEADER + 32;
   private static final long PAYLOAD = HEADER + 48;
   private static final int SEND = 1;
   private static final int RECV = 2;
+  private static final int TCP_SEND = 3;
+  private static final int TCP_RECV = 4;
   private static final int AF_INET6 = 10;
   static final int PAYLOAD_MAX = 512;
 
   private record Key(int pid, int fd, int id) {}
 
   private record Pending(long kernelNanos, int pid, long cgroupId, String comm, String name,
-      int type, int id, String server, int port, boolean ipv6) {}
+      int type, int id, String server, int port, boolean ipv6, boolean tcp) {}
 
   private final ComponentContext context;
   private final CgroupAttribution attribution;
@@ -71,6 +79,13 @@ final class DnsRecordDecoder implements BatchDecoder {
   private final byte[] payload = new byte[PAYLOAD_MAX];
   private final byte[] bytes = new byte[16];
   private final LinkedHashMap<Key, Pending> pending = new LinkedHashMap<>();
+  private final TcpStreams streams;
+  private final int sampling;
+  private final TcpStreams.Messages tcpMessages = this::tcpMessage;
+  // The TCP slice being fed: the reassembled messages are handled before feed returns.
+  private MemorySegment tcpSegment;
+  private long tcpAt;
+  private boolean tcpSend;
   private Logs logs;
   private ScopeLogs scope;
 
@@ -85,6 +100,8 @@ final class DnsRecordDecoder implements BatchDecoder {
     this.timeoutNanos = config.timeout().toNanos();
     this.maxPending = config.maxPending();
     this.bootClock = bootClock;
+    this.sampling = config.sampling();
+    this.streams = new TcpStreams(context, config.tcpStreams(), timeoutNanos);
   }
 
   @Override
@@ -95,24 +112,57 @@ final class DnsRecordDecoder implements BatchDecoder {
     }
     int type = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + TYPE);
     int captured = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + CAPTURED));
-    if (captured > PAYLOAD_MAX || PAYLOAD + captured > length || (type != SEND && type != RECV)) {
+    if (captured > PAYLOAD_MAX || PAYLOAD + captured > length || type < SEND
+        || type > TCP_RECV) {
       context.dropped(1, "malformed");
       return;
     }
     int datagram = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + LENGTH);
+    if (type == TCP_SEND || type == TCP_RECV) {
+      tcpSegment = d;
+      tcpAt = at;
+      tcpSend = type == TCP_SEND;
+      streams.feed(d.get(ValueLayout.JAVA_INT_UNALIGNED, at + PID),
+          d.get(ValueLayout.JAVA_INT_UNALIGNED, at + FD),
+          Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + LOCAL_PORT)),
+          !tcpSend, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at), d, at + PAYLOAD, captured,
+          Math.max(captured, Integer.toUnsignedLong(datagram)), tcpMessages);
+      tcpSegment = null;
+      return;
+    }
     MemorySegment.copy(d, ValueLayout.JAVA_BYTE, at + PAYLOAD, payload, 0, captured);
     if (parser.parse(payload, captured, Math.max(captured, datagram), message)
         != DnsParser.OK) {
       context.dropped(1, "malformed");
       return;
     }
+    handle(d, at, type == SEND, false);
+  }
+
+  /** A message reassembled from the TCP slice being fed. */
+  private void tcpMessage(byte[] buf, int captured, int length) {
+    if (parser.parse(buf, captured, length, message) != DnsParser.OK) {
+      context.dropped(1, "malformed");
+      return;
+    }
+    if (sampling > 1 && message.id % sampling != 0) {
+      if (tcpSend && !message.isResponse()) {
+        context.dropped(1, "sampled"); // once per exchange, as it would have been one record
+      }
+      return;
+    }
+    handle(tcpSegment, tcpAt, tcpSend, true);
+  }
+
+  /** Matches the parsed {@link #message}; {@code d, at} is its record, for the peer and pid. */
+  private void handle(MemorySegment d, long at, boolean send, boolean tcp) {
     int pid = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + PID);
     int fd = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + FD);
     long ktime = d.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
     boolean response = message.isResponse();
-    if (type == SEND && !response) {
-      query(d, at, pid, fd, ktime);
-    } else if (type == RECV && response) {
+    if (send && !response) {
+      query(d, at, pid, fd, ktime, tcp);
+    } else if (!send && response) {
       Pending q = pending.remove(new Key(pid, fd, message.id));
       if (q == null) {
         context.dropped(1, "unmatched");
@@ -124,7 +174,7 @@ final class DnsRecordDecoder implements BatchDecoder {
     }
   }
 
-  private void query(MemorySegment d, long at, int pid, int fd, long ktime) {
+  private void query(MemorySegment d, long at, int pid, int fd, long ktime, boolean tcp) {
     int family = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + FAMILY));
     int port = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + PEER_PORT));
     MemorySegment.copy(d, ValueLayout.JAVA_BYTE, at + PEER_ADDR, bytes, 0, 16);
@@ -139,7 +189,7 @@ final class DnsRecordDecoder implements BatchDecoder {
     }
     Pending q = new Pending(ktime, pid, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + CGROUP),
         comm(d, at + COMM), message.questionName(), message.questionType, message.id, server,
-        port, ipv6);
+        port, ipv6, tcp);
     // A retransmission of the same id replaces the first try: latency counts from the last.
     pending.remove(new Key(pid, fd, message.id));
     pending.put(new Key(pid, fd, message.id), q);
@@ -198,7 +248,7 @@ final class DnsRecordDecoder implements BatchDecoder {
     a.putLong("dns.id", q.id);
     a.putString("server.address", q.server);
     a.putLong("server.port", q.port);
-    a.putString("network.transport", "udp");
+    a.putString("network.transport", q.tcp ? "tcp" : "udp");
     a.putString("network.type", q.ipv6 ? "ipv6" : "ipv4");
     a.putLong("process.pid", q.pid);
     a.putString("process.executable.name", q.comm);

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Configuration of the {@code ebpf_dns} receiver.
  *
- * @param ports peer (server) UDP ports whose datagrams are DNS, at most 8
+ * @param ports peer (server) UDP and TCP ports whose traffic is DNS, at most 8
  * @param ringBufferSize bytes of the kernel ring buffer; a power of two, 4KiB..1GiB
  * @param timeout how long a query waits for its response before it is reported as a timeout
  * @param maxPending queries awaiting a response at most; the oldest is evicted beyond
@@ -19,6 +19,7 @@ import java.util.List;
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
  * @param fallback what to do when the programs cannot load
  * @param cacheSize cgroup attribution cache entries
+ * @param tcpStreams TCP streams whose reassembly state is kept at most (LRU)
  */
 public record EbpfDnsConfig(
     List<Integer> ports,
@@ -29,7 +30,8 @@ public record EbpfDnsConfig(
     Duration pollTimeout,
     long wakeupBytes,
     Fallback fallback,
-    int cacheSize) implements ComponentConfig {
+    int cacheSize,
+    int tcpStreams) implements ComponentConfig {
 
   /**
    * {@code degraded}: start without events and report degraded (there is no /proc equivalent
@@ -48,7 +50,7 @@ public record EbpfDnsConfig(
 
   static EbpfDnsConfig defaults() {
     return new EbpfDnsConfig(List.of(53), 1 << 20, Duration.ofSeconds(5), 10_000, 1,
-        Duration.ofMillis(10), 16 * 1024, Fallback.DEGRADED, 4096);
+        Duration.ofMillis(10), 16 * 1024, Fallback.DEGRADED, 4096, 4096);
   }
 
   @Override
@@ -83,6 +85,9 @@ public record EbpfDnsConfig(
     }
     if (cacheSize < 1) {
       problems.error("cgroup_cache_size", "must be at least 1, got " + cacheSize);
+    }
+    if (tcpStreams < 1) {
+      problems.error("tcp_streams", "must be at least 1, got " + tcpStreams);
     }
   }
 

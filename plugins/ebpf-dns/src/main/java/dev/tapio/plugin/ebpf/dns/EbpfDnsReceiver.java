@@ -16,7 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code ebpf_dns} receiver: DNS exchanges over UDP from the socket syscall tracepoints.
+ * The {@code ebpf_dns} receiver: DNS exchanges over UDP and TCP from the socket syscall
+ * tracepoints.
  * Where the programs cannot load, there is nothing else to read DNS traffic from (no /proc
  * equivalent): with {@code fallback: degraded} (the default) it starts without events, says why
  * once and reports {@code degraded} on /readyz; with {@code fallback: none} the start fails with
@@ -26,11 +27,13 @@ import java.util.Map;
  */
 final class EbpfDnsReceiver implements Component {
   static final String OBJECT = "dns.bpf.o";
-  /** Program label per record type of tapio.h (1 send, 2 receive). */
-  private static final String[] PROGRAMS = {null, "dns_send", "dns_recv"};
+  /** Program label per record type (dns.bpf.c: 1 send, 2 receive, 3 and 4 the same on TCP). */
+  private static final String[] PROGRAMS = {null, "dns_send", "dns_recv", "dns_tcp_send",
+      "dns_tcp_recv"};
   private static final String[] ATTACH = {"tapio_dns_sendto", "tapio_dns_sendmsg",
       "tapio_dns_sendmmsg", "tapio_dns_recvfrom_enter", "tapio_dns_recvfrom_exit",
-      "tapio_dns_recvmsg_enter", "tapio_dns_recvmsg_exit"};
+      "tapio_dns_recvmsg_enter", "tapio_dns_recvmsg_exit", "tapio_dns_write",
+      "tapio_dns_writev", "tapio_dns_read_enter", "tapio_dns_read_exit"};
 
   private final ComponentContext context;
   private final EbpfDnsConfig config;

@@ -65,7 +65,8 @@ public final class EbpfDnsReceiverFactory implements ReceiverFactory<EbpfDnsConf
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
         r.enumValue("fallback", EbpfDnsConfig.Fallback.class, d.fallback()),
-        r.integer("cgroup_cache_size", d.cacheSize()));
+        r.integer("cgroup_cache_size", d.cacheSize()),
+        r.integer("tcp_streams", d.tcpStreams()));
   }
 
   @Override

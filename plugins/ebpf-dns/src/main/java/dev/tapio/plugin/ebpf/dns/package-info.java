@@ -1,24 +1,26 @@
 /**
  * The {@code ebpf_dns} receiver (logs): one {@code dns.query} record per DNS exchange over UDP
- * made by a process on this host, with the process and container that asked. See the module's
+ * or TCP made by a process on this host, with the process and container that asked. See the module's
  * README.md for what is captured and what is not.
  *
  * <pre>{@code
  * receivers:
  *   ebpf_dns:
- *     ports: [53]                 # peer (server) UDP ports, at most 8
+ *     ports: [53]                 # peer (server) UDP and TCP ports, at most 8
  *     ring_buffer_size: 1MiB      # power of two, 4KiB..1GiB
  *     timeout: 5s                 # unanswered this long: a record with error.type=timeout
  *     max_pending: 10000          # queries awaiting a response; beyond, the oldest is evicted
- *     sampling: 1                 # keep 1 in N transaction ids, in the kernel
+ *     sampling: 1                 # keep 1 in N transaction ids
  *     poll_timeout: 10ms
  *     wakeup_bytes: 16KiB
  *     fallback: degraded          # degraded: start without events; none: fail the start
  *     cgroup_cache_size: 4096
+ *     tcp_streams: 4096           # TCP streams being reassembled (LRU)
  * }</pre>
  *
- * <p>Drops: in the kernel {@code tapio_events_dropped_total{program=dns_send|dns_recv,
- * reason=ring_buffer_full|sampled}}; in the reader {@code malformed}, {@code evicted}, {@code
- * unmatched}, {@code unexpected}, and {@code refused}/{@code shutdown} from the pipeline.
+ * <p>Drops: in the kernel {@code tapio_events_dropped_total{program=dns_send|dns_recv|
+ * dns_tcp_send|dns_tcp_recv, reason=ring_buffer_full|sampled}}; in the reader {@code malformed},
+ * {@code evicted}, {@code unmatched}, {@code unexpected}, {@code sampled} (TCP), {@code
+ * tcp_desync}, {@code tcp_stale}, and {@code refused}/{@code shutdown} from the pipeline.
  */
 package dev.tapio.plugin.ebpf.dns;

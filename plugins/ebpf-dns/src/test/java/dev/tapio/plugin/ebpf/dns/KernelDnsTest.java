@@ -252,6 +252,105 @@ class KernelDnsTest {
     }
   }
 
+  /** A length-prefixed DNS exchange over a Java Socket: prefix and query in separate writes. */
+  static byte[] askTcp(int port, byte[] query) throws IOException {
+    try (java.net.Socket t = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+      t.setSoTimeout(5000);
+      java.io.OutputStream out = t.getOutputStream();
+      out.write(new byte[] {(byte) (query.length >> 8), (byte) query.length});
+      out.flush();
+      out.write(query);
+      out.flush();
+      java.io.DataInputStream in = new java.io.DataInputStream(t.getInputStream());
+      byte[] response = new byte[in.readUnsignedShort()];
+      in.readFully(response);
+      return response;
+    }
+  }
+
+  /**
+   * DNS over TCP: this JVM with a Socket (the length prefix written apart from the query, the
+   * response read as prefix then body) and dig +tcp (libuv: writev of prefix and query, one read)
+   * against dnsmasq's TCP side on the same port.
+   */
+  @Test
+  void dnsOverTcpFromThisJvmAndDigIsReassembledAndMatched() throws Exception {
+    assumeRootWithBtfAndDnsmasq();
+    int port = freePort();
+    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
+        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+        "--host-record=a.test,10.1.2.3", "--host-record=aaaa.test,fd00::1",
+        "--cname=alias.test,a.test", "--address=/nx.test/", "--pid-file=")
+        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(500);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
+        assertTrue(server.isAlive() && System.nanoTime() < deadline,
+            "dnsmasq did not start: " + log());
+      }
+      TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
+      ConsumerSink sink = new ConsumerSink();
+      EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("ports: [%d]"
+          .formatted(port)), sink);
+      receiver.start(new TestHost());
+      try {
+        assertTrue(receiver.usingKernel(), ctx.status() + " " + ctx.statusReason());
+        assertTrue(askTcp(port, Packets.query(201, "a.test", 1)).length > 12);
+        assertTrue(askTcp(port, Packets.query(202, "aaaa.test", 28)).length > 12);
+        assertTrue(askTcp(port, Packets.query(203, "nx.test", 1)).length > 12);
+        assertTrue(askTcp(port, Packets.query(204, "alias.test", 1)).length > 12);
+        LogRecord a = one(sink, "a.test", "A");
+        assertAnswered(a, port, "NOERROR", List.of("A 10.1.2.3"));
+        assertEquals("tcp", a.attributes().getString("network.transport"));
+        assertEquals(201, a.attributes().getLong("dns.id", -1));
+        LogRecord aaaa = one(sink, "aaaa.test", "AAAA");
+        assertAnswered(aaaa, port, "NOERROR", List.of("AAAA fd00::1"));
+        assertEquals("tcp", aaaa.attributes().getString("network.transport"));
+        assertAnswered(one(sink, "nx.test", "A"), port, "NXDOMAIN", List.of());
+        assertAnswered(one(sink, "alias.test", "A"), port, "NOERROR",
+            List.of("CNAME a.test", "A 10.1.2.3"));
+
+        if (Files.isExecutable(Path.of("/usr/bin/dig"))) {
+          Process dig = new ProcessBuilder("/usr/bin/dig", "+tcp", "+tries=1", "+time=2", "-p",
+              Integer.toString(port), "@127.0.0.1", "alias.test", "A").redirectErrorStream(true)
+              .start();
+          String out = new String(dig.getInputStream().readAllBytes());
+          assertEquals(0, dig.waitFor(), out);
+          long pid = dig.pid();
+          LogRecord r = null;
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (r == null && System.nanoTime() < until) {
+            r = sink.logRecords().stream().filter(x -> x.attributes().getLong("process.pid", -1)
+                == pid).findFirst().orElse(null);
+            Thread.sleep(10);
+          }
+          assertTrue(r != null, "no record of dig " + pid + " in " + sink.logRecords()
+              + "\n" + out);
+          assertEquals("alias.test", r.attributes().getString("dns.question.name"));
+          assertEquals("A", r.attributes().getString("dns.question.type"));
+          assertEquals("dig", r.attributes().getString("process.executable.name"));
+          assertEquals("tcp", r.attributes().getString("network.transport"));
+          assertAnswered(r, port, "NOERROR", List.of("CNAME a.test", "A 10.1.2.3"));
+        } else {
+          System.out.println("SKIPPED dig +tcp part: dig is not installed (apt-get install"
+              + " dnsutils)");
+        }
+        assertEquals(0, ctx.droppedCount("malformed"));
+        assertEquals(0, ctx.droppedCount("tcp_desync"));
+        assertEquals(0, ctx.droppedCount("unmatched"));
+      } finally {
+        receiver.shutdown();
+      }
+    } finally {
+      server.destroy();
+      server.waitFor(5, TimeUnit.SECONDS);
+      if (server.isAlive()) {
+        server.destroyForcibly();
+      }
+    }
+  }
+
   /** Every query to a silent port is either a timeout record or a counted kernel drop. */
   @Test
   void aTinyRingUnderAQueryFloodCountsEveryDrop() throws Exception {

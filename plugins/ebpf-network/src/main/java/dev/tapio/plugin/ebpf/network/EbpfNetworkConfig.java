@@ -27,6 +27,8 @@ import java.util.List;
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
  * @param fallback what to do when the programs cannot load
  * @param cacheSize cgroup attribution cache entries
+ * @param aggregation in-kernel aggregation of short-lived connections when the open rate is
+ *     too high
  */
 public record EbpfNetworkConfig(
     long ringBufferSize,
@@ -42,7 +44,27 @@ public record EbpfNetworkConfig(
     Duration pollTimeout,
     long wakeupBytes,
     Fallback fallback,
-    int cacheSize) implements ComponentConfig {
+    int cacheSize,
+    Aggregation aggregation) implements ComponentConfig {
+
+  /**
+   * In-kernel aggregation. Once a CPU has seen {@code thresholdPerSecond} opens in the current
+   * second, the open record of each further connection is held back; if that connection closes
+   * within {@code shortLived} it is folded into an aggregate per (owner, peer address, service
+   * port, direction) instead of producing open and close records (both counted as {@code
+   * aggregated}); otherwise its open (with its original time) and close are emitted at close.
+   * Aggregates are read every {@code window} as {@code network.connection.aggregate} records.
+   *
+   * @param enabled whether to aggregate at all
+   * @param thresholdPerSecond opens per second <em>per CPU</em> reported individually
+   * @param shortLived longest lifetime of a connection that is folded
+   * @param window how often aggregates are read and emitted (a record covers one window and
+   *     appears one window later)
+   * @param tableSize entries of the kernel's aggregate table; when it is full, connections are
+   *     reported individually and counted in {@code tapio_ebpf_network_aggregate_table_full}
+   */
+  public record Aggregation(boolean enabled, int thresholdPerSecond, Duration shortLived,
+      Duration window, int tableSize) {}
 
   /**
    * {@code degraded}: when eBPF cannot load, report degraded on /readyz and emit nothing (there is
@@ -65,7 +87,8 @@ public record EbpfNetworkConfig(
 
   static EbpfNetworkConfig defaults() {
     return new EbpfNetworkConfig(1 << 20, List.of(), List.of(), List.of(), List.of(), true, 1, 1,
-        1, 65536, Duration.ofMillis(5), 4096, Fallback.DEGRADED, 4096);
+        1, 65536, Duration.ofMillis(5), 4096, Fallback.DEGRADED, 4096,
+        new Aggregation(true, 5000, Duration.ofSeconds(1), Duration.ofSeconds(10), 16384));
   }
 
   @Override
@@ -95,6 +118,22 @@ public record EbpfNetworkConfig(
     }
     if (cacheSize < 1) {
       problems.error("cgroup_cache_size", "must be at least 1, got " + cacheSize);
+    }
+    if (aggregation.thresholdPerSecond() < 1) {
+      problems.error("aggregation.threshold_per_second", "must be at least 1, got "
+          + aggregation.thresholdPerSecond());
+    }
+    if (aggregation.shortLived().isNegative() || aggregation.shortLived().isZero()) {
+      problems.error("aggregation.short_lived", "must be positive, got "
+          + aggregation.shortLived());
+    }
+    if (aggregation.window().toMillis() < 10 || aggregation.window().toMinutes() > 60) {
+      problems.error("aggregation.window", "must be between 10ms and 1h, got "
+          + aggregation.window());
+    }
+    if (aggregation.tableSize() < 16 || aggregation.tableSize() > (1 << 22)) {
+      problems.error("aggregation.table_size", "must be between 16 and 4194304, got "
+          + aggregation.tableSize());
     }
   }
 
@@ -137,11 +176,13 @@ public record EbpfNetworkConfig(
 
   /** The program's read-only config struct (tapio.h, struct tapio_network_config). */
   byte[] kernelConfig() {
-    ByteBuffer b = ByteBuffer.allocate(56).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(72).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(openSampleEvery).putInt(closeSampleEvery).putInt(failedSampleEvery)
         .putInt(loopback ? 1 : 0).putLong(wakeupBytes);
     putPorts(b, portsInclude);
     putPorts(b, portsExclude);
+    b.putInt(aggregation.enabled() ? aggregation.thresholdPerSecond() : 0).putInt(0)
+        .putLong(aggregation.shortLived().toNanos());
     return b.array();
   }
 

@@ -34,7 +34,7 @@ final class EbpfNetworkReceiver implements Component {
   private final LogsConsumer next;
   private final String objectName;
   private final EbpfProgram.Status status;
-  private final long[] stats = new long[2];
+  private final long[] stats = new long[3];
   private volatile EbpfProgram kernel;
 
   EbpfNetworkReceiver(ComponentContext context, EbpfNetworkConfig config, LogsConsumer next) {
@@ -52,7 +52,11 @@ final class EbpfNetworkReceiver implements Component {
     context.gauge("tapio_ebpf_network_untracked_closes", "Closed TCP connections that were"
         + " not in the kernel's socket table (evicted from the bounded LRU table, or opened"
         + " before the receiver started): their close records carry no process.",
-        this::untrackedCloses, "program", "network");
+        () -> stat(0), "program", "network");
+    context.gauge("tapio_ebpf_network_aggregate_table_full", "Short-lived connections that"
+        + " could not be folded because the kernel's aggregate table was full: reported"
+        + " individually instead (raise aggregation.table_size).", () -> stat(2),
+        "program", "network");
   }
 
   @Override
@@ -63,12 +67,15 @@ final class EbpfNetworkReceiver implements Component {
     for (String hook : HOOKS) {
       programs.put(hook, true);
     }
+    EbpfNetworkConfig.Aggregation aggregation = config.aggregation();
     CgroupAttribution attribution = new CgroupAttribution(Path.of("/proc"), config.cacheSize());
     try {
       kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "network",
           config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
-          config.pollTimeout(), Map.of("socks", config.socketTableSize())),
-          offset -> new KernelRecordDecoder(context, attribution, offset, include, exclude),
+          config.pollTimeout(), Map.of("socks", config.socketTableSize(), "aggregates",
+              aggregation.enabled() ? aggregation.tableSize() : 1)),
+          offset -> new KernelRecordDecoder(context, attribution, offset, include, exclude,
+              aggregation.enabled() ? aggregation.window().toNanos() : 0),
           next);
       context.reportStatus(ComponentStatus.OK, "");
     } catch (EbpfProgram.UnavailableException e) {
@@ -83,11 +90,11 @@ final class EbpfNetworkReceiver implements Component {
     }
   }
 
-  /** Closes of sockets missing from the kernel table so far; NaN when not loaded. */
-  private double untrackedCloses() {
+  /** A slot of the kernel's stats array (tapio.h tapio_network_stat); NaN when not loaded. */
+  private double stat(int slot) {
     EbpfProgram k = kernel;
     synchronized (stats) {
-      return k != null && k.readPerCpu("stats", stats) ? stats[0] : Double.NaN;
+      return k != null && k.readPerCpu("stats", stats) ? stats[slot] : Double.NaN;
     }
   }
 

@@ -46,6 +46,8 @@ public final class EbpfNetworkReceiverFactory implements ReceiverFactory<EbpfNet
     ConfigReader ports = r.section("ports");
     ConfigReader cidrs = r.section("cidrs");
     ConfigReader sampling = r.section("sampling");
+    ConfigReader aggregation = r.section("aggregation");
+    EbpfNetworkConfig.Aggregation da = d.aggregation();
     return new EbpfNetworkConfig(
         r.bytes("ring_buffer_size", d.ringBufferSize()),
         ports.stringList("include", d.portsInclude()),
@@ -60,7 +62,13 @@ public final class EbpfNetworkReceiverFactory implements ReceiverFactory<EbpfNet
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
         r.enumValue("fallback", EbpfNetworkConfig.Fallback.class, d.fallback()),
-        r.integer("cgroup_cache_size", d.cacheSize()));
+        r.integer("cgroup_cache_size", d.cacheSize()),
+        new EbpfNetworkConfig.Aggregation(
+            aggregation.bool("enabled", da.enabled()),
+            aggregation.integer("threshold_per_second", da.thresholdPerSecond()),
+            aggregation.duration("short_lived", da.shortLived()),
+            aggregation.duration("window", da.window()),
+            aggregation.integer("table_size", da.tableSize())));
   }
 
   @Override

@@ -1,8 +1,10 @@
 package dev.tapio.plugin.ebpf.network;
 
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.AGGREGATE;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_BYTES_RECEIVED;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_BYTES_SENT;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_CGROUP_ID;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_COUNT;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_DIRECTION;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_DURATION;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_ERROR_TYPE;
@@ -17,6 +19,7 @@ import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_RETRANSMITS;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_SRTT_US;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_TRANSPORT;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_TYPE;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_WINDOW;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.CLOSE;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.FAILED;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.INBOUND;
@@ -29,6 +32,7 @@ import static dev.tapio.plugin.ebpf.network.NetworkEvents.ipv6;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.isV4Mapped;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.resetDirection;
 
+import dev.tapio.bpf.BpfMap;
 import dev.tapio.bpf.receiver.BatchDecoder;
 import dev.tapio.bpf.receiver.CgroupAttribution;
 import dev.tapio.component.ComponentContext;
@@ -41,12 +45,15 @@ import dev.tapio.pdata.Severity;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Decodes the network program's records (struct tapio_header + struct tapio_network_conn,
  * bpf/src/main/bpf/tapio.h) in place from the mapped ring into log records, applying the CIDR
- * filters the kernel does not (each rejected record counted as {@code filtered}). Scratch
- * buffers are reused; strings and pdata objects are the only per-record allocations.
+ * filters the kernel does not (each rejected record counted as {@code filtered}), and, once per
+ * aggregation window, the kernel's aggregates (see {@link KernelAggregates}) into {@code
+ * network.connection.aggregate} records. Scratch buffers are reused; strings and pdata objects
+ * are the only per-record allocations.
  *
  * <p>Single thread: the receiver's poll thread.
  */
@@ -86,17 +93,98 @@ final class KernelRecordDecoder implements BatchDecoder {
   private final byte[] addr = new byte[32];
   private final byte[] comm = new byte[16];
   private final StringBuilder text = new StringBuilder(48);
+  private final long aggregationWindowNanos;
+  private KernelAggregates aggregates;
   private Logs logs;
   private ScopeLogs scope;
   private long malformed;
 
+  /**
+   * @param aggregationWindowNanos how often the kernel's aggregates are read; 0 when
+   *     aggregation is off
+   */
   KernelRecordDecoder(ComponentContext context, CgroupAttribution attribution,
-      long bootToUnixNanos, Cidr[] include, Cidr[] exclude) {
+      long bootToUnixNanos, Cidr[] include, Cidr[] exclude, long aggregationWindowNanos) {
     this.context = context;
     this.attribution = new PidAttributionCache(attribution);
     this.bootToUnixNanos = bootToUnixNanos;
     this.include = include;
     this.exclude = exclude;
+    this.aggregationWindowNanos = aggregationWindowNanos;
+  }
+
+  @Override
+  public void bind(Function<String, BpfMap> maps) {
+    if (aggregationWindowNanos > 0) {
+      aggregates = new KernelAggregates(context, maps.apply("aggregates"),
+          maps.apply("agg_gen"), aggregationWindowNanos);
+    }
+  }
+
+  @Override
+  public boolean afterDrain(boolean last) {
+    if (aggregates != null) {
+      aggregates.tick(last, this);
+    }
+    return logs != null;
+  }
+
+  /**
+   * Appends one aggregate record from a key and value of the kernel's table (the CIDR filters
+   * apply: a rejected aggregate counts its connections as {@code filtered}).
+   */
+  void appendAggregate(MemorySegment k, MemorySegment v, long timeUnixNanos, double window) {
+    long count = v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_COUNT);
+    MemorySegment.copy(k, ValueLayout.JAVA_BYTE, KernelAggregates.K_ADDR, addr, 16, 16);
+    boolean v4 = k.get(ValueLayout.JAVA_SHORT, KernelAggregates.K_FAMILY) == AF_INET;
+    int peer = 16;
+    int len = 16;
+    if (v4) {
+      len = 4;
+    } else if (isV4Mapped(addr, 16)) {
+      v4 = true;
+      len = 4;
+      peer = 28;
+    }
+    if (!cidrsAllow(peer, len)) {
+      context.dropped(count, "filtered");
+      return;
+    }
+    int direction = k.get(ValueLayout.JAVA_BYTE, KernelAggregates.K_DIRECTION);
+    int port = Short.toUnsignedInt(k.get(ValueLayout.JAVA_SHORT, KernelAggregates.K_PORT));
+    LogRecord r = append();
+    r.setTimeUnixNano(timeUnixNanos);
+    r.setSeverity(Severity.INFO);
+    r.setEventName(AGGREGATE);
+    Attributes a = r.attributes();
+    // The service port: the peer's for outbound connections, ours for inbound ones.
+    if (direction == 2) {
+      a.putString(ATTR_DIRECTION, INBOUND);
+      a.putLong(ATTR_LOCAL_PORT, port);
+    } else {
+      a.putString(ATTR_DIRECTION, OUTBOUND);
+      a.putLong(ATTR_PEER_PORT, port);
+    }
+    a.putString(ATTR_PEER_ADDRESS, v4 ? ipv4(addr, peer, text) : ipv6(addr, peer, text));
+    a.putString(ATTR_TRANSPORT, "tcp");
+    a.putString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
+    a.putLong(ATTR_COUNT, count);
+    a.putLong(ATTR_BYTES_SENT, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_SENT));
+    a.putLong(ATTR_BYTES_RECEIVED, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_RECEIVED));
+    a.putDouble(ATTR_DURATION, count == 0 ? 0
+        : v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_DURATION) / 1e9 / count);
+    a.putLong(ATTR_RETRANSMITS, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_RETRANSMITS));
+    a.putDouble(ATTR_WINDOW, window);
+    int pid = k.get(ValueLayout.JAVA_INT, KernelAggregates.K_PID);
+    if (pid != 0) {
+      long cgroup = v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_CGROUP);
+      a.putLong(ATTR_PID, pid);
+      a.putString(ATTR_EXECUTABLE_NAME, comm(v, KernelAggregates.V_COMM));
+      if (cgroup != 0) {
+        a.putLong(ATTR_CGROUP_ID, cgroup);
+      }
+      NetworkEvents.attribution(a, attribution.forPid(pid, cgroup, System.nanoTime()));
+    }
   }
 
   @Override

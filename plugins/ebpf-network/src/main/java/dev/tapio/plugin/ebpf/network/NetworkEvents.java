@@ -19,6 +19,8 @@ final class NetworkEvents {
   static final String OPEN = "network.connection.open";
   static final String CLOSE = "network.connection.close";
   static final String FAILED = "network.connection.failed";
+  /** Short-lived connections folded in the kernel while the open rate was too high. */
+  static final String AGGREGATE = "network.connection.aggregate";
   static final String SCOPE_NAME = "dev.tapio.ebpf.network";
 
   static final String ATTR_DIRECTION = "network.connection.direction";
@@ -37,6 +39,10 @@ final class NetworkEvents {
   /** Payload bytes received in sequence ({@code tcp_sock.bytes_received}). */
   static final String ATTR_BYTES_RECEIVED = "network.io.bytes_received";
   static final String ATTR_RETRANSMITS = "tcp.retransmits";
+  /** Connections in an aggregate. */
+  static final String ATTR_COUNT = "network.connection.count";
+  /** Seconds the aggregate covers, a double. */
+  static final String ATTR_WINDOW = "tapio.aggregation.window";
   static final String ATTR_SRTT_US = "tcp.srtt_us";
   static final String ATTR_ERROR_TYPE = "error.type";
   /** On a reset: {@code received}, {@code sent} or {@code both}. */

@@ -19,6 +19,12 @@
  *     wakeup_bytes: 4KiB          # the kernel wakes the reader early once this much is pending
  *     fallback: degraded          # degraded: run without events when eBPF cannot load; none: fail
  *     cgroup_cache_size: 4096
+ *     aggregation:                # fold short-lived connections when the open rate is too high
+ *       enabled: true
+ *       threshold_per_second: 5000   # opens per second per CPU reported individually
+ *       short_lived: 1s           # held-back connections closing within this are folded
+ *       window: 10s               # aggregates are read and emitted this often
+ *       table_size: 16384         # kernel aggregate entries; full: reported singly, counted
  * }</pre>
  *
  * <p>Records ({@code event.name}): {@code network.connection.open} (outbound: SYN_SENT to
@@ -43,8 +49,16 @@
  * socket; a close of a socket not in it (evicted, or older than the receiver) still yields a close
  * record without process, and is counted in {@code tapio_ebpf_network_untracked_closes}.
  *
+ * <p>Aggregation: past {@code threshold_per_second} opens on a CPU in the current second, opens
+ * are held back; a connection closing within {@code short_lived} is folded in the kernel into a
+ * {@code network.connection.aggregate} record per (owner, peer address, service port,
+ * direction) with {@code network.connection.count}, byte totals, mean {@code
+ * network.connection.duration}, {@code tcp.retransmits} total and {@code
+ * tapio.aggregation.window}; its open and close are counted as {@code aggregated}.
+ *
  * <p>Drops are counted where they happen: {@code tapio_events_dropped_total{program=network_open|
- * network_close|network_failed, reason=ring_buffer_full|sampled|filtered}} in the kernel, and
+ * network_close|network_failed, reason=ring_buffer_full|sampled|filtered|aggregated}} in the
+ * kernel, and
  * {@code filtered} (CIDRs), {@code refused}, {@code shutdown} in the receiver.
  */
 package dev.tapio.plugin.ebpf.network;

@@ -37,7 +37,7 @@ class ConfigAndFormatTest {
     assertEquals(Duration.ofMillis(20), c.pollTimeout());
     assertEquals(EbpfNetworkConfig.Fallback.NONE, c.fallback());
     ByteBuffer b = ByteBuffer.wrap(c.kernelConfig()).order(ByteOrder.LITTLE_ENDIAN);
-    assertEquals(56, b.capacity());
+    assertEquals(72, b.capacity());
     assertEquals(2, b.getInt());
     assertEquals(3, b.getInt());
     assertEquals(4, b.getInt());
@@ -48,6 +48,33 @@ class ConfigAndFormatTest {
     assertEquals(0, b.getShort());
     b.position(40);
     assertEquals(22, b.getShort());
+    assertEquals(5000, b.getInt(56)); // aggregation on by default, 5000 opens/s per CPU
+    assertEquals(1_000_000_000L, b.getLong(64));
+  }
+
+  @Test
+  void aggregationKeysReachTheKernelConfigAndOffTurnsItOff() throws Exception {
+    EbpfNetworkConfig c = KernelEventsTest.config(
+        "aggregation: {threshold_per_second: 10, short_lived: 250ms, window: 2s,"
+        + " table_size: 64}");
+    assertEquals(new EbpfNetworkConfig.Aggregation(true, 10, Duration.ofMillis(250),
+        Duration.ofSeconds(2), 64), c.aggregation());
+    ByteBuffer b = ByteBuffer.wrap(c.kernelConfig()).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(10, b.getInt(56));
+    assertEquals(250_000_000L, b.getLong(64));
+    EbpfNetworkConfig off = KernelEventsTest.config("aggregation: {enabled: false}");
+    assertEquals(0, ByteBuffer.wrap(off.kernelConfig()).order(ByteOrder.LITTLE_ENDIAN)
+        .getInt(56));
+  }
+
+  @Test
+  void badAggregationValuesAreRejected() {
+    assertThrows(ConfigException.class, () -> KernelEventsTest.config(
+        "aggregation: {threshold_per_second: 0}"));
+    assertThrows(ConfigException.class, () -> KernelEventsTest.config(
+        "aggregation: {window: 1ms}"));
+    assertThrows(ConfigException.class, () -> KernelEventsTest.config(
+        "aggregation: {table_size: 2}"));
   }
 
   @Test

@@ -304,6 +304,7 @@ class KernelEventsTest {
       EbpfNetworkReceiver receiver = new EbpfNetworkReceiver(ctx, config("""
           ring_buffer_size: 4096
           ports: {include: [%d]}
+          aggregation: {enabled: false}
           poll_timeout: 500ms
           wakeup_bytes: 1GiB
           """.formatted(port)), sink);
