@@ -534,3 +534,245 @@ int BPF_PROG(tapio_network_rst_out, const struct sock *sk)
 	mark_reset(sk, TAPIO_NETWORK_RESET_SENT);
 	return 0;
 }
+
+/* ---- Optional UDP flows (programs tapio_network_udp_*, loaded only with udp.enabled) ----
+ *
+ * Per-flow accounting at the syscall tracepoints, where the process is the current task:
+ * sendto/sendmsg/recvfrom/recvmsg. The entry finds the UDP sock behind the fd (fd -> file ->
+ * socket -> sock) and keeps it with the user pointers until the exit, where the return value is
+ * the payload size and a receive's sender address has been filled in. The peer is the syscall's
+ * address, or the socket's own when connected. Counters live in the LRU hash `udp_flows`, read
+ * and deleted by the receiver once a flow is idle; nothing goes through the ring. */
+
+#define IPPROTO_UDP 17
+#define SOCK_DGRAM 2
+#define UDP_SEND 0
+#define UDP_RECV 1
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+
+struct udp_call {
+	__u64 sk;
+	__u64 uaddr;    /* sendto/recvfrom: the sockaddr (or 0); *msg: the user_msghdr */
+	__u32 is_msg;
+	__u32 dir;      /* UDP_SEND / UDP_RECV */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct udp_call);
+} udp_calls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384); /* replaced by the loader */
+	__type(key, struct tapio_network_udp_key);
+	__type(value, struct tapio_network_udp_flow);
+} udp_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TAPIO_NETWORK_UDP_STATS);
+	__type(key, __u32);
+	__type(value, __u64);
+} udp_stats SEC(".maps");
+
+/* The UDP sock behind fd of the current task, or NULL. */
+static __always_inline struct sock *udp_sock_of(long fd)
+{
+	if (fd < 0)
+		return NULL;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0 || !f)
+		return NULL;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return NULL;
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	if (!so || BPF_CORE_READ(so, type) != SOCK_DGRAM)
+		return NULL;
+	struct sock *sk = BPF_CORE_READ(so, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP)
+		return NULL;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	return sk;
+}
+
+static __always_inline int udp_enter(long fd, __u64 uaddr, __u32 is_msg, __u32 dir)
+{
+	struct sock *sk = udp_sock_of(fd);
+	if (!sk)
+		return 0;
+	struct udp_call c = {.sk = (__u64)sk, .uaddr = uaddr, .is_msg = is_msg, .dir = dir};
+	__u64 id = bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&udp_calls, &id, &c, BPF_ANY);
+	return 0;
+}
+
+static __always_inline bool udp_addr_loopback(__u16 family, const __u8 *a)
+{
+	if (family == AF_INET)
+		return a[0] == 127;
+	const __u64 *w = (const __u64 *)a;
+	if (w[0] != 0)
+		return false;
+	return w[1] == 0x0100000000000000ULL
+		|| ((__u32)w[1] == 0xffff0000U && a[12] == 127);
+}
+
+/* The peer of a datagram into k: the user sockaddr when given, else the connected socket's. */
+static __always_inline bool udp_peer(struct sock *sk, __u64 uaddr,
+				     struct tapio_network_udp_key *k)
+{
+	if (uaddr) {
+		struct sockaddr_in6 sa = {};
+		if (bpf_probe_read_user(&sa, sizeof(sa), (void *)uaddr) < 0
+		    && bpf_probe_read_user(&sa, sizeof(struct sockaddr_in), (void *)uaddr) < 0)
+			return false;
+		k->family = sa.sin6_family;
+		k->peer_port = bpf_ntohs(sa.sin6_port);
+		if (sa.sin6_family == AF_INET) {
+			struct sockaddr_in *in = (void *)&sa;
+			__builtin_memcpy(k->peer_addr, &in->sin_addr.s_addr, 4);
+		} else if (sa.sin6_family == AF_INET6) {
+			__builtin_memcpy(k->peer_addr, &sa.sin6_addr, 16);
+		} else {
+			return false;
+		}
+	} else {
+		k->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+		k->peer_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		if (k->family == AF_INET)
+			BPF_CORE_READ_INTO((__u32 *)k->peer_addr, sk, __sk_common.skc_daddr);
+		else
+			bpf_core_read(k->peer_addr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	return k->peer_port != 0;
+}
+
+static __always_inline int udp_exit(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct udp_call *pc = bpf_map_lookup_elem(&udp_calls, &id);
+	if (!pc)
+		return 0;
+	struct udp_call c = *pc;
+	bpf_map_delete_elem(&udp_calls, &id);
+	if (ret <= 0)
+		return 0;
+	struct sock *sk = (struct sock *)c.sk;
+	__u64 uaddr = c.uaddr;
+	if (c.is_msg) {
+		/* The address of a recvmsg is there once the call returns. */
+		struct user_msghdr m = {};
+		if (bpf_probe_read_user(&m, sizeof(m), (void *)c.uaddr) < 0)
+			return 0;
+		uaddr = m.msg_name && m.msg_namelen > 0 ? (__u64)m.msg_name : 0;
+	}
+	struct tapio_network_udp_key k;
+	__builtin_memset(&k, 0, sizeof(k));
+	if (!udp_peer(sk, uaddr, &k))
+		return 0;
+	__u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	__u8 laddr[16] = {};
+	__u16 sfamily = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (sfamily == AF_INET)
+		BPF_CORE_READ_INTO((__u32 *)laddr, sk, __sk_common.skc_rcv_saddr);
+	else
+		bpf_core_read(laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+	if (!cfg.loopback && (udp_addr_loopback(k.family, k.peer_addr)
+			      || udp_addr_loopback(sfamily, laddr))) {
+		count_drop(TAPIO_NETWORK_FLOW, TAPIO_DROP_FILTERED);
+		return 0;
+	}
+	if ((cfg.ports_include[0] && !port_listed(cfg.ports_include, lport, k.peer_port))
+	    || port_listed(cfg.ports_exclude, lport, k.peer_port)) {
+		count_drop(TAPIO_NETWORK_FLOW, TAPIO_DROP_FILTERED);
+		return 0;
+	}
+	k.sk = c.sk;
+	k.pid = id >> 32;
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct tapio_network_udp_flow *v = bpf_map_lookup_elem(&udp_flows, &k);
+	if (!v) {
+		struct tapio_network_udp_flow n;
+		__builtin_memset(&n, 0, sizeof(n));
+		n.first_ns = now;
+		n.last_ns = now;
+		n.cgroup_id = bpf_get_current_cgroup_id();
+		n.local_port = lport;
+		__builtin_memcpy(n.local_addr, laddr, sizeof(n.local_addr));
+		bpf_get_current_comm(n.comm, sizeof(n.comm));
+		if (bpf_map_update_elem(&udp_flows, &k, &n, BPF_NOEXIST) == 0)
+			count(&udp_stats, TAPIO_NETWORK_UDP_STAT_CREATED);
+		/* else another CPU created it meanwhile */
+		v = bpf_map_lookup_elem(&udp_flows, &k);
+		if (!v)
+			return 0;
+	}
+	if (c.dir == UDP_SEND) {
+		__sync_fetch_and_add(&v->packets_sent, 1);
+		__sync_fetch_and_add(&v->bytes_sent, ret);
+	} else {
+		__sync_fetch_and_add(&v->packets_received, 1);
+		__sync_fetch_and_add(&v->bytes_received, ret);
+	}
+	v->last_ns = now;
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_sendto")
+int tapio_network_udp_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	return udp_enter(ctx->args[0], ctx->args[4], 0, UDP_SEND);
+}
+
+SEC("tp/syscalls/sys_exit_sendto")
+int tapio_network_udp_sendto_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return udp_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int tapio_network_udp_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	return udp_enter(ctx->args[0], ctx->args[1], 1, UDP_SEND);
+}
+
+SEC("tp/syscalls/sys_exit_sendmsg")
+int tapio_network_udp_sendmsg_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return udp_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_enter_recvfrom")
+int tapio_network_udp_recvfrom(struct trace_event_raw_sys_enter *ctx)
+{
+	return udp_enter(ctx->args[0], ctx->args[4], 0, UDP_RECV);
+}
+
+SEC("tp/syscalls/sys_exit_recvfrom")
+int tapio_network_udp_recvfrom_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return udp_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_enter_recvmsg")
+int tapio_network_udp_recvmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	return udp_enter(ctx->args[0], ctx->args[1], 1, UDP_RECV);
+}
+
+SEC("tp/syscalls/sys_exit_recvmsg")
+int tapio_network_udp_recvmsg_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return udp_exit(ctx->ret);
+}

@@ -195,4 +195,41 @@ struct tapio_network_agg {
 	char comm[TAPIO_COMM_LEN];
 };
 
+
+/* ---- ebpf_network UDP flows (network.bpf.c, programs tapio_network_udp_*) ---- */
+
+/* Drop-slot type index of UDP datagrams rejected by the kernel filters (loopback, ports). */
+#define TAPIO_NETWORK_FLOW 4
+
+/* Indexes of the network program's per-CPU `udp_stats` array (read by the flow scanner only). */
+enum tapio_network_udp_stat {
+	TAPIO_NETWORK_UDP_STAT_CREATED = 0, /* flow entries inserted into `udp_flows` */
+	TAPIO_NETWORK_UDP_STATS = 1,
+};
+
+/* Key of the LRU hash `udp_flows`: one process's datagrams on one socket to or from one peer.
+ * 32 bytes, padding zeroed (hash keys compare every byte). */
+struct tapio_network_udp_key {
+	__u64 sk;             /* the struct sock's address */
+	__u32 pid;            /* tgid of the sender / receiver */
+	__u16 peer_port;      /* host order */
+	__u16 family;         /* of the peer address: AF_INET or AF_INET6 (maybe v4-mapped) */
+	__u8 peer_addr[16];   /* IPv4 in the first 4 bytes */
+};
+
+/* Value of `udp_flows`: counters updated with atomic adds. 96 bytes. */
+struct tapio_network_udp_flow {
+	__u64 first_ns;       /* boot ns of the first datagram */
+	__u64 last_ns;        /* boot ns of the latest datagram */
+	__u64 bytes_sent;     /* payload bytes, from the syscalls' return values */
+	__u64 bytes_received;
+	__u64 packets_sent;
+	__u64 packets_received;
+	__u64 cgroup_id;      /* of the task at the first datagram */
+	__u8 local_addr[16];  /* the socket's bound address at the first datagram (may be any) */
+	__u16 local_port;     /* host order */
+	__u16 pad[3];
+	char comm[TAPIO_COMM_LEN];
+};
+
 #endif

@@ -29,6 +29,7 @@ import java.util.List;
  * @param cacheSize cgroup attribution cache entries
  * @param aggregation in-kernel aggregation of short-lived connections when the open rate is
  *     too high
+ * @param udp optional per-flow UDP accounting
  */
 public record EbpfNetworkConfig(
     long ringBufferSize,
@@ -45,7 +46,21 @@ public record EbpfNetworkConfig(
     long wakeupBytes,
     Fallback fallback,
     int cacheSize,
-    Aggregation aggregation) implements ComponentConfig {
+    Aggregation aggregation,
+    Udp udp) implements ComponentConfig {
+
+  /**
+   * Per-flow UDP accounting (off by default): datagrams and bytes each way per (process, socket,
+   * peer), counted in the kernel at the send/receive syscalls and reported as a {@code
+   * network.flow} record once the flow has been idle for {@code idleTimeout} (and at shutdown).
+   * When off, the UDP programs are not loaded.
+   *
+   * @param enabled whether to load the UDP programs
+   * @param idleTimeout a flow with no datagram for this long is reported and forgotten
+   * @param tableSize entries of the kernel's flow table (LRU; evictions are counted in {@code
+   *     tapio_ebpf_network_udp_flows_evicted})
+   */
+  public record Udp(boolean enabled, Duration idleTimeout, int tableSize) {}
 
   /**
    * In-kernel aggregation. Once a CPU has seen {@code thresholdPerSecond} opens in the current
@@ -88,7 +103,8 @@ public record EbpfNetworkConfig(
   static EbpfNetworkConfig defaults() {
     return new EbpfNetworkConfig(1 << 20, List.of(), List.of(), List.of(), List.of(), true, 1, 1,
         1, 65536, Duration.ofMillis(5), 4096, Fallback.DEGRADED, 4096,
-        new Aggregation(true, 5000, Duration.ofSeconds(1), Duration.ofSeconds(10), 16384));
+        new Aggregation(true, 5000, Duration.ofSeconds(1), Duration.ofSeconds(10), 16384),
+        new Udp(false, Duration.ofSeconds(30), 16384));
   }
 
   @Override
@@ -134,6 +150,14 @@ public record EbpfNetworkConfig(
     if (aggregation.tableSize() < 16 || aggregation.tableSize() > (1 << 22)) {
       problems.error("aggregation.table_size", "must be between 16 and 4194304, got "
           + aggregation.tableSize());
+    }
+    if (udp.idleTimeout().toMillis() < 10 || udp.idleTimeout().toMinutes() > 60) {
+      problems.error("udp.idle_timeout", "must be between 10ms and 1h, got "
+          + udp.idleTimeout());
+    }
+    if (udp.tableSize() < 16 || udp.tableSize() > (1 << 22)) {
+      problems.error("udp.table_size", "must be between 16 and 4194304, got "
+          + udp.tableSize());
     }
   }
 

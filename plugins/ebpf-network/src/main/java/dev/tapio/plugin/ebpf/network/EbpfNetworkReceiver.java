@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code ebpf_network} receiver: TCP connection open, close and failure records from kernel
@@ -23,9 +24,17 @@ import java.util.Map;
  */
 final class EbpfNetworkReceiver implements Component {
   static final String OBJECT = "network.bpf.o";
-  /** Program label per event type index of tapio.h (1 open, 2 close, 3 failed). */
+  /** Program label per event type index of tapio.h (1 open, 2 close, 3 failed, 4 flow). */
   private static final String[] PROGRAMS = {null, "network_open", "network_close",
       "network_failed"};
+  private static final String[] PROGRAMS_WITH_UDP = {null, "network_open", "network_close",
+      "network_failed", "network_flow"};
+  /** Loaded only with udp.enabled. */
+  private static final String[] UDP_HOOKS = {"tapio_network_udp_sendto",
+      "tapio_network_udp_sendto_exit", "tapio_network_udp_sendmsg",
+      "tapio_network_udp_sendmsg_exit", "tapio_network_udp_recvfrom",
+      "tapio_network_udp_recvfrom_exit", "tapio_network_udp_recvmsg",
+      "tapio_network_udp_recvmsg_exit"};
   private static final String[] HOOKS = {"tapio_network_state", "tapio_network_accept4",
       "tapio_network_accept", "tapio_network_rst_in", "tapio_network_rst_out"};
 
@@ -35,6 +44,7 @@ final class EbpfNetworkReceiver implements Component {
   private final String objectName;
   private final EbpfProgram.Status status;
   private final long[] stats = new long[3];
+  private final AtomicLong udpEvicted = new AtomicLong();
   private volatile EbpfProgram kernel;
 
   EbpfNetworkReceiver(ComponentContext context, EbpfNetworkConfig config, LogsConsumer next) {
@@ -57,6 +67,12 @@ final class EbpfNetworkReceiver implements Component {
         + " could not be folded because the kernel's aggregate table was full: reported"
         + " individually instead (raise aggregation.table_size).", () -> stat(2),
         "program", "network");
+    if (config.udp().enabled()) {
+      context.gauge("tapio_ebpf_network_udp_flows_evicted", "UDP flows evicted from the"
+          + " kernel's full flow table (LRU) before they were reported: their datagrams are"
+          + " not in any network.flow record (raise udp.table_size).", udpEvicted::get,
+          "program", "network");
+    }
   }
 
   @Override
@@ -67,15 +83,23 @@ final class EbpfNetworkReceiver implements Component {
     for (String hook : HOOKS) {
       programs.put(hook, true);
     }
+    EbpfNetworkConfig.Udp udp = config.udp();
+    for (String hook : UDP_HOOKS) {
+      programs.put(hook, udp.enabled());
+    }
     EbpfNetworkConfig.Aggregation aggregation = config.aggregation();
     CgroupAttribution attribution = new CgroupAttribution(Path.of("/proc"), config.cacheSize());
     try {
       kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "network",
-          config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
-          config.pollTimeout(), Map.of("socks", config.socketTableSize(), "aggregates",
-              aggregation.enabled() ? aggregation.tableSize() : 1)),
+          config.kernelConfig(), config.ringBufferSize(), programs,
+          udp.enabled() ? PROGRAMS_WITH_UDP : PROGRAMS, config.pollTimeout(),
+          Map.of("socks", config.socketTableSize(), "aggregates",
+              aggregation.enabled() ? aggregation.tableSize() : 1,
+              "udp_flows", udp.enabled() ? udp.tableSize() : 1,
+              "udp_calls", udp.enabled() ? 8192 : 1)),
           offset -> new KernelRecordDecoder(context, attribution, offset, include, exclude,
-              aggregation.enabled() ? aggregation.window().toNanos() : 0),
+              aggregation.enabled() ? aggregation.window().toNanos() : 0,
+              udp.enabled() ? udp.idleTimeout().toNanos() : 0, udpEvicted),
           next);
       context.reportStatus(ComponentStatus.OK, "");
     } catch (EbpfProgram.UnavailableException e) {

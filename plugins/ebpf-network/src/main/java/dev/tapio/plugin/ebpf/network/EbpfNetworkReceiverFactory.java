@@ -26,8 +26,8 @@ public final class EbpfNetworkReceiverFactory implements ReceiverFactory<EbpfNet
 
   @Override
   public String description() {
-    return "TCP connection open/close/failed with bytes, RTT and owning process, from kernel"
-        + " tracepoints";
+    return "TCP connection open/close/failed with bytes, RTT and owning process (and optional"
+        + " UDP flows), from kernel tracepoints";
   }
 
   @Override
@@ -47,7 +47,9 @@ public final class EbpfNetworkReceiverFactory implements ReceiverFactory<EbpfNet
     ConfigReader cidrs = r.section("cidrs");
     ConfigReader sampling = r.section("sampling");
     ConfigReader aggregation = r.section("aggregation");
+    ConfigReader udp = r.section("udp");
     EbpfNetworkConfig.Aggregation da = d.aggregation();
+    EbpfNetworkConfig.Udp du = d.udp();
     return new EbpfNetworkConfig(
         r.bytes("ring_buffer_size", d.ringBufferSize()),
         ports.stringList("include", d.portsInclude()),
@@ -68,7 +70,11 @@ public final class EbpfNetworkReceiverFactory implements ReceiverFactory<EbpfNet
             aggregation.integer("threshold_per_second", da.thresholdPerSecond()),
             aggregation.duration("short_lived", da.shortLived()),
             aggregation.duration("window", da.window()),
-            aggregation.integer("table_size", da.tableSize())));
+            aggregation.integer("table_size", da.tableSize())),
+        new EbpfNetworkConfig.Udp(
+            udp.bool("enabled", du.enabled()),
+            udp.duration("idle_timeout", du.idleTimeout()),
+            udp.integer("table_size", du.tableSize())));
   }
 
   @Override

@@ -9,6 +9,9 @@ import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_DIRECTION;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_DURATION;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_ERROR_TYPE;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_EXECUTABLE_NAME;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_FLOW_END;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_PACKETS_RECEIVED;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_PACKETS_SENT;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_LOCAL_ADDRESS;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_LOCAL_PORT;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_PEER_ADDRESS;
@@ -22,6 +25,7 @@ import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_TYPE;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.ATTR_WINDOW;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.CLOSE;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.FAILED;
+import static dev.tapio.plugin.ebpf.network.NetworkEvents.FLOW;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.INBOUND;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.OPEN;
 import static dev.tapio.plugin.ebpf.network.NetworkEvents.OUTBOUND;
@@ -45,6 +49,7 @@ import dev.tapio.pdata.Severity;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -94,7 +99,10 @@ final class KernelRecordDecoder implements BatchDecoder {
   private final byte[] comm = new byte[16];
   private final StringBuilder text = new StringBuilder(48);
   private final long aggregationWindowNanos;
+  private final long udpIdleNanos;
+  private final AtomicLong udpEvicted;
   private KernelAggregates aggregates;
+  private UdpFlows udpFlows;
   private Logs logs;
   private ScopeLogs scope;
   private long malformed;
@@ -102,9 +110,14 @@ final class KernelRecordDecoder implements BatchDecoder {
   /**
    * @param aggregationWindowNanos how often the kernel's aggregates are read; 0 when
    *     aggregation is off
+   * @param udpIdleNanos idle time after which a UDP flow is reported; 0 when UDP flows are off
+   * @param udpEvicted where the UDP flows lost to LRU evictions are counted
    */
   KernelRecordDecoder(ComponentContext context, CgroupAttribution attribution,
-      long bootToUnixNanos, Cidr[] include, Cidr[] exclude, long aggregationWindowNanos) {
+      long bootToUnixNanos, Cidr[] include, Cidr[] exclude, long aggregationWindowNanos,
+      long udpIdleNanos, AtomicLong udpEvicted) {
+    this.udpIdleNanos = udpIdleNanos;
+    this.udpEvicted = udpEvicted;
     this.context = context;
     this.attribution = new PidAttributionCache(attribution);
     this.bootToUnixNanos = bootToUnixNanos;
@@ -119,12 +132,19 @@ final class KernelRecordDecoder implements BatchDecoder {
       aggregates = new KernelAggregates(context, maps.apply("aggregates"),
           maps.apply("agg_gen"), aggregationWindowNanos);
     }
+    if (udpIdleNanos > 0) {
+      udpFlows = new UdpFlows(context, maps.apply("udp_flows"), maps.apply("udp_stats"),
+          udpIdleNanos, udpEvicted, bootToUnixNanos);
+    }
   }
 
   @Override
   public boolean afterDrain(boolean last) {
     if (aggregates != null) {
       aggregates.tick(last, this);
+    }
+    if (udpFlows != null) {
+      udpFlows.tick(last, this);
     }
     return logs != null;
   }
@@ -185,6 +205,73 @@ final class KernelRecordDecoder implements BatchDecoder {
       }
       NetworkEvents.attribution(a, attribution.forPid(pid, cgroup, System.nanoTime()));
     }
+  }
+
+  /**
+   * Appends one {@code network.flow} record from a key and value of the kernel's UDP flow table
+   * (the CIDR filters apply to the peer: a rejected flow counts as {@code filtered}).
+   */
+  void appendFlow(MemorySegment k, MemorySegment v, long timeUnixNanos, boolean shutdown) {
+    MemorySegment.copy(v, ValueLayout.JAVA_BYTE, UdpFlows.V_LOCAL_ADDR, addr, 0, 16);
+    MemorySegment.copy(k, ValueLayout.JAVA_BYTE, UdpFlows.K_PEER_ADDR, addr, 16, 16);
+    boolean v4 = k.get(ValueLayout.JAVA_SHORT, UdpFlows.K_FAMILY) == AF_INET;
+    int peer = 16;
+    int len = 16;
+    if (v4) {
+      len = 4;
+    } else if (isV4Mapped(addr, 16)) {
+      v4 = true;
+      len = 4;
+      peer = 28;
+    }
+    if (!cidrsAllow(peer, len)) {
+      context.dropped(1, "filtered");
+      return;
+    }
+    String local;
+    if (!v4) {
+      local = ipv6(addr, 0, text);
+    } else if (isV4Mapped(addr, 0)) {
+      local = ipv4(addr, 12, text);
+    } else {
+      // An IPv4 socket's address, or the :: of an unbound dual-stack one (all zero: 0.0.0.0).
+      boolean v6Form = false;
+      for (int i = 4; i < 16; i++) {
+        v6Form |= addr[i] != 0;
+      }
+      local = v6Form ? ipv6(addr, 0, text) : ipv4(addr, 0, text);
+    }
+    long first = v.get(ValueLayout.JAVA_LONG, UdpFlows.V_FIRST);
+    long lastSeen = v.get(ValueLayout.JAVA_LONG, UdpFlows.V_LAST);
+    LogRecord r = append();
+    r.setTimeUnixNano(lastSeen + bootToUnixNanos);
+    r.setObservedTimeUnixNano(timeUnixNanos);
+    r.setSeverity(Severity.INFO);
+    r.setEventName(FLOW);
+    Attributes a = r.attributes();
+    a.putString(ATTR_LOCAL_ADDRESS, local);
+    a.putLong(ATTR_LOCAL_PORT, Short.toUnsignedInt(v.get(ValueLayout.JAVA_SHORT,
+        UdpFlows.V_LOCAL_PORT)));
+    a.putString(ATTR_PEER_ADDRESS, v4 ? ipv4(addr, peer, text) : ipv6(addr, peer, text));
+    a.putLong(ATTR_PEER_PORT, Short.toUnsignedInt(k.get(ValueLayout.JAVA_SHORT,
+        UdpFlows.K_PEER_PORT)));
+    a.putString(ATTR_TRANSPORT, "udp");
+    a.putString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
+    a.putLong(ATTR_BYTES_SENT, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_BYTES_SENT));
+    a.putLong(ATTR_BYTES_RECEIVED, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_BYTES_RECEIVED));
+    a.putLong(ATTR_PACKETS_SENT, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_PACKETS_SENT));
+    a.putLong(ATTR_PACKETS_RECEIVED, v.get(ValueLayout.JAVA_LONG,
+        UdpFlows.V_PACKETS_RECEIVED));
+    a.putDouble(ATTR_DURATION, Math.max(0, lastSeen - first) / 1e9);
+    a.putString(ATTR_FLOW_END, shutdown ? "shutdown" : "idle");
+    int pid = k.get(ValueLayout.JAVA_INT, UdpFlows.K_PID);
+    long cgroup = v.get(ValueLayout.JAVA_LONG, UdpFlows.V_CGROUP);
+    a.putLong(ATTR_PID, pid);
+    a.putString(ATTR_EXECUTABLE_NAME, comm(v, UdpFlows.V_COMM));
+    if (cgroup != 0) {
+      a.putLong(ATTR_CGROUP_ID, cgroup);
+    }
+    NetworkEvents.attribution(a, attribution.forPid(pid, cgroup, System.nanoTime()));
   }
 
   @Override

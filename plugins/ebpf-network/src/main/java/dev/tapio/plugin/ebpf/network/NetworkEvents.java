@@ -10,7 +10,8 @@ import dev.tapio.pdata.Attributes;
  * network.peer.*}, {@code network.transport}, {@code network.type}, {@code process.*}, {@code
  * container.*}, {@code error.type}); Tapio's own: {@code network.connection.direction}, {@code
  * network.connection.duration}, {@code network.connection.reset}, {@code network.io.bytes_sent},
- * {@code network.io.bytes_received}, {@code tcp.retransmits}, {@code tcp.srtt_us}, {@code
+ * {@code network.io.bytes_received}, {@code network.io.packets_sent}, {@code
+ * network.io.packets_received}, {@code network.flow.end_reason}, {@code tcp.retransmits}, {@code tcp.srtt_us}, {@code
  * linux.cgroup.*}, {@code systemd.unit}.
  *
  * <p>Stateless and thread-safe.
@@ -21,6 +22,8 @@ final class NetworkEvents {
   static final String FAILED = "network.connection.failed";
   /** Short-lived connections folded in the kernel while the open rate was too high. */
   static final String AGGREGATE = "network.connection.aggregate";
+  /** A UDP flow (one process, socket and peer) that went idle, or was open at shutdown. */
+  static final String FLOW = "network.flow";
   static final String SCOPE_NAME = "dev.tapio.ebpf.network";
 
   static final String ATTR_DIRECTION = "network.connection.direction";
@@ -38,6 +41,11 @@ final class NetworkEvents {
   static final String ATTR_BYTES_SENT = "network.io.bytes_sent";
   /** Payload bytes received in sequence ({@code tcp_sock.bytes_received}). */
   static final String ATTR_BYTES_RECEIVED = "network.io.bytes_received";
+  /** Datagrams sent / received in a UDP flow. */
+  static final String ATTR_PACKETS_SENT = "network.io.packets_sent";
+  static final String ATTR_PACKETS_RECEIVED = "network.io.packets_received";
+  /** Why a flow record was emitted: {@code idle} or {@code shutdown}. */
+  static final String ATTR_FLOW_END = "network.flow.end_reason";
   static final String ATTR_RETRANSMITS = "tcp.retransmits";
   /** Connections in an aggregate. */
   static final String ATTR_COUNT = "network.connection.count";

@@ -25,6 +25,10 @@
  *       short_lived: 1s           # held-back connections closing within this are folded
  *       window: 10s               # aggregates are read and emitted this often
  *       table_size: 16384         # kernel aggregate entries; full: reported singly, counted
+ *     udp:                        # per-flow UDP accounting; off: its programs are not loaded
+ *       enabled: false
+ *       idle_timeout: 30s         # a flow idle this long becomes a network.flow record
+ *       table_size: 16384         # kernel LRU flow table; evictions counted
  * }</pre>
  *
  * <p>Records ({@code event.name}): {@code network.connection.open} (outbound: SYN_SENT to
@@ -56,8 +60,17 @@
  * network.connection.duration}, {@code tcp.retransmits} total and {@code
  * tapio.aggregation.window}; its open and close are counted as {@code aggregated}.
  *
+ * <p>UDP flows ({@code udp.enabled}): the syscall tracepoints {@code sendto}, {@code sendmsg},
+ * {@code recvfrom}, {@code recvmsg} (entry and exit) count datagrams and payload bytes each way
+ * per (process, socket, peer) in a kernel LRU table; {@link UdpFlows} reports each flow idle for
+ * {@code idle_timeout} (and every flow at shutdown) as a {@code network.flow} record with {@code
+ * network.transport=udp}, {@code network.io.packets_sent/received}, {@code
+ * network.io.bytes_sent/received}, {@code network.connection.duration} (first to last datagram)
+ * and {@code network.flow.end_reason} ({@code idle}/{@code shutdown}); entries the LRU evicted
+ * are counted in {@code tapio_ebpf_network_udp_flows_evicted}.
+ *
  * <p>Drops are counted where they happen: {@code tapio_events_dropped_total{program=network_open|
- * network_close|network_failed, reason=ring_buffer_full|sampled|filtered|aggregated}} in the
+ * network_close|network_failed|network_flow, reason=ring_buffer_full|sampled|filtered|aggregated}} in the
  * kernel, and
  * {@code filtered} (CIDRs), {@code refused}, {@code shutdown} in the receiver.
  */

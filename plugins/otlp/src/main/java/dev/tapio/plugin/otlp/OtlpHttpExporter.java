@@ -1,0 +1,253 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ComponentStatus;
+import dev.tapio.component.Host;
+import dev.tapio.component.Signal;
+import dev.tapio.consumer.ConsumerException;
+import dev.tapio.consumer.LogsExporter;
+import dev.tapio.consumer.MetricsExporter;
+import dev.tapio.consumer.TracesExporter;
+import dev.tapio.otlp.OtlpEncoder;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.TelemetryData;
+import dev.tapio.pdata.Traces;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Sends one signal's batches as OTLP/HTTP protobuf requests with {@link HttpClient}, retrying
+ * retryable failures (connection errors, timeouts, HTTP 429, 502, 503, 504) with exponential
+ * backoff, honouring {@code Retry-After}, synchronously on the caller's thread. Any other HTTP
+ * status is permanent (the OTLP/HTTP specification's rule) and never retried.
+ *
+ * <p>Failures are thrown as {@link ConsumerException} (permanent for a 4xx, retryable when the
+ * retries ran out or were disabled) and counted by the engine as {@code export_failed}; items a
+ * server rejected in a partial success are counted here as dropped with reason
+ * {@code rejected_by_server}.
+ *
+ * <p>Thread-safe: pipelines call the consume methods concurrently; each call takes an
+ * {@link OtlpEncoder} from a small pool (one per concurrent caller) so that encoding needs no
+ * lock and its buffers are reused. Reads the data only, never retains it.
+ */
+final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExporter {
+  private static final String PROTOBUF = "application/x-protobuf";
+  /** The longest single park while waiting to retry, so that shutdown is noticed promptly. */
+  private static final long MAX_PARK_NANOS = 50_000_000L;
+
+  private final ComponentContext context;
+  private final OtlpHttpExporterConfig config;
+  private final String url;
+  private final ConcurrentLinkedQueue<OtlpEncoder> encoders = new ConcurrentLinkedQueue<>();
+  private volatile HttpClient client;
+  private volatile boolean stopping;
+  private URI uri;
+
+  OtlpHttpExporter(ComponentContext context, OtlpHttpExporterConfig config, Signal signal) {
+    this.context = context;
+    this.config = config;
+    this.url = switch (signal) {
+      case LOGS -> config.url(config.logsEndpoint(), "/v1/logs");
+      case METRICS -> config.url(config.metricsEndpoint(), "/v1/metrics");
+      case TRACES -> config.url(config.tracesEndpoint(), "/v1/traces");
+    };
+  }
+
+  @Override
+  public void start(Host host) {
+    if (url.isEmpty() || url.startsWith("/")) {
+      throw new IllegalStateException("otlphttp exporter " + context.id() + " has no URL for "
+          + context.signal() + ": set endpoint or the signal's own *_endpoint");
+    }
+    uri = URI.create(url);
+    client = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(config.timeout())
+        .build();
+    context.reportStatus(ComponentStatus.OK, "sending to " + url);
+  }
+
+  @Override
+  public void shutdown() {
+    stopping = true;
+    HttpClient c = client;
+    client = null;
+    if (c != null) {
+      c.shutdownNow();
+    }
+  }
+
+  @Override
+  public void consumeLogs(Logs logs) {
+    export(logs);
+  }
+
+  @Override
+  public void consumeMetrics(Metrics metrics) {
+    export(metrics);
+  }
+
+  @Override
+  public void consumeTraces(Traces traces) {
+    export(traces);
+  }
+
+  /** The URL requests go to. */
+  String url() {
+    return url;
+  }
+
+  private void export(TelemetryData<?> data) {
+    HttpClient c = client;
+    if (c == null) {
+      throw ConsumerException.retryable("otlphttp exporter " + context.id() + " is not started");
+    }
+    if (data.itemCount() == 0) {
+      return;
+    }
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+        .timeout(config.timeout())
+        .header("Content-Type", PROTOBUF)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(encode(data)));
+    if (config.compression() == OtlpHttpExporterConfig.Compression.GZIP) {
+      builder.header("Content-Encoding", "gzip");
+    }
+    for (Map.Entry<String, String> h : config.headers().entrySet()) {
+      builder.header(h.getKey(), h.getValue());
+    }
+    send(c, builder.build());
+  }
+
+  /**
+   * The request body: encoded by a pooled encoder, then gzipped or copied out of its buffer,
+   * since the body may still be read after the encoder has gone back to the pool.
+   */
+  private byte[] encode(TelemetryData<?> data) {
+    OtlpEncoder encoder = encoders.poll();
+    if (encoder == null) {
+      encoder = new OtlpEncoder();
+    }
+    try {
+      int n = encoder.encode(data);
+      if (config.compression() == OtlpHttpExporterConfig.Compression.NONE) {
+        return Arrays.copyOf(encoder.buffer(), n);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, n / 4));
+      try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192)) {
+        gzip.write(encoder.buffer(), 0, n);
+      } catch (IOException e) {
+        throw new IllegalStateException("gzip into memory failed", e);
+      }
+      return out.toByteArray();
+    } finally {
+      encoders.offer(encoder);
+    }
+  }
+
+  private void send(HttpClient c, HttpRequest request) {
+    OtlpHttpExporterConfig.Retry retry = config.retry();
+    long start = System.nanoTime();
+    long backoff = retry.initialInterval().toNanos();
+    long maxElapsed = retry.maxElapsedTime().toNanos();
+    int attempts = 0;
+    while (true) {
+      attempts++;
+      String failure;
+      long retryAfter = -1;
+      try {
+        HttpResponse<byte[]> response = c.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        int status = response.statusCode();
+        byte[] body = response.body() == null ? new byte[0] : response.body();
+        if (status >= 200 && status < 300) {
+          countRejected(body);
+          return;
+        }
+        failure = "HTTP " + status + " from " + url + ": " + ProtoScan.statusMessage(body);
+        if (status != 429 && status != 502 && status != 503 && status != 504) {
+          throw ConsumerException.permanent(failure);
+        }
+        retryAfter = retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null));
+      } catch (IOException e) {
+        failure = "cannot send to " + url + ": " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ConsumerException.retryable("interrupted while sending to " + url, e);
+      }
+      if (!retry.enabled()) {
+        throw ConsumerException.retryable(failure + " (retry_on_failure is disabled)");
+      }
+      long wait = retryAfter >= 0 ? retryAfter : backoff;
+      if (maxElapsed > 0 && System.nanoTime() + wait - start > maxElapsed) {
+        throw ConsumerException.retryable(failure + " (gave up after " + attempts
+            + " attempts; max_elapsed_time " + retry.maxElapsedTime() + ")");
+      }
+      context.logger().log(Level.DEBUG, "{0}; retrying in {1} ms", failure,
+          TimeUnit.NANOSECONDS.toMillis(wait));
+      if (!pause(wait)) {
+        throw ConsumerException.retryable(failure + " (exporter shutting down)");
+      }
+      backoff = (long) Math.min(backoff * retry.multiplier(),
+          (double) retry.maxInterval().toNanos());
+    }
+  }
+
+  private void countRejected(byte[] body) {
+    if (body.length == 0) {
+      return;
+    }
+    long rejected = ProtoScan.rejectedCount(body);
+    if (rejected > 0) {
+      context.dropped(rejected, "rejected_by_server");
+      context.logger().log(Level.WARNING, "{0} rejected {1} items: {2}", url, rejected,
+          ProtoScan.partialSuccessMessage(body));
+    }
+  }
+
+  /** Parks for {@code nanos}; false when the exporter is shutting down meanwhile. */
+  private boolean pause(long nanos) {
+    long deadline = System.nanoTime() + nanos;
+    for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+      if (stopping || Thread.currentThread().isInterrupted()) {
+        return false;
+      }
+      LockSupport.parkNanos(Math.min(left, MAX_PARK_NANOS));
+    }
+    return !stopping;
+  }
+
+  /** {@code Retry-After} as delay-seconds or an HTTP date; -1 when absent or unreadable. */
+  static long retryAfterNanos(String header) {
+    if (header == null || header.isBlank()) {
+      return -1;
+    }
+    String value = header.trim();
+    try {
+      long seconds = Long.parseLong(value);
+      return seconds < 0 ? -1 : TimeUnit.SECONDS.toNanos(seconds);
+    } catch (NumberFormatException e) {
+      // Not delay-seconds; try the date form below.
+    }
+    try {
+      ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+      return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toNanos());
+    } catch (DateTimeParseException | ArithmeticException e) {
+      return -1;
+    }
+  }
+}

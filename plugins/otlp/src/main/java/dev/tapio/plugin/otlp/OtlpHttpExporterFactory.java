@@ -1,0 +1,86 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ExporterFactory;
+import dev.tapio.component.Signal;
+import dev.tapio.component.Stability;
+import dev.tapio.config.ConfigReader;
+import dev.tapio.consumer.LogsExporter;
+import dev.tapio.consumer.MetricsExporter;
+import dev.tapio.consumer.TracesExporter;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/** The {@code otlphttp} exporter: OTLP/HTTP protobuf, gzip by default, with retries. */
+@Extension
+public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpExporterConfig> {
+
+  public OtlpHttpExporterFactory() {}
+
+  @Override
+  public String type() {
+    return "otlphttp";
+  }
+
+  @Override
+  public Stability stability() {
+    return Stability.ALPHA;
+  }
+
+  @Override
+  public String description() {
+    return "Sends logs, metrics and traces as OTLP/HTTP protobuf, with retry on failure.";
+  }
+
+  @Override
+  public Set<Signal> signals() {
+    return Set.of(Signal.LOGS, Signal.METRICS, Signal.TRACES);
+  }
+
+  @Override
+  public OtlpHttpExporterConfig createDefaultConfig() {
+    return OtlpHttpExporterConfig.DEFAULT;
+  }
+
+  @Override
+  public OtlpHttpExporterConfig readConfig(ConfigReader r) {
+    OtlpHttpExporterConfig d = OtlpHttpExporterConfig.DEFAULT;
+    String endpoint = r.string("endpoint", d.endpoint());
+    String logs = r.string("logs_endpoint", d.logsEndpoint());
+    String metrics = r.string("metrics_endpoint", d.metricsEndpoint());
+    String traces = r.string("traces_endpoint", d.tracesEndpoint());
+    var headers = r.stringMap("headers", d.headers());
+    var compression = r.enumValue("compression", OtlpHttpExporterConfig.Compression.class,
+        d.compression());
+    String encoding = r.string("encoding", "proto");
+    if (!encoding.equals("proto")) {
+      r.error("encoding", "only proto is supported yet, got '" + encoding + "'");
+    }
+    var timeout = r.duration("timeout", d.timeout());
+    ConfigReader rr = r.section("retry_on_failure");
+    OtlpHttpExporterConfig.Retry dr = d.retry();
+    var retry = new OtlpHttpExporterConfig.Retry(
+        rr.bool("enabled", dr.enabled()),
+        rr.duration("initial_interval", dr.initialInterval()),
+        rr.duration("max_interval", dr.maxInterval()),
+        rr.duration("max_elapsed_time", dr.maxElapsedTime()),
+        rr.number("multiplier", dr.multiplier()));
+    return new OtlpHttpExporterConfig(endpoint, logs, metrics, traces, headers, compression,
+        timeout, retry);
+  }
+
+  @Override
+  public LogsExporter createLogs(ComponentContext context, OtlpHttpExporterConfig config) {
+    return new OtlpHttpExporter(context, config, Signal.LOGS);
+  }
+
+  @Override
+  public MetricsExporter createMetrics(ComponentContext context, OtlpHttpExporterConfig config) {
+    return new OtlpHttpExporter(context, config, Signal.METRICS);
+  }
+
+  @Override
+  public TracesExporter createTraces(ComponentContext context, OtlpHttpExporterConfig config) {
+    return new OtlpHttpExporter(context, config, Signal.TRACES);
+  }
+}

@@ -1,0 +1,370 @@
+package dev.tapio.plugin.otlp;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.Signal;
+import dev.tapio.consumer.ConsumerException;
+import dev.tapio.consumer.LogsConsumer;
+import dev.tapio.consumer.MetricsConsumer;
+import dev.tapio.consumer.TracesConsumer;
+import dev.tapio.otlp.OtlpDecoder;
+import dev.tapio.otlp.OtlpFormatException;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.Traces;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * One OTLP/HTTP server (the JDK's {@code com.sun.net.httpserver}) per endpoint, shared by the
+ * {@code otlp} receivers of the three signals: the engine creates one receiver per signal, but
+ * they must listen on one port, as the Collector's shared receiver does. Counted references; the
+ * last release stops the server.
+ *
+ * <p>Each request is handled on a bounded pool of {@code max(2, cores)} threads with a queue of
+ * twice that; when both are full the server's dispatcher thread runs the request itself, so it
+ * stops accepting new connections until one finishes: the memory held by requests in flight is
+ * bounded by (threads + queue + 1) × {@code max_request_body_size} (× 2 while decompressing).
+ *
+ * <p>Answers, following the OTLP/HTTP specification: 200 with an empty
+ * {@code Export*ServiceResponse}; 400 for a malformed body or a permanent refusal; 404, 405, 413
+ * and 415 for an unknown path, a method other than POST, an oversized body (also after gzip
+ * decompression) and an unsupported content type or encoding; 503 with {@code Retry-After} when
+ * the pipeline refuses as retryable, so that the client retries and nothing is lost. Every error
+ * body is a {@code google.rpc.Status} in protobuf.
+ *
+ * <p>Thread-safe. The consumers registered are called concurrently from the pool's threads.
+ */
+final class OtlpHttpServer {
+  /** Seconds a client is asked to wait before retrying a refused request. */
+  static final int RETRY_AFTER_SECONDS = 1;
+  private static final String PROTOBUF = "application/x-protobuf";
+  // google.rpc.Code values for the Status body.
+  private static final int INVALID_ARGUMENT = 3;
+  private static final int NOT_FOUND = 5;
+  private static final int RESOURCE_EXHAUSTED = 8;
+  private static final int INTERNAL = 13;
+  private static final int UNAVAILABLE = 14;
+  private static final int UNIMPLEMENTED = 12;
+
+  private static final Map<String, OtlpHttpServer> OPEN = new HashMap<>();
+
+  private final String key;
+  private final OtlpReceiverConfig.Http config;
+  private final int maxBody;
+  private final OtlpDecoder decoder;
+  private final Map<String, Signal> routes;
+  // Read lock-free by request threads; changed under the class lock by the lifecycle thread.
+  private final AtomicReferenceArray<Slot> slots =
+      new AtomicReferenceArray<>(Signal.values().length);
+  private final HttpServer server;
+  private final ThreadPoolExecutor executor;
+  private int references;
+
+  /** What one signal's receiver registered: where its data goes and what it counts. */
+  record Slot(Object consumer, ComponentContext context, ComponentContext.Counter malformed,
+      ComponentContext.Counter tooLarge, ComponentContext.Counter unsupported) {
+    static Slot of(Object consumer, ComponentContext context) {
+      String name = "tapio_otlp_receiver_malformed_requests";
+      String help = "Requests refused for their body (malformed, too large, unsupported type)";
+      return new Slot(consumer, context,
+          context.counter(name, help, "reason", "malformed"),
+          context.counter(name, help, "reason", "too_large"),
+          context.counter(name, help, "reason", "unsupported_media_type"));
+    }
+  }
+
+  private OtlpHttpServer(String key, OtlpReceiverConfig.Http config) throws IOException {
+    this.key = key;
+    this.config = config;
+    this.maxBody = (int) config.maxRequestBodySize();
+    this.decoder = new OtlpDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
+    this.routes = Map.of(config.logsUrlPath(), Signal.LOGS, config.metricsUrlPath(),
+        Signal.METRICS, config.tracesUrlPath(), Signal.TRACES);
+    InetSocketAddress unresolved = Endpoints.parseHostPort(config.endpoint());
+    if (unresolved == null) {
+      throw new IOException("invalid endpoint '" + config.endpoint() + "'");
+    }
+    InetSocketAddress address = unresolved.isUnresolved()
+        ? new InetSocketAddress(unresolved.getHostString(), unresolved.getPort())
+        : unresolved;
+    if (address.isUnresolved()) {
+      throw new IOException("cannot resolve the host of endpoint '" + config.endpoint() + "'");
+    }
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger n = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(2 * threads),
+        r -> Thread.ofPlatform().daemon(true)
+            .name("tapio-otlp-http-" + config.endpoint() + "-" + n.incrementAndGet())
+            .unstarted(r),
+        new ThreadPoolExecutor.CallerRunsPolicy());
+    executor.allowCoreThreadTimeOut(true);
+    try {
+      this.server = HttpServer.create(address, 0);
+    } catch (IOException e) {
+      executor.shutdown();
+      throw new IOException("cannot listen on " + config.endpoint() + " (" + address + "): " + e
+          + "; is another process using the port?", e);
+    }
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** The server for {@code config.endpoint()}, started on first use. */
+  static synchronized OtlpHttpServer acquire(OtlpReceiverConfig.Http config) throws IOException {
+    String key = config.endpoint();
+    OtlpHttpServer s = OPEN.get(key);
+    if (s == null) {
+      s = new OtlpHttpServer(key, config);
+      OPEN.put(key, s);
+    } else if (!s.config.equals(config)) {
+      throw new IllegalStateException("endpoint " + key + " is already served by an otlp "
+          + "receiver with other http settings (" + s.config + "); give each its own endpoint");
+    }
+    s.references++;
+    return s;
+  }
+
+  /** Routes {@code signal}'s requests to {@code consumer} (a Logs/Metrics/TracesConsumer). */
+  void register(Signal signal, Object consumer, ComponentContext context) {
+    synchronized (OtlpHttpServer.class) {
+      Slot existing = slots.get(signal.ordinal());
+      if (existing != null) {
+        throw new IllegalStateException("endpoint " + key + " already has a receiver for "
+            + signal.name().toLowerCase(Locale.ROOT) + ": " + existing.context().id());
+      }
+      slots.set(signal.ordinal(), Slot.of(consumer, context));
+    }
+  }
+
+  /**
+   * Unregisters {@code signal} (unless null: a receiver whose registration failed) and releases
+   * one reference; the last stops the server.
+   */
+  void release(Signal signal) {
+    boolean last;
+    synchronized (OtlpHttpServer.class) {
+      if (signal != null) {
+        slots.set(signal.ordinal(), null);
+      }
+      last = --references == 0;
+      if (last) {
+        OPEN.remove(key);
+      }
+    }
+    if (last) {
+      // Waits for exchanges in flight (at most 2 s), so their answers still reach the clients.
+      server.stop(2);
+      executor.shutdown();
+    }
+  }
+
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  private void handle(HttpExchange exchange) {
+    try (exchange) {
+      serve(exchange);
+    } catch (IOException e) {
+      // The client went away; nothing to answer.
+    } catch (RuntimeException e) {
+      System.getLogger(OtlpHttpServer.class.getName())
+          .log(Level.ERROR, "otlp receiver on " + key + " failed on a request", e);
+      try {
+        error(exchange, 500, INTERNAL, "internal error: " + e);
+      } catch (IOException | RuntimeException ignored) {
+        // Headers may already have been sent; the connection is closed either way.
+      }
+    }
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    Signal signal = routes.get(path);
+    if (signal == null) {
+      error(exchange, 404, NOT_FOUND, "unknown path " + path + "; OTLP/HTTP paths are "
+          + config.logsUrlPath() + ", " + config.metricsUrlPath() + " and "
+          + config.tracesUrlPath());
+      return;
+    }
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      error(exchange, 405, UNIMPLEMENTED, exchange.getRequestMethod() + " is not allowed on "
+          + path + "; use POST");
+      return;
+    }
+    Slot slot = slots.get(signal.ordinal());
+    if (slot == null) {
+      error(exchange, 404, NOT_FOUND, "this receiver serves no "
+          + signal.name().toLowerCase(Locale.ROOT) + " pipeline");
+      return;
+    }
+    String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+    if (!PROTOBUF.equals(contentType)) {
+      slot.unsupported().add(1);
+      String message = "application/json".equals(contentType)
+          ? "JSON is not supported yet; only application/x-protobuf is"
+          : "unsupported content type '" + contentType + "'; only application/x-protobuf is"
+              + " supported yet";
+      error(exchange, 415, INVALID_ARGUMENT, message);
+      return;
+    }
+    String encoding = mediaType(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+    boolean gzip = "gzip".equals(encoding);
+    if (!gzip && !encoding.isEmpty() && !"identity".equals(encoding)) {
+      slot.unsupported().add(1);
+      error(exchange, 415, INVALID_ARGUMENT, "unsupported content encoding '" + encoding
+          + "'; gzip and identity are supported");
+      return;
+    }
+    byte[] body = readBody(exchange, gzip, slot);
+    if (body == null) {
+      return;
+    }
+    Object data;
+    try {
+      data = switch (signal) {
+        case LOGS -> decoder.decodeLogs(body);
+        case METRICS -> decoder.decodeMetrics(body);
+        case TRACES -> decoder.decodeTraces(body);
+      };
+    } catch (OtlpFormatException e) {
+      slot.malformed().add(1);
+      error(exchange, 400, INVALID_ARGUMENT, e.getMessage());
+      return;
+    }
+    try {
+      switch (signal) {
+        case LOGS -> ((LogsConsumer) slot.consumer()).consumeLogs((Logs) data);
+        case METRICS -> ((MetricsConsumer) slot.consumer()).consumeMetrics((Metrics) data);
+        case TRACES -> ((TracesConsumer) slot.consumer()).consumeTraces((Traces) data);
+      }
+    } catch (ConsumerException e) {
+      if (e.retryable()) {
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        error(exchange, 503, UNAVAILABLE, "the pipeline is refusing data for now, retry: "
+            + e.getMessage());
+      } else {
+        error(exchange, 400, INVALID_ARGUMENT, "the pipeline refused the data: "
+            + e.getMessage());
+      }
+      return;
+    }
+    exchange.getResponseHeaders().set("Content-Type", PROTOBUF);
+    // An empty Export*ServiceResponse (no partial success) is zero bytes.
+    exchange.sendResponseHeaders(200, -1);
+  }
+
+  /** The request body, decompressed; null when an error has been answered instead. */
+  private byte[] readBody(HttpExchange exchange, boolean gzip, Slot slot) throws IOException {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      long declared;
+      try {
+        declared = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        declared = -1;
+      }
+      if (declared > maxBody) {
+        slot.tooLarge().add(1);
+        tooLarge(exchange);
+        return null;
+      }
+    }
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readNBytes(maxBody + 1);
+    }
+    if (body.length > maxBody) {
+      slot.tooLarge().add(1);
+      tooLarge(exchange);
+      return null;
+    }
+    if (!gzip) {
+      return body;
+    }
+    byte[] plain;
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      // Reads one byte past the limit, never more, so a gzip bomb costs at most the limit.
+      plain = in.readNBytes(maxBody + 1);
+    } catch (ZipException | EOFException e) {
+      slot.malformed().add(1);
+      error(exchange, 400, INVALID_ARGUMENT, "invalid gzip body: " + e.getMessage());
+      return null;
+    }
+    if (plain.length > maxBody) {
+      slot.tooLarge().add(1);
+      tooLarge(exchange);
+      return null;
+    }
+    return plain;
+  }
+
+  private void tooLarge(HttpExchange exchange) throws IOException {
+    error(exchange, 413, RESOURCE_EXHAUSTED, "request body exceeds max_request_body_size ("
+        + maxBody + " bytes, after decompression)");
+  }
+
+  private static String mediaType(String header) {
+    if (header == null) {
+      return "";
+    }
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).trim()
+        .toLowerCase(Locale.ROOT);
+  }
+
+  /** Answers with a {@code google.rpc.Status} body, as the OTLP/HTTP specification asks. */
+  private static void error(HttpExchange exchange, int httpStatus, int code, String message)
+      throws IOException {
+    byte[] body = status(code, message);
+    exchange.getResponseHeaders().set("Content-Type", PROTOBUF);
+    exchange.sendResponseHeaders(httpStatus, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** {@code google.rpc.Status{code = 1, message = 2}} in protobuf. */
+  static byte[] status(int code, String message) {
+    byte[] text = message.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[1 + 5 + 1 + 5 + text.length];
+    int pos = 0;
+    out[pos++] = 1 << 3;
+    pos = varint(out, pos, code);
+    out[pos++] = 2 << 3 | 2;
+    pos = varint(out, pos, text.length);
+    System.arraycopy(text, 0, out, pos, text.length);
+    return Arrays.copyOf(out, pos + text.length);
+  }
+
+  private static int varint(byte[] out, int pos, int value) {
+    while ((value & ~0x7F) != 0) {
+      out[pos++] = (byte) ((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out[pos++] = (byte) value;
+    return pos;
+  }
+}

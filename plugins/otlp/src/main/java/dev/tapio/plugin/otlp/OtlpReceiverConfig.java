@@ -1,0 +1,70 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.config.ComponentConfig;
+import dev.tapio.config.ConfigProblems;
+
+/**
+ * Configuration of the {@code otlp} receiver, in the Collector's shape; see the package
+ * documentation for the keys.
+ *
+ * @param http the OTLP/HTTP server, or null when {@code protocols} names no {@code http}
+ * @param grpcConfigured whether {@code protocols.grpc} was given; refused until gRPC is supported
+ */
+public record OtlpReceiverConfig(Http http, boolean grpcConfigured) implements ComponentConfig {
+
+  /** An empty section serves OTLP/HTTP on the default endpoint, which is what users expect. */
+  static final OtlpReceiverConfig DEFAULT = new OtlpReceiverConfig(Http.DEFAULT, false);
+
+  /**
+   * The {@code protocols.http} section.
+   *
+   * @param endpoint {@code host:port} to listen on; port 0 picks a free one
+   * @param maxRequestBodySize the largest request body, after gzip decompression, in bytes
+   * @param logsUrlPath the path of logs requests
+   * @param metricsUrlPath the path of metrics requests
+   * @param tracesUrlPath the path of traces requests
+   */
+  public record Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
+      String metricsUrlPath, String tracesUrlPath) {
+    static final Http DEFAULT = new Http("localhost:4318", 4L << 20, "/v1/logs", "/v1/metrics",
+        "/v1/traces");
+
+    public Http {
+      endpoint = endpoint == null ? "" : endpoint;
+      logsUrlPath = logsUrlPath == null ? "" : logsUrlPath;
+      metricsUrlPath = metricsUrlPath == null ? "" : metricsUrlPath;
+      tracesUrlPath = tracesUrlPath == null ? "" : tracesUrlPath;
+    }
+  }
+
+  @Override
+  public void validate(ConfigProblems problems) {
+    if (grpcConfigured) {
+      problems.error("protocols.grpc",
+          "grpc is not supported yet; remove it and send OTLP/HTTP to protocols.http instead");
+    }
+    if (http == null) {
+      if (!grpcConfigured) {
+        problems.error("protocols", "must enable at least one protocol: http");
+      }
+      return;
+    }
+    if (Endpoints.parseHostPort(http.endpoint()) == null) {
+      problems.error("protocols.http.endpoint",
+          "must be host:port (e.g. localhost:4318 or 0.0.0.0:4318), got '" + http.endpoint()
+              + "'");
+    }
+    if (http.maxRequestBodySize() < 1 || http.maxRequestBodySize() > Integer.MAX_VALUE - 8) {
+      problems.error("protocols.http.max_request_body_size", "must be between 1 byte and 2GiB");
+    }
+    checkPath(problems, "protocols.http.logs_url_path", http.logsUrlPath());
+    checkPath(problems, "protocols.http.metrics_url_path", http.metricsUrlPath());
+    checkPath(problems, "protocols.http.traces_url_path", http.tracesUrlPath());
+  }
+
+  private static void checkPath(ConfigProblems problems, String key, String path) {
+    if (!path.startsWith("/")) {
+      problems.error(key, "must be a path starting with '/', got '" + path + "'");
+    }
+  }
+}

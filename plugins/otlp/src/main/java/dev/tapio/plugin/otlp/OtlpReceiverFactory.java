@@ -1,0 +1,91 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.component.Component;
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ReceiverFactory;
+import dev.tapio.component.Signal;
+import dev.tapio.component.Stability;
+import dev.tapio.config.ConfigReader;
+import dev.tapio.consumer.LogsConsumer;
+import dev.tapio.consumer.MetricsConsumer;
+import dev.tapio.consumer.TracesConsumer;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/** The {@code otlp} receiver: OTLP/HTTP with protobuf bodies, plain or gzip. */
+@Extension
+public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverConfig> {
+
+  public OtlpReceiverFactory() {}
+
+  @Override
+  public String type() {
+    return "otlp";
+  }
+
+  @Override
+  public Stability stability() {
+    return Stability.ALPHA;
+  }
+
+  @Override
+  public String description() {
+    return "Receives OTLP/HTTP (protobuf, gzip) logs, metrics and traces; gRPC is not yet"
+        + " supported.";
+  }
+
+  @Override
+  public Set<Signal> signals() {
+    return Set.of(Signal.LOGS, Signal.METRICS, Signal.TRACES);
+  }
+
+  @Override
+  public OtlpReceiverConfig createDefaultConfig() {
+    return OtlpReceiverConfig.DEFAULT;
+  }
+
+  @Override
+  public OtlpReceiverConfig readConfig(ConfigReader r) {
+    if (!r.has("protocols")) {
+      return OtlpReceiverConfig.DEFAULT;
+    }
+    ConfigReader protocols = r.section("protocols");
+    boolean grpc = protocols.has("grpc");
+    if (grpc) {
+      // Read the Collector's usual grpc keys so that the one error reported is "not supported".
+      ConfigReader g = protocols.section("grpc");
+      g.string("endpoint", "localhost:4317");
+      g.integer("max_recv_msg_size_mib", 4);
+    }
+    OtlpReceiverConfig.Http http = null;
+    if (protocols.has("http")) {
+      ConfigReader h = protocols.section("http");
+      OtlpReceiverConfig.Http d = OtlpReceiverConfig.Http.DEFAULT;
+      http = new OtlpReceiverConfig.Http(
+          h.string("endpoint", d.endpoint()),
+          h.bytes("max_request_body_size", d.maxRequestBodySize()),
+          h.string("logs_url_path", d.logsUrlPath()),
+          h.string("metrics_url_path", d.metricsUrlPath()),
+          h.string("traces_url_path", d.tracesUrlPath()));
+    }
+    return new OtlpReceiverConfig(http, grpc);
+  }
+
+  @Override
+  public Component createLogs(ComponentContext context, OtlpReceiverConfig config,
+      LogsConsumer next) {
+    return new OtlpReceiver(context, config, Signal.LOGS, next);
+  }
+
+  @Override
+  public Component createMetrics(ComponentContext context, OtlpReceiverConfig config,
+      MetricsConsumer next) {
+    return new OtlpReceiver(context, config, Signal.METRICS, next);
+  }
+
+  @Override
+  public Component createTraces(ComponentContext context, OtlpReceiverConfig config,
+      TracesConsumer next) {
+    return new OtlpReceiver(context, config, Signal.TRACES, next);
+  }
+}

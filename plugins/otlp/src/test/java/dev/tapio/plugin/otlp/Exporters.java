@@ -1,0 +1,39 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.component.Kind;
+import dev.tapio.component.Signal;
+import dev.tapio.testkit.TestContext;
+import dev.tapio.testkit.TestHost;
+import java.time.Duration;
+import java.util.Map;
+
+/** Builds started {@code otlphttp} exporters for tests. */
+final class Exporters {
+  private Exporters() {}
+
+  static OtlpHttpExporterConfig config(String endpoint,
+      OtlpHttpExporterConfig.Compression compression, OtlpHttpExporterConfig.Retry retry) {
+    return new OtlpHttpExporterConfig(endpoint, "", "", "", Map.of("X-Test", "yes"),
+        compression, Duration.ofSeconds(10), retry);
+  }
+
+  static OtlpHttpExporterConfig.Retry fastRetry() {
+    return new OtlpHttpExporterConfig.Retry(true, Duration.ofMillis(10), Duration.ofMillis(100),
+        Duration.ofSeconds(30), 2);
+  }
+
+  static OtlpHttpExporter start(OtlpHttpExporterConfig config, Signal signal, TestContext context) {
+    OtlpHttpExporterFactory f = new OtlpHttpExporterFactory();
+    OtlpHttpExporter e = (OtlpHttpExporter) switch (signal) {
+      case LOGS -> f.createLogs(context, config);
+      case METRICS -> f.createMetrics(context, config);
+      case TRACES -> f.createTraces(context, config);
+    };
+    e.start(new TestHost());
+    return e;
+  }
+
+  static TestContext context(Signal signal) {
+    return new TestContext("otlphttp", Kind.EXPORTER, signal);
+  }
+}

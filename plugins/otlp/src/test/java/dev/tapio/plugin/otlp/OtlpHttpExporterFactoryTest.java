@@ -1,0 +1,86 @@
+package dev.tapio.plugin.otlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapio.component.Signal;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigException;
+import dev.tapio.plugin.otlp.OtlpHttpExporterConfig.Compression;
+import dev.tapio.plugin.otlp.OtlpHttpExporterConfig.Retry;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OtlpHttpExporterFactoryTest {
+  private final OtlpHttpExporterFactory factory = new OtlpHttpExporterFactory();
+
+  @Test
+  void theEndpointIsRequired() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, ""));
+    assertTrue(e.getMessage().startsWith("component.yaml:1:1: exporter 'otlphttp', key"
+        + " 'endpoint': is required"), e.getMessage());
+  }
+
+  @Test
+  void defaultsAreTheCollectors() throws ConfigException {
+    OtlpHttpExporterConfig config =
+        ComponentConfigs.read(factory, "endpoint: http://gateway:4318\n");
+    assertEquals(Compression.GZIP, config.compression());
+    assertEquals(Duration.ofSeconds(10), config.timeout());
+    assertEquals(new Retry(true, Duration.ofSeconds(5), Duration.ofSeconds(30),
+        Duration.ofSeconds(300), 1.5), config.retry());
+    assertEquals("http://gateway:4318/v1/logs", config.url("", "/v1/logs"));
+  }
+
+  @Test
+  void everyKeyIsRead() throws ConfigException {
+    OtlpHttpExporterConfig config = ComponentConfigs.read(factory, """
+        endpoint: http://gateway:4318/
+        traces_endpoint: http://tempo:4318/otlp/v1/traces
+        logs_endpoint: ""
+        metrics_endpoint: ""
+        headers:
+          Authorization: Bearer abc
+        compression: none
+        encoding: proto
+        timeout: 2s
+        retry_on_failure:
+          enabled: false
+          initial_interval: 100ms
+          max_interval: 1s
+          max_elapsed_time: 0
+          multiplier: 2
+        """);
+    assertEquals(new OtlpHttpExporterConfig("http://gateway:4318/", "", "",
+        "http://tempo:4318/otlp/v1/traces", Map.of("Authorization", "Bearer abc"),
+        Compression.NONE, Duration.ofSeconds(2), new Retry(false, Duration.ofMillis(100),
+            Duration.ofSeconds(1), Duration.ZERO, 2)), config);
+    assertEquals("http://gateway:4318/v1/metrics", config.url("", "/v1/metrics"));
+    var exporter = new OtlpHttpExporter(Exporters.context(Signal.TRACES), config, Signal.TRACES);
+    assertEquals("http://tempo:4318/otlp/v1/traces", exporter.url());
+  }
+
+  @Test
+  void badValuesAreReportedAtTheirLineAndColumn() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
+        """
+        endpoint: https://gateway:4318
+        compression: zstd
+        encoding: json
+        retry_on_failure:
+          initial_interval: 10s
+          max_interval: 1s
+        """));
+    String m = e.getMessage();
+    assertTrue(m.contains("component.yaml:1:11: exporter 'otlphttp', key 'endpoint': https"
+        + " (TLS) is not supported yet"), m);
+    assertTrue(m.contains("component.yaml:2:14: exporter 'otlphttp', key 'compression'"), m);
+    assertTrue(m.contains("component.yaml:3:11: exporter 'otlphttp', key 'encoding': only"
+        + " proto is supported yet"), m);
+    assertTrue(m.contains("component.yaml:6:17: exporter 'otlphttp', key"
+        + " 'retry_on_failure.max_interval': must be >= initial_interval"), m);
+  }
+}

@@ -1,0 +1,127 @@
+package dev.tapio.plugin.otlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapio.component.Kind;
+import dev.tapio.component.Signal;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigException;
+import dev.tapio.testkit.ConsumerSink;
+import dev.tapio.testkit.TestContext;
+import dev.tapio.testkit.TestHost;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class OtlpReceiverFactoryTest {
+  private final OtlpReceiverFactory factory = new OtlpReceiverFactory();
+
+  @Test
+  void describesItself() {
+    assertEquals("otlp", factory.type());
+    assertEquals(Set.of(Signal.LOGS, Signal.METRICS, Signal.TRACES), factory.signals());
+  }
+
+  @Test
+  void anEmptySectionServesHttpOnTheDefaultEndpoint() throws ConfigException {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, "");
+    assertEquals(new OtlpReceiverConfig(new OtlpReceiverConfig.Http("localhost:4318", 4 << 20,
+        "/v1/logs", "/v1/metrics", "/v1/traces"), false), config);
+  }
+
+  @Test
+  void collectorYamlWithOnlyHttpIsRead() throws ConfigException {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, """
+        protocols:
+          http:
+            endpoint: 0.0.0.0:4318
+            max_request_body_size: 8MiB
+        """);
+    assertEquals("0.0.0.0:4318", config.http().endpoint());
+    assertEquals(8 << 20, config.http().maxRequestBodySize());
+    assertEquals(false, config.grpcConfigured());
+  }
+
+  @Test
+  void anHttpKeyWithoutValueTakesTheDefaults() throws ConfigException {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, """
+        protocols:
+          http:
+        """);
+    assertEquals(OtlpReceiverConfig.Http.DEFAULT, config.http());
+  }
+
+  @Test
+  void everyHttpKeyIsRead() throws ConfigException {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, """
+        protocols:
+          http:
+            endpoint: "[::1]:4318"
+            max_request_body_size: 1024
+            logs_url_path: /a
+            metrics_url_path: /b
+            traces_url_path: /c
+        """);
+    assertEquals(new OtlpReceiverConfig(new OtlpReceiverConfig.Http("[::1]:4318", 1024, "/a",
+        "/b", "/c"), false), config);
+  }
+
+  @Test
+  void grpcIsRefusedAtItsLineSayingItIsNotSupportedYet() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
+        """
+        protocols:
+          grpc:
+            endpoint: 0.0.0.0:4317
+          http:
+            endpoint: 0.0.0.0:4318
+        """));
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("component.yaml:2:3: receiver 'otlp', key"
+        + " 'protocols.grpc': grpc is not supported yet"), e.getMessage());
+  }
+
+  @Test
+  void badValuesAreReportedAtTheirLineAndColumn() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
+        """
+        protocols:
+          http:
+            endpoint: localhost
+            max_request_body_size: lots
+            logs_path: /v1/logs
+        """));
+    String m = e.getMessage();
+    assertTrue(m.contains("component.yaml:3:15: receiver 'otlp', key 'protocols.http.endpoint':"
+        + " must be host:port"), m);
+    assertTrue(m.contains("component.yaml:4:28: receiver 'otlp', key"
+        + " 'protocols.http.max_request_body_size'"), m);
+    assertTrue(m.contains("component.yaml:5:5:") && m.contains("logs_path"), m);
+  }
+
+  @Test
+  void protocolsWithoutAnyProtocolIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, "protocols: {}\n"));
+    assertTrue(e.getMessage().contains("must enable at least one protocol"), e.getMessage());
+  }
+
+  @Test
+  void twoReceiversOfOneSignalCannotShareAnEndpoint() throws Exception {
+    ConsumerSink sink = new ConsumerSink();
+    try (Receiver first = new Receiver(sink, sink, sink)) {
+      String endpoint = "127.0.0.1:" + first.uri("/").getPort();
+      var d = OtlpReceiverConfig.Http.DEFAULT;
+      var config = new OtlpReceiverConfig(new OtlpReceiverConfig.Http(endpoint,
+          d.maxRequestBodySize(), d.logsUrlPath(), d.metricsUrlPath(), d.tracesUrlPath()), false);
+      var context = new TestContext("otlp/2", Kind.RECEIVER, Signal.LOGS);
+      var second = factory.createLogs(context, config, sink);
+      Exception e = assertThrows(Exception.class,
+          () -> second.start(new TestHost()));
+      second.shutdown();
+      assertTrue(e.getMessage().contains("in use") || e.getMessage().contains("already"),
+          e.getMessage());
+    }
+  }
+}
