@@ -1,0 +1,376 @@
+package dev.tapio.exporterhelper;
+
+import dev.tapio.component.Component;
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.Host;
+import dev.tapio.component.Signal;
+import dev.tapio.consumer.ConsumerException;
+import dev.tapio.otlp.OtlpDecoder;
+import dev.tapio.otlp.OtlpEncoder;
+import dev.tapio.otlp.OtlpFormatException;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.TelemetryData;
+import dev.tapio.pdata.Traces;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Collector's sending queue: {@link #offer} accepts a batch and returns at once; {@code
+ * num_consumers} threads hand batches to the exporter's {@link Sender}.
+ *
+ * <p>In memory (no {@code storage}) the queue holds the batches themselves. With {@code storage}
+ * naming a {@link StorageExtension}, each batch is written to a {@link PersistentLog} as its OTLP
+ * export request and forced to disk before {@code offer} returns; consumers read and decode it
+ * back, and mark it done only after the sender returned (or failed for good). Batches left on
+ * disk by a crash or by a shutdown deadline are sent after the next start. Guarantee:
+ * at-least-once; a batch sent just before a crash, not yet marked done, is sent again.
+ *
+ * <p>Handoff is a {@link ArrayBlockingQueue} of {@code queue_size} plus a {@link Semaphore} of as
+ * many permits for admission: items are whole batches (hundreds to thousands of records), so a
+ * lock per batch costs nothing measurable, and consumers and blocked producers need to park,
+ * which JCTools queues leave to the caller. The semaphore lets a persistent offer reserve its
+ * place before writing to disk, so a write is never followed by a refusal.
+ *
+ * <p>Drops, via {@link ComponentContext#dropped}: {@code sending_queue_full} (refused when full
+ * and {@code block_on_overflow} is false; also counted as {@code
+ * otelcol_exporter_enqueue_failed_<items>}), {@code export_failed} (the sender threw), {@code
+ * shutdown} (in-memory batches still queued at the shutdown deadline). Gauges {@code
+ * otelcol_exporter_queue_size} and {@code otelcol_exporter_queue_capacity}; counter {@code
+ * tapio_exporter_queue_corrupt_entries} (torn entries cut off the disk log on start).
+ *
+ * <p>Thread-safe: {@link #offer} may be called concurrently; {@link #start} and {@link #shutdown}
+ * from the lifecycle thread. Ownership: {@code offer} takes {@code data} when it returns normally
+ * (the in-memory queue keeps it; the persistent queue only reads it); when it throws, the caller
+ * keeps it.
+ */
+public final class SendingQueue<T extends TelemetryData<?>> {
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private final ComponentContext context;
+  private final QueueSettings settings;
+  private final Sender<T> sender;
+  private final Signal signal;
+  private final ComponentContext.Counter enqueueFailed;
+  private final ComponentContext.Counter corrupt;
+  private final List<Thread> consumers = new ArrayList<>();
+  private ArrayBlockingQueue<Object> queue;
+  private Semaphore slots;
+  private PersistentLog disk;
+  private OtlpEncoder encoder; // guarded by encoderLock
+  private final Object encoderLock = new Object();
+  private volatile boolean stopping;
+  /** Set when consumers must stop at once and leave persistent entries unmarked. */
+  private volatile boolean aborted;
+
+  public SendingQueue(ComponentContext context, QueueSettings settings, Sender<T> sender) {
+    this.context = context;
+    this.settings = settings;
+    this.sender = sender;
+    this.signal = context.signal();
+    String items = signal == null ? "items" : signal.itemName();
+    this.enqueueFailed = context.counter("otelcol_exporter_enqueue_failed_" + items,
+        "Items the sending queue refused because it was full.");
+    this.corrupt = context.counter("tapio_exporter_queue_corrupt_entries",
+        "Torn or corrupt entries cut off the persistent queue's log on start.");
+  }
+
+  /**
+   * Opens the disk log (when persistent), queues what it still holds, starts the consumers.
+   * Throws when the storage extension is missing or the directory cannot be used.
+   */
+  public void start(Host host) throws IOException {
+    if (!settings.enabled()) {
+      return;
+    }
+    int capacity = settings.queueSize();
+    List<PersistentLog.Entry> reloaded = List.of();
+    if (settings.storage() != null) {
+      if (signal == null) {
+        throw new IllegalStateException("a persistent queue needs the component's signal");
+      }
+      Component ext = host.extension(settings.storage()).orElseThrow(() ->
+          new IllegalStateException("sending_queue.storage of " + context.id() + " names "
+              + settings.storage() + ", which is not a started extension: add it under "
+              + "extensions and service.extensions"));
+      Path dir = directoryFor(ext);
+      disk = new PersistentLog(dir, fsync(ext), context.logger());
+      reloaded = disk.open();
+      if (disk.corruptEntries() > 0) {
+        corrupt.add(disk.corruptEntries());
+      }
+      if (!reloaded.isEmpty()) {
+        context.logger().log(Level.INFO, "persistent queue " + dir + ": resending "
+            + reloaded.size() + " batches left from the previous run");
+      }
+      encoder = new OtlpEncoder();
+      // Batches from the last run may outnumber queue_size if it was lowered; keep them all.
+      capacity = Math.max(capacity, reloaded.size());
+    }
+    queue = new ArrayBlockingQueue<>(capacity);
+    queue.addAll(reloaded);
+    slots = new Semaphore(settings.queueSize() - reloaded.size());
+    int cap = capacity;
+    context.gauge("otelcol_exporter_queue_size", "Batches in the sending queue.", queue::size);
+    context.gauge("otelcol_exporter_queue_capacity", "Capacity of the sending queue, in batches.",
+        () -> cap);
+    for (int i = 0; i < settings.numConsumers(); i++) {
+      consumers.add(Thread.ofPlatform().daemon()
+          .name("tapio-queue-" + context.id() + "-" + i).start(this::consume));
+    }
+  }
+
+  /**
+   * Accepts a batch, or throws a retryable {@link ConsumerException} when the queue is full (and
+   * does not block), stopped, or cannot write to disk. Without a queue ({@code enabled: false}),
+   * sends on this thread and throws what the sender throws.
+   */
+  public void offer(T data) {
+    if (!settings.enabled()) {
+      sendDirect(data);
+      return;
+    }
+    if (stopping || queue == null) {
+      throw ConsumerException.retryable("sending queue of " + context.id() + " is not running");
+    }
+    int items = data.itemCount();
+    if (!acquireSlot()) {
+      enqueueFailed.add(items);
+      context.dropped(items, "sending_queue_full");
+      throw ConsumerException.retryable("sending queue of " + context.id() + " is full ("
+          + queue.size() + " batches)");
+    }
+    if (disk == null) {
+      queue.add(data);
+      return;
+    }
+    PersistentLog.Entry entry;
+    try {
+      // One writer at a time: the log is append-only and the encoder is reused. Throughput of
+      // persistent offers is therefore bounded by fsync latency; group commit would lift that.
+      synchronized (encoderLock) {
+        int n = encoder.encode(data);
+        entry = disk.append(encoder.buffer(), n);
+      }
+    } catch (IOException | RuntimeException e) {
+      slots.release();
+      throw ConsumerException.retryable("persistent queue of " + context.id()
+          + " cannot store the batch: " + e.getMessage(), e);
+    }
+    queue.add(entry);
+  }
+
+  private boolean acquireSlot() {
+    if (!settings.blockOnOverflow()) {
+      return slots.tryAcquire();
+    }
+    try {
+      while (!stopping) {
+        if (slots.tryAcquire(POLL_NANOS, TimeUnit.NANOSECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  private void sendDirect(T data) {
+    try {
+      sender.send(data);
+    } catch (ConsumerException e) {
+      throw e;
+    } catch (Exception e) {
+      throw ConsumerException.retryable("export by " + context.id() + " failed: " + e, e);
+    }
+  }
+
+  /** Batches waiting (not counting those being sent). */
+  public int size() {
+    return queue == null ? 0 : queue.size();
+  }
+
+  private void consume() {
+    OtlpDecoder decoder = new OtlpDecoder(PersistentLog.MAX_ENTRY, 64);
+    byte[] buf = new byte[0];
+    while (!aborted) {
+      Object item;
+      try {
+        item = queue.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        if (aborted) {
+          return;
+        }
+        continue;
+      }
+      if (item == null) {
+        if (stopping) {
+          return;
+        }
+        continue;
+      }
+      slots.release();
+      if (item instanceof PersistentLog.Entry entry) {
+        if (buf.length < entry.length()) {
+          buf = new byte[entry.length()];
+        }
+        T data;
+        try {
+          disk.read(entry, buf);
+          data = decode(decoder, buf, entry.length());
+        } catch (IOException | OtlpFormatException e) {
+          if (aborted) {
+            return;
+          }
+          corrupt.add(1);
+          context.logger().log(Level.ERROR, "persistent queue of " + context.id()
+              + ": skipping unreadable batch " + entry.index(), e);
+          markDone(entry);
+          continue;
+        }
+        if (send(data)) {
+          markDone(entry);
+        }
+      } else {
+        @SuppressWarnings("unchecked")
+        T data = (T) item;
+        send(data);
+      }
+    }
+  }
+
+  /** Returns false when aborted mid-send: a persistent entry then stays for the next start. */
+  private boolean send(T data) {
+    int items = data.itemCount();
+    try {
+      sender.send(data);
+      return true;
+    } catch (Exception e) {
+      if (aborted) {
+        if (disk == null) {
+          context.dropped(items, "shutdown");
+        }
+        return false;
+      }
+      context.dropped(items, "export_failed");
+      context.logger().log(Level.WARNING, "export by " + context.id() + " failed, dropping "
+          + items + " items: " + e.getMessage());
+      return true;
+    }
+  }
+
+  private void markDone(PersistentLog.Entry entry) {
+    if (aborted) {
+      return;
+    }
+    try {
+      disk.markDone(entry.index());
+    } catch (IOException e) {
+      // The entry stays uncommitted and is sent again after a restart: a duplicate, not a loss.
+      context.logger().log(Level.WARNING, "persistent queue of " + context.id()
+          + " cannot record batch " + entry.index() + " as sent", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private T decode(OtlpDecoder decoder, byte[] buf, int length) throws OtlpFormatException {
+    return (T) switch (signal) {
+      case LOGS -> {
+        Logs l = new Logs();
+        decoder.decodeLogs(buf, 0, length, l);
+        yield l;
+      }
+      case METRICS -> {
+        Metrics m = new Metrics();
+        decoder.decodeMetrics(buf, 0, length, m);
+        yield m;
+      }
+      case TRACES -> {
+        Traces t = new Traces();
+        decoder.decodeTraces(buf, 0, length, t);
+        yield t;
+      }
+    };
+  }
+
+  /**
+   * Stops accepting, lets the consumers drain the queue until {@code timeout}, then stops them.
+   * In memory, batches still queued then are counted as dropped ({@code shutdown}); on disk they
+   * stay for the next start.
+   */
+  public void shutdown(Duration timeout) throws IOException {
+    stopping = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      for (Thread t : consumers) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          t.join(Duration.ofNanos(left));
+        }
+      }
+      aborted = true;
+      for (Thread t : consumers) {
+        if (t.isAlive()) {
+          t.interrupt();
+        }
+      }
+      for (Thread t : consumers) {
+        t.join(Duration.ofSeconds(1));
+      }
+    } catch (InterruptedException e) {
+      aborted = true;
+      Thread.currentThread().interrupt();
+    }
+    if (queue != null) {
+      List<Object> left = new ArrayList<>();
+      queue.drainTo(left);
+      if (disk == null) {
+        long items = 0;
+        for (Object o : left) {
+          items += ((TelemetryData<?>) o).itemCount();
+        }
+        if (items > 0) {
+          context.dropped(items, "shutdown");
+        }
+      } else if (!left.isEmpty()) {
+        context.logger().log(Level.INFO, "persistent queue of " + context.id() + ": "
+            + left.size() + " batches stay on disk for the next start");
+      }
+    }
+    if (disk != null) {
+      disk.close();
+    }
+  }
+
+  /** Stops consumers and releases the disk log without marking anything: a crash, for tests. */
+  void abandon() throws IOException {
+    aborted = true;
+    stopping = true;
+    if (disk != null) {
+      disk.close();
+    }
+  }
+
+  // tapio-exporterhelper sits on the host classpath (distribution lib/), so the storage plugin
+  // and every exporter see the same StorageExtension interface.
+  private Path directoryFor(Component ext) throws IOException {
+    if (ext instanceof StorageExtension s) {
+      return s.directoryFor(context.id(), signal.id());
+    }
+    throw new IllegalStateException("sending_queue.storage of " + context.id() + " names "
+        + settings.storage() + ", which is not a storage extension (" + ext.getClass().getName()
+        + ")");
+  }
+
+  private static boolean fsync(Component ext) {
+    return !(ext instanceof StorageExtension s) || s.fsync();
+  }
+}
