@@ -28,7 +28,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -48,20 +47,19 @@ import java.util.zip.GZIPOutputStream;
  */
 final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExporter {
   private static final String PROTOBUF = "application/x-protobuf";
-  /** The longest single park while waiting to retry, so that shutdown is noticed promptly. */
-  private static final long MAX_PARK_NANOS = 50_000_000L;
 
   private final ComponentContext context;
   private final OtlpHttpExporterConfig config;
   private final String url;
   private final ConcurrentLinkedQueue<OtlpEncoder> encoders = new ConcurrentLinkedQueue<>();
   private volatile HttpClient client;
-  private volatile boolean stopping;
+  private final Retrier retrier;
   private URI uri;
 
   OtlpHttpExporter(ComponentContext context, OtlpHttpExporterConfig config, Signal signal) {
     this.context = context;
     this.config = config;
+    this.retrier = new Retrier(context, config.retry());
     this.url = switch (signal) {
       case LOGS -> config.url(config.logsEndpoint(), "/v1/logs");
       case METRICS -> config.url(config.metricsEndpoint(), "/v1/metrics");
@@ -85,7 +83,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
 
   @Override
   public void shutdown() {
-    stopping = true;
+    retrier.stop();
     HttpClient c = client;
     client = null;
     if (c != null) {
@@ -161,50 +159,26 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   }
 
   private void send(HttpClient c, HttpRequest request) {
-    OtlpHttpExporterConfig.Retry retry = config.retry();
-    long start = System.nanoTime();
-    long backoff = retry.initialInterval().toNanos();
-    long maxElapsed = retry.maxElapsedTime().toNanos();
-    int attempts = 0;
-    while (true) {
-      attempts++;
-      String failure;
-      long retryAfter = -1;
+    retrier.send(url, () -> {
+      HttpResponse<byte[]> response;
       try {
-        HttpResponse<byte[]> response = c.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        int status = response.statusCode();
-        byte[] body = response.body() == null ? new byte[0] : response.body();
-        if (status >= 200 && status < 300) {
-          countRejected(body);
-          return;
-        }
-        failure = "HTTP " + status + " from " + url + ": " + ProtoScan.statusMessage(body);
-        if (status != 429 && status != 502 && status != 503 && status != 504) {
-          throw ConsumerException.permanent(failure);
-        }
-        retryAfter = retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null));
+        response = c.send(request, HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException e) {
-        failure = "cannot send to " + url + ": " + e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ConsumerException.retryable("interrupted while sending to " + url, e);
+        throw new Retrier.RetryableFailure("cannot send to " + url + ": " + e, -1);
       }
-      if (!retry.enabled()) {
-        throw ConsumerException.retryable(failure + " (retry_on_failure is disabled)");
+      int status = response.statusCode();
+      byte[] body = response.body() == null ? new byte[0] : response.body();
+      if (status >= 200 && status < 300) {
+        countRejected(body);
+        return;
       }
-      long wait = retryAfter >= 0 ? retryAfter : backoff;
-      if (maxElapsed > 0 && System.nanoTime() + wait - start > maxElapsed) {
-        throw ConsumerException.retryable(failure + " (gave up after " + attempts
-            + " attempts; max_elapsed_time " + retry.maxElapsedTime() + ")");
+      String failure = "HTTP " + status + " from " + url + ": " + ProtoScan.statusMessage(body);
+      if (status != 429 && status != 502 && status != 503 && status != 504) {
+        throw ConsumerException.permanent(failure);
       }
-      context.logger().log(Level.DEBUG, "{0}; retrying in {1} ms", failure,
-          TimeUnit.NANOSECONDS.toMillis(wait));
-      if (!pause(wait)) {
-        throw ConsumerException.retryable(failure + " (exporter shutting down)");
-      }
-      backoff = (long) Math.min(backoff * retry.multiplier(),
-          (double) retry.maxInterval().toNanos());
-    }
+      throw new Retrier.RetryableFailure(failure,
+          retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null)));
+    });
   }
 
   private void countRejected(byte[] body) {
@@ -217,18 +191,6 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
       context.logger().log(Level.WARNING, "{0} rejected {1} items: {2}", url, rejected,
           ProtoScan.partialSuccessMessage(body));
     }
-  }
-
-  /** Parks for {@code nanos}; false when the exporter is shutting down meanwhile. */
-  private boolean pause(long nanos) {
-    long deadline = System.nanoTime() + nanos;
-    for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-      if (stopping || Thread.currentThread().isInterrupted()) {
-        return false;
-      }
-      LockSupport.parkNanos(Math.min(left, MAX_PARK_NANOS));
-    }
-    return !stopping;
   }
 
   /** {@code Retry-After} as delay-seconds or an HTTP date; -1 when absent or unreadable. */

@@ -78,18 +78,7 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
     if (!timeout.isPositive()) {
       problems.error("timeout", "must be positive");
     }
-    if (retry.initialInterval().isNegative()) {
-      problems.error("retry_on_failure.initial_interval", "must not be negative");
-    }
-    if (retry.maxInterval().compareTo(retry.initialInterval()) < 0) {
-      problems.error("retry_on_failure.max_interval", "must be >= initial_interval");
-    }
-    if (retry.maxElapsedTime().isNegative()) {
-      problems.error("retry_on_failure.max_elapsed_time", "must not be negative (0 = no limit)");
-    }
-    if (!(retry.multiplier() >= 1) || Double.isInfinite(retry.multiplier())) {
-      problems.error("retry_on_failure.multiplier", "must be a finite number >= 1");
-    }
+    Retrier.validate(retry, problems);
   }
 
   private static void checkUrl(ConfigProblems problems, String key, String url) {

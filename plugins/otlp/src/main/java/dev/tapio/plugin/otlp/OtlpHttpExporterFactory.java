@@ -57,14 +57,7 @@ public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpEx
       r.error("encoding", "only proto is supported yet, got '" + encoding + "'");
     }
     var timeout = r.duration("timeout", d.timeout());
-    ConfigReader rr = r.section("retry_on_failure");
-    OtlpHttpExporterConfig.Retry dr = d.retry();
-    var retry = new OtlpHttpExporterConfig.Retry(
-        rr.bool("enabled", dr.enabled()),
-        rr.duration("initial_interval", dr.initialInterval()),
-        rr.duration("max_interval", dr.maxInterval()),
-        rr.duration("max_elapsed_time", dr.maxElapsedTime()),
-        rr.number("multiplier", dr.multiplier()));
+    var retry = Retrier.read(r, d.retry());
     return new OtlpHttpExporterConfig(endpoint, logs, metrics, traces, headers, compression,
         timeout, retry);
   }

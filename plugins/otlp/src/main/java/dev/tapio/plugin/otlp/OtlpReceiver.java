@@ -9,7 +9,8 @@ import java.net.InetSocketAddress;
 
 /**
  * The {@code otlp} receiver of one signal: registers its consumer with the {@link OtlpHttpServer}
- * of its endpoint, which the receivers of the other signals share.
+ * and the {@link OtlpGrpcServer} of its endpoints, which the receivers of the other signals
+ * share.
  *
  * <p>Threading: {@link #start} and {@link #shutdown} run on the engine's lifecycle thread; the
  * consumer is called from the server's request threads, concurrently. Ownership: each decoded
@@ -21,6 +22,7 @@ final class OtlpReceiver implements Component {
   private final Signal signal;
   private final Object consumer;
   private OtlpHttpServer server;
+  private OtlpGrpcServer grpcServer;
 
   OtlpReceiver(ComponentContext context, OtlpReceiverConfig config, Signal signal,
       Object consumer) {
@@ -32,19 +34,36 @@ final class OtlpReceiver implements Component {
 
   @Override
   public void start(Host host) throws Exception {
-    if (config.http() == null) {
-      throw new IllegalStateException("otlp receiver " + context.id()
-          + " has no protocols.http section and grpc is not supported yet");
+    StringBuilder status = new StringBuilder("listening on");
+    if (config.http() != null) {
+      OtlpHttpServer s = OtlpHttpServer.acquire(config.http());
+      try {
+        s.register(signal, consumer, context);
+      } catch (RuntimeException e) {
+        s.release(null);
+        throw e;
+      }
+      server = s;
+      status.append(" http ").append(s.address());
     }
-    OtlpHttpServer s = OtlpHttpServer.acquire(config.http());
-    try {
-      s.register(signal, consumer, context);
-    } catch (RuntimeException e) {
-      s.release(null);
-      throw e;
+    if (config.grpc() != null) {
+      OtlpGrpcServer g;
+      try {
+        g = OtlpGrpcServer.acquire(config.grpc());
+        try {
+          g.register(signal, consumer, context);
+        } catch (RuntimeException e) {
+          g.release(null);
+          throw e;
+        }
+      } catch (Exception e) {
+        shutdown();
+        throw e;
+      }
+      grpcServer = g;
+      status.append(" grpc ").append(g.address());
     }
-    server = s;
-    context.reportStatus(ComponentStatus.OK, "listening on " + s.address());
+    context.reportStatus(ComponentStatus.OK, status.toString());
   }
 
   @Override
@@ -54,14 +73,28 @@ final class OtlpReceiver implements Component {
     if (s != null) {
       s.release(signal);
     }
+    OtlpGrpcServer g = grpcServer;
+    grpcServer = null;
+    if (g != null) {
+      g.release(signal);
+    }
   }
 
-  /** The address the server is bound to (the actual port when the endpoint asks for 0). */
+  /** The HTTP server's address (the actual port when the endpoint asks for 0). */
   InetSocketAddress address() {
     OtlpHttpServer s = server;
     if (s == null) {
-      throw new IllegalStateException("not started");
+      throw new IllegalStateException("not started with http");
     }
     return s.address();
+  }
+
+  /** The gRPC server's address (the actual port when the endpoint asks for 0). */
+  InetSocketAddress grpcAddress() {
+    OtlpGrpcServer g = grpcServer;
+    if (g == null) {
+      throw new IllegalStateException("not started with grpc");
+    }
+    return g.address();
   }
 }

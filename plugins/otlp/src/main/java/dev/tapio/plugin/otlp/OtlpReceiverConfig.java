@@ -8,12 +8,30 @@ import dev.tapio.config.ConfigProblems;
  * documentation for the keys.
  *
  * @param http the OTLP/HTTP server, or null when {@code protocols} names no {@code http}
- * @param grpcConfigured whether {@code protocols.grpc} was given; refused until gRPC is supported
+ * @param grpc the OTLP/gRPC server, or null when {@code protocols} names no {@code grpc}
  */
-public record OtlpReceiverConfig(Http http, boolean grpcConfigured) implements ComponentConfig {
+public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfig {
 
   /** An empty section serves OTLP/HTTP on the default endpoint, which is what users expect. */
-  static final OtlpReceiverConfig DEFAULT = new OtlpReceiverConfig(Http.DEFAULT, false);
+  static final OtlpReceiverConfig DEFAULT = new OtlpReceiverConfig(Http.DEFAULT, null);
+
+  /**
+   * The {@code protocols.grpc} section.
+   *
+   * @param endpoint {@code host:port} to listen on; port 0 picks a free one
+   * @param maxRecvMsgSizeMib the largest request message, in MiB ({@code max_recv_msg_size_mib})
+   */
+  public record Grpc(String endpoint, int maxRecvMsgSizeMib) {
+    static final Grpc DEFAULT = new Grpc("localhost:4317", 4);
+
+    public Grpc {
+      endpoint = endpoint == null ? "" : endpoint;
+    }
+
+    int maxRecvMsgSizeBytes() {
+      return maxRecvMsgSizeMib << 20;
+    }
+  }
 
   /**
    * The {@code protocols.http} section.
@@ -39,14 +57,24 @@ public record OtlpReceiverConfig(Http http, boolean grpcConfigured) implements C
 
   @Override
   public void validate(ConfigProblems problems) {
-    if (grpcConfigured) {
-      problems.error("protocols.grpc",
-          "grpc is not supported yet; remove it and send OTLP/HTTP to protocols.http instead");
+    if (http == null && grpc == null) {
+      problems.error("protocols", "must enable at least one protocol: grpc or http");
+      return;
+    }
+    if (grpc != null) {
+      if (Endpoints.parseHostPort(grpc.endpoint()) == null) {
+        problems.error("protocols.grpc.endpoint",
+            "must be host:port (e.g. localhost:4317 or 0.0.0.0:4317), got '" + grpc.endpoint()
+                + "'");
+      }
+      if (grpc.maxRecvMsgSizeMib() < 1 || grpc.maxRecvMsgSizeMib() > 1023) {
+        problems.error("protocols.grpc.max_recv_msg_size_mib", "must be between 1 and 1023");
+      }
+      if (http != null && grpc.endpoint().equals(http.endpoint())) {
+        problems.error("protocols.grpc.endpoint", "must differ from protocols.http.endpoint");
+      }
     }
     if (http == null) {
-      if (!grpcConfigured) {
-        problems.error("protocols", "must enable at least one protocol: http");
-      }
       return;
     }
     if (Endpoints.parseHostPort(http.endpoint()) == null) {

@@ -12,7 +12,7 @@ import dev.tapio.consumer.TracesConsumer;
 import java.util.Set;
 import org.pf4j.Extension;
 
-/** The {@code otlp} receiver: OTLP/HTTP with protobuf bodies, plain or gzip. */
+/** The {@code otlp} receiver: OTLP/gRPC, and OTLP/HTTP with protobuf bodies, plain or gzip. */
 @Extension
 public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverConfig> {
 
@@ -30,8 +30,7 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
 
   @Override
   public String description() {
-    return "Receives OTLP/HTTP (protobuf, gzip) logs, metrics and traces; gRPC is not yet"
-        + " supported.";
+    return "Receives OTLP/gRPC and OTLP/HTTP (protobuf, gzip) logs, metrics and traces.";
   }
 
   @Override
@@ -50,12 +49,12 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
       return OtlpReceiverConfig.DEFAULT;
     }
     ConfigReader protocols = r.section("protocols");
-    boolean grpc = protocols.has("grpc");
-    if (grpc) {
-      // Read the Collector's usual grpc keys so that the one error reported is "not supported".
+    OtlpReceiverConfig.Grpc grpc = null;
+    if (protocols.has("grpc")) {
       ConfigReader g = protocols.section("grpc");
-      g.string("endpoint", "localhost:4317");
-      g.integer("max_recv_msg_size_mib", 4);
+      OtlpReceiverConfig.Grpc d = OtlpReceiverConfig.Grpc.DEFAULT;
+      grpc = new OtlpReceiverConfig.Grpc(g.string("endpoint", d.endpoint()),
+          g.integer("max_recv_msg_size_mib", d.maxRecvMsgSizeMib()));
     }
     OtlpReceiverConfig.Http http = null;
     if (protocols.has("http")) {

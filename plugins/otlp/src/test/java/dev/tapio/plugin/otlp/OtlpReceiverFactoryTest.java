@@ -27,7 +27,7 @@ class OtlpReceiverFactoryTest {
   void anEmptySectionServesHttpOnTheDefaultEndpoint() throws ConfigException {
     OtlpReceiverConfig config = ComponentConfigs.read(factory, "");
     assertEquals(new OtlpReceiverConfig(new OtlpReceiverConfig.Http("localhost:4318", 4 << 20,
-        "/v1/logs", "/v1/metrics", "/v1/traces"), false), config);
+        "/v1/logs", "/v1/metrics", "/v1/traces"), null), config);
   }
 
   @Test
@@ -40,7 +40,7 @@ class OtlpReceiverFactoryTest {
         """);
     assertEquals("0.0.0.0:4318", config.http().endpoint());
     assertEquals(8 << 20, config.http().maxRequestBodySize());
-    assertEquals(false, config.grpcConfigured());
+    assertEquals(null, config.grpc());
   }
 
   @Test
@@ -64,22 +64,43 @@ class OtlpReceiverFactoryTest {
             traces_url_path: /c
         """);
     assertEquals(new OtlpReceiverConfig(new OtlpReceiverConfig.Http("[::1]:4318", 1024, "/a",
-        "/b", "/c"), false), config);
+        "/b", "/c"), null), config);
   }
 
   @Test
-  void grpcIsRefusedAtItsLineSayingItIsNotSupportedYet() {
+  void collectorYamlWithGrpcAndHttpIsRead() throws ConfigException {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, """
+        protocols:
+          grpc:
+            endpoint: 0.0.0.0:4317
+            max_recv_msg_size_mib: 8
+          http:
+            endpoint: 0.0.0.0:4318
+        """);
+    assertEquals(new OtlpReceiverConfig.Grpc("0.0.0.0:4317", 8), config.grpc());
+    assertEquals("0.0.0.0:4318", config.http().endpoint());
+  }
+
+  @Test
+  void aGrpcKeyWithoutValueTakesTheDefaults() throws ConfigException {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, """
+        protocols:
+          grpc:
+        """);
+    assertEquals(new OtlpReceiverConfig.Grpc("localhost:4317", 4), config.grpc());
+    assertEquals(null, config.http());
+  }
+
+  @Test
+  void aBadGrpcEndpointIsReportedAtItsLine() {
     ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
         """
         protocols:
           grpc:
-            endpoint: 0.0.0.0:4317
-          http:
-            endpoint: 0.0.0.0:4318
+            endpoint: nowhere
         """));
-    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
-    assertTrue(e.getMessage().startsWith("component.yaml:2:3: receiver 'otlp', key"
-        + " 'protocols.grpc': grpc is not supported yet"), e.getMessage());
+    assertTrue(e.getMessage().contains("'protocols.grpc.endpoint': must be host:port"),
+        e.getMessage());
   }
 
   @Test
@@ -114,7 +135,7 @@ class OtlpReceiverFactoryTest {
       String endpoint = "127.0.0.1:" + first.uri("/").getPort();
       var d = OtlpReceiverConfig.Http.DEFAULT;
       var config = new OtlpReceiverConfig(new OtlpReceiverConfig.Http(endpoint,
-          d.maxRequestBodySize(), d.logsUrlPath(), d.metricsUrlPath(), d.tracesUrlPath()), false);
+          d.maxRequestBodySize(), d.logsUrlPath(), d.metricsUrlPath(), d.tracesUrlPath()), null);
       var context = new TestContext("otlp/2", Kind.RECEIVER, Signal.LOGS);
       var second = factory.createLogs(context, config, sink);
       Exception e = assertThrows(Exception.class,

@@ -28,7 +28,7 @@ final class Receiver implements AutoCloseable {
   Receiver(LogsConsumer l, MetricsConsumer m, TracesConsumer t, long maxBody) throws Exception {
     var d = OtlpReceiverConfig.Http.DEFAULT;
     var config = new OtlpReceiverConfig(new OtlpReceiverConfig.Http("127.0.0.1:0", maxBody,
-        d.logsUrlPath(), d.metricsUrlPath(), d.tracesUrlPath()), false);
+        d.logsUrlPath(), d.metricsUrlPath(), d.tracesUrlPath()), null);
     OtlpReceiverFactory factory = new OtlpReceiverFactory();
     logs = (OtlpReceiver) factory.createLogs(logsContext, config, l);
     metrics = (OtlpReceiver) factory.createMetrics(metricsContext, config, m);

@@ -1,0 +1,192 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ComponentStatus;
+import dev.tapio.component.Host;
+import dev.tapio.component.Signal;
+import dev.tapio.consumer.ConsumerException;
+import dev.tapio.consumer.LogsExporter;
+import dev.tapio.consumer.MetricsExporter;
+import dev.tapio.consumer.TracesExporter;
+import dev.tapio.otlp.OtlpEncoder;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.TelemetryData;
+import dev.tapio.pdata.Traces;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends one signal's batches as OTLP/gRPC {@code Export} calls over a plaintext channel,
+ * synchronously on the caller's thread, retrying through {@link Retrier}: {@code UNAVAILABLE},
+ * {@code RESOURCE_EXHAUSTED}, {@code DEADLINE_EXCEEDED}, {@code CANCELLED}, {@code ABORTED},
+ * {@code OUT_OF_RANGE} and {@code DATA_LOSS} are retried (the OTLP specification's list), waiting
+ * the server's {@code RetryInfo} delay when it sends one; every other code is permanent.
+ *
+ * <p>Failures are thrown as {@link ConsumerException} (permanent, or retryable when the retries
+ * ran out or were disabled); items a server rejected in a partial success are counted here as
+ * dropped with reason {@code rejected_by_server}.
+ *
+ * <p>Thread-safe: pipelines call the consume methods concurrently; one channel multiplexes their
+ * calls, and each call takes an {@link OtlpEncoder} from a small pool. Reads the data only, never
+ * retains it.
+ */
+final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExporter {
+  private final ComponentContext context;
+  private final OtlpGrpcExporterConfig config;
+  private final Retrier retrier;
+  private final ConcurrentLinkedQueue<OtlpEncoder> encoders = new ConcurrentLinkedQueue<>();
+  private volatile ManagedChannel managed;
+  private volatile Channel channel;
+
+  OtlpGrpcExporter(ComponentContext context, OtlpGrpcExporterConfig config) {
+    this.context = context;
+    this.config = config;
+    this.retrier = new Retrier(context, config.retry());
+  }
+
+  @Override
+  public void start(Host host) {
+    InetSocketAddress address = Endpoints.parseHostPort(config.endpoint());
+    if (address == null || !config.insecure()) {
+      throw new IllegalStateException("otlp exporter " + context.id()
+          + " needs endpoint host:port and tls.insecure: true, got " + config);
+    }
+    ManagedChannel m = NettyChannelBuilder
+        .forAddress(address.getHostString(), address.getPort())
+        .usePlaintext()
+        .build();
+    Channel c = m;
+    if (!config.headers().isEmpty()) {
+      Metadata headers = new Metadata();
+      for (Map.Entry<String, String> h : config.headers().entrySet()) {
+        headers.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
+      }
+      c = ClientInterceptors.intercept(m, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    managed = m;
+    channel = c;
+    context.reportStatus(ComponentStatus.OK, "sending to " + config.endpoint());
+  }
+
+  @Override
+  public void shutdown() {
+    retrier.stop();
+    ManagedChannel m = managed;
+    managed = null;
+    channel = null;
+    if (m != null) {
+      m.shutdown();
+      try {
+        if (!m.awaitTermination(2, TimeUnit.SECONDS)) {
+          m.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        m.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void consumeLogs(Logs logs) {
+    export(logs, Signal.LOGS);
+  }
+
+  @Override
+  public void consumeMetrics(Metrics metrics) {
+    export(metrics, Signal.METRICS);
+  }
+
+  @Override
+  public void consumeTraces(Traces traces) {
+    export(traces, Signal.TRACES);
+  }
+
+  private void export(TelemetryData<?> data, Signal signal) {
+    Channel c = channel;
+    if (c == null) {
+      throw ConsumerException.retryable("otlp exporter " + context.id() + " is not started");
+    }
+    if (data.itemCount() == 0) {
+      return;
+    }
+    byte[] request = encode(data);
+    var method = OtlpGrpc.method(signal);
+    String target = config.endpoint();
+    retrier.send(target, () -> {
+      CallOptions options = CallOptions.DEFAULT
+          .withDeadlineAfter(config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      if (config.compression() == OtlpHttpExporterConfig.Compression.GZIP) {
+        options = options.withCompression("gzip");
+      }
+      byte[] response;
+      try {
+        response = ClientCalls.blockingUnaryCall(c, method, options, request);
+      } catch (StatusRuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("interrupted during the call");
+        }
+        Status status = e.getStatus();
+        String failure = "gRPC " + status.getCode() + " from " + target
+            + (status.getDescription() == null ? "" : ": " + status.getDescription());
+        if (!retryable(status.getCode())) {
+          throw ConsumerException.permanent(failure);
+        }
+        Metadata trailers = e.getTrailers();
+        long delay = trailers == null ? -1
+            : OtlpGrpc.retryDelayNanos(trailers.get(OtlpGrpc.STATUS_DETAILS));
+        throw new Retrier.RetryableFailure(failure, delay);
+      }
+      countRejected(response);
+    });
+  }
+
+  static boolean retryable(Status.Code code) {
+    return switch (code) {
+      case UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, CANCELLED, ABORTED, OUT_OF_RANGE,
+          DATA_LOSS -> true;
+      default -> false;
+    };
+  }
+
+  /** The request message, copied out of a pooled encoder's buffer (gRPC may read it later). */
+  private byte[] encode(TelemetryData<?> data) {
+    OtlpEncoder encoder = encoders.poll();
+    if (encoder == null) {
+      encoder = new OtlpEncoder();
+    }
+    try {
+      int n = encoder.encode(data);
+      return Arrays.copyOf(encoder.buffer(), n);
+    } finally {
+      encoders.offer(encoder);
+    }
+  }
+
+  private void countRejected(byte[] body) {
+    if (body.length == 0) {
+      return;
+    }
+    long rejected = ProtoScan.rejectedCount(body);
+    if (rejected > 0) {
+      context.dropped(rejected, "rejected_by_server");
+      context.logger().log(Level.WARNING, "{0} rejected {1} items: {2}", config.endpoint(),
+          rejected, ProtoScan.partialSuccessMessage(body));
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ExporterFactory;
+import dev.tapio.component.Signal;
+import dev.tapio.component.Stability;
+import dev.tapio.config.ConfigReader;
+import dev.tapio.consumer.LogsExporter;
+import dev.tapio.consumer.MetricsExporter;
+import dev.tapio.consumer.TracesExporter;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/** The {@code otlp} exporter: OTLP/gRPC (plaintext), gzip by default, with retries. */
+@Extension
+public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcExporterConfig> {
+
+  public OtlpGrpcExporterFactory() {}
+
+  @Override
+  public String type() {
+    return "otlp";
+  }
+
+  @Override
+  public Stability stability() {
+    return Stability.ALPHA;
+  }
+
+  @Override
+  public String description() {
+    return "Sends logs, metrics and traces as OTLP/gRPC (plaintext), with retry on failure.";
+  }
+
+  @Override
+  public Set<Signal> signals() {
+    return Set.of(Signal.LOGS, Signal.METRICS, Signal.TRACES);
+  }
+
+  @Override
+  public OtlpGrpcExporterConfig createDefaultConfig() {
+    return OtlpGrpcExporterConfig.DEFAULT;
+  }
+
+  @Override
+  public OtlpGrpcExporterConfig readConfig(ConfigReader r) {
+    OtlpGrpcExporterConfig d = OtlpGrpcExporterConfig.DEFAULT;
+    String endpoint = r.string("endpoint", d.endpoint());
+    ConfigReader tls = r.section("tls");
+    boolean insecure = tls.bool("insecure", d.insecure());
+    for (String key : new String[] {"ca_file", "cert_file", "key_file"}) {
+      if (!tls.string(key, "").isEmpty()) {
+        r.error("tls." + key, "TLS not supported yet; only tls.insecure: true (plaintext)");
+      }
+    }
+    var headers = r.stringMap("headers", d.headers());
+    var compression = r.enumValue("compression", OtlpHttpExporterConfig.Compression.class,
+        d.compression());
+    var timeout = r.duration("timeout", d.timeout());
+    var retry = Retrier.read(r, d.retry());
+    return new OtlpGrpcExporterConfig(endpoint, insecure, headers, compression, timeout, retry);
+  }
+
+  @Override
+  public LogsExporter createLogs(ComponentContext context, OtlpGrpcExporterConfig config) {
+    return new OtlpGrpcExporter(context, config);
+  }
+
+  @Override
+  public MetricsExporter createMetrics(ComponentContext context, OtlpGrpcExporterConfig config) {
+    return new OtlpGrpcExporter(context, config);
+  }
+
+  @Override
+  public TracesExporter createTraces(ComponentContext context, OtlpGrpcExporterConfig config) {
+    return new OtlpGrpcExporter(context, config);
+  }
+}

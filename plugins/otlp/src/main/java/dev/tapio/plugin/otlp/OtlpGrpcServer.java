@@ -1,0 +1,210 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.Signal;
+import dev.tapio.consumer.ConsumerException;
+import dev.tapio.consumer.LogsConsumer;
+import dev.tapio.consumer.MetricsConsumer;
+import dev.tapio.consumer.TracesConsumer;
+import dev.tapio.otlp.OtlpDecoder;
+import dev.tapio.otlp.OtlpFormatException;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.Traces;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * One OTLP/gRPC server (grpc-java on Netty) per endpoint, shared by the {@code otlp} receivers of
+ * the three signals, as {@link OtlpHttpServer} is for HTTP. Counted references; the last release
+ * stops the server.
+ *
+ * <p>Serves {@code opentelemetry.proto.collector.{logs,metrics,trace}.v1.*Service/Export} with
+ * messages as bytes, decoded by {@link OtlpDecoder}. Requests run on a bounded pool of
+ * {@code max(2, cores)} threads with a queue of twice that; when both are full the transport's
+ * event loop runs the request itself and so stops reading, which bounds the requests in memory.
+ * gRPC itself refuses a message above {@code max_recv_msg_size_mib} (also after decompression)
+ * with {@code RESOURCE_EXHAUSTED}.
+ *
+ * <p>Answers: OK with an empty response; {@code INVALID_ARGUMENT} for a malformed message (with
+ * the decoder's message) or a permanent refusal; {@code UNAVAILABLE} with a {@code RetryInfo} of
+ * {@value OtlpHttpServer#RETRY_AFTER_SECONDS} s when the pipeline refuses as retryable;
+ * {@code UNIMPLEMENTED} for a signal without a pipeline.
+ *
+ * <p>Thread-safe. The consumers registered are called concurrently from the pool's threads.
+ */
+final class OtlpGrpcServer {
+  private static final Map<String, OtlpGrpcServer> OPEN = new HashMap<>();
+
+  private final String key;
+  private final OtlpReceiverConfig.Grpc config;
+  private final OtlpDecoder decoder;
+  private final AtomicReferenceArray<OtlpHttpServer.Slot> slots =
+      new AtomicReferenceArray<>(Signal.values().length);
+  private final Server server;
+  private final ThreadPoolExecutor executor;
+  private int references;
+
+  private OtlpGrpcServer(String key, OtlpReceiverConfig.Grpc config) throws IOException {
+    this.key = key;
+    this.config = config;
+    int max = config.maxRecvMsgSizeBytes();
+    this.decoder = new OtlpDecoder(max, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
+    InetSocketAddress unresolved = Endpoints.parseHostPort(config.endpoint());
+    if (unresolved == null) {
+      throw new IOException("invalid endpoint '" + config.endpoint() + "'");
+    }
+    InetSocketAddress address = unresolved.isUnresolved()
+        ? new InetSocketAddress(unresolved.getHostString(), unresolved.getPort())
+        : unresolved;
+    if (address.isUnresolved()) {
+      throw new IOException("cannot resolve the host of endpoint '" + config.endpoint() + "'");
+    }
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger n = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(2 * threads),
+        r -> Thread.ofPlatform().daemon(true)
+            .name("tapio-otlp-grpc-" + config.endpoint() + "-" + n.incrementAndGet())
+            .unstarted(r),
+        new ThreadPoolExecutor.CallerRunsPolicy());
+    executor.allowCoreThreadTimeOut(true);
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+        .executor(executor)
+        .maxInboundMessageSize(max);
+    for (Signal signal : Signal.values()) {
+      var method = OtlpGrpc.method(signal);
+      builder.addService(ServerServiceDefinition.builder(method.getServiceName())
+          .addMethod(method, ServerCalls.asyncUnaryCall(
+              (byte[] request, StreamObserver<byte[]> out) -> export(signal, request, out)))
+          .build());
+    }
+    try {
+      this.server = builder.build().start();
+    } catch (IOException e) {
+      executor.shutdown();
+      throw new IOException("cannot listen on " + config.endpoint() + " (" + address + "): " + e
+          + "; is another process using the port?", e);
+    }
+  }
+
+  /** The server for {@code config.endpoint()}, started on first use. */
+  static synchronized OtlpGrpcServer acquire(OtlpReceiverConfig.Grpc config) throws IOException {
+    String key = config.endpoint();
+    OtlpGrpcServer s = OPEN.get(key);
+    if (s == null) {
+      s = new OtlpGrpcServer(key, config);
+      OPEN.put(key, s);
+    } else if (!s.config.equals(config)) {
+      throw new IllegalStateException("endpoint " + key + " is already served by an otlp "
+          + "receiver with other grpc settings (" + s.config + "); give each its own endpoint");
+    }
+    s.references++;
+    return s;
+  }
+
+  void register(Signal signal, Object consumer, ComponentContext context) {
+    synchronized (OtlpGrpcServer.class) {
+      OtlpHttpServer.Slot existing = slots.get(signal.ordinal());
+      if (existing != null) {
+        throw new IllegalStateException("endpoint " + key + " already has a receiver for "
+            + signal.name().toLowerCase(Locale.ROOT) + ": " + existing.context().id());
+      }
+      slots.set(signal.ordinal(), OtlpHttpServer.Slot.of(consumer, context));
+    }
+  }
+
+  /** As {@link OtlpHttpServer#release}. */
+  void release(Signal signal) {
+    boolean last;
+    synchronized (OtlpGrpcServer.class) {
+      if (signal != null) {
+        slots.set(signal.ordinal(), null);
+      }
+      last = --references == 0;
+      if (last) {
+        OPEN.remove(key);
+      }
+    }
+    if (last) {
+      server.shutdown();
+      try {
+        // Calls in flight get 2 s to finish, so their answers still reach the clients.
+        if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+          server.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        server.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+      executor.shutdown();
+    }
+  }
+
+  InetSocketAddress address() {
+    return (InetSocketAddress) server.getListenSockets().getFirst();
+  }
+
+  private void export(Signal signal, byte[] request, StreamObserver<byte[]> out) {
+    OtlpHttpServer.Slot slot = slots.get(signal.ordinal());
+    if (slot == null) {
+      out.onError(Status.UNIMPLEMENTED.withDescription("this receiver serves no "
+          + signal.name().toLowerCase(Locale.ROOT) + " pipeline").asRuntimeException());
+      return;
+    }
+    Object data;
+    try {
+      data = switch (signal) {
+        case LOGS -> decoder.decodeLogs(request);
+        case METRICS -> decoder.decodeMetrics(request);
+        case TRACES -> decoder.decodeTraces(request);
+      };
+    } catch (OtlpFormatException e) {
+      slot.malformed().add(1);
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    try {
+      switch (signal) {
+        case LOGS -> ((LogsConsumer) slot.consumer()).consumeLogs((Logs) data);
+        case METRICS -> ((MetricsConsumer) slot.consumer()).consumeMetrics((Metrics) data);
+        case TRACES -> ((TracesConsumer) slot.consumer()).consumeTraces((Traces) data);
+      }
+    } catch (ConsumerException e) {
+      if (e.retryable()) {
+        String message = "the pipeline is refusing data for now, retry: " + e.getMessage();
+        Metadata trailers = new Metadata();
+        trailers.put(OtlpGrpc.STATUS_DETAILS, OtlpGrpc.statusWithRetryInfo(
+            Status.Code.UNAVAILABLE.value(), message, OtlpHttpServer.RETRY_AFTER_SECONDS));
+        out.onError(Status.UNAVAILABLE.withDescription(message).asRuntimeException(trailers));
+      } else {
+        out.onError(Status.INVALID_ARGUMENT.withDescription("the pipeline refused the data: "
+            + e.getMessage()).asRuntimeException());
+      }
+      return;
+    } catch (RuntimeException e) {
+      System.getLogger(OtlpGrpcServer.class.getName())
+          .log(Level.ERROR, "otlp receiver on " + key + " failed on a request", e);
+      out.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
+      return;
+    }
+    out.onNext(OtlpGrpc.EMPTY);
+    out.onCompleted();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.component.ComponentContext;
+import dev.tapio.config.ConfigProblems;
+import dev.tapio.config.ConfigReader;
+import dev.tapio.consumer.ConsumerException;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@code retry_on_failure} loop shared by the {@code otlphttp} and {@code otlp} exporters:
+ * runs an attempt until it succeeds, fails permanently (it throws a permanent
+ * {@link ConsumerException}, which passes through), or the retries run out; waits with
+ * exponential backoff, or the server's requested delay when it names one.
+ *
+ * <p>Thread-safe: one instance per exporter, {@link #send} called concurrently by the pipelines,
+ * each call synchronously on the caller's thread. {@link #stop} makes waiting calls give up.
+ */
+final class Retrier {
+  /** The longest single park while waiting to retry, so that shutdown is noticed promptly. */
+  private static final long MAX_PARK_NANOS = 50_000_000L;
+
+  /** A failed attempt worth retrying. */
+  static final class RetryableFailure extends Exception {
+    private final long retryAfterNanos;
+
+    /** {@code retryAfterNanos}: the delay the server asked for, or -1 when it named none. */
+    RetryableFailure(String message, long retryAfterNanos) {
+      super(message, null, false, false);
+      this.retryAfterNanos = retryAfterNanos;
+    }
+  }
+
+  /** One attempt: returns on success, throws {@link RetryableFailure} to be retried. */
+  interface Attempt {
+    void run() throws RetryableFailure, InterruptedException;
+  }
+
+  private final ComponentContext context;
+  private final OtlpHttpExporterConfig.Retry retry;
+  private volatile boolean stopping;
+
+  Retrier(ComponentContext context, OtlpHttpExporterConfig.Retry retry) {
+    this.context = context;
+    this.retry = retry;
+  }
+
+  void stop() {
+    stopping = true;
+  }
+
+  /** Runs {@code attempt} until success; throws a retryable ConsumerException when giving up. */
+  void send(String target, Attempt attempt) {
+    long start = System.nanoTime();
+    long backoff = retry.initialInterval().toNanos();
+    long maxElapsed = retry.maxElapsedTime().toNanos();
+    int attempts = 0;
+    while (true) {
+      attempts++;
+      RetryableFailure failure;
+      try {
+        attempt.run();
+        return;
+      } catch (RetryableFailure f) {
+        failure = f;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ConsumerException.retryable("interrupted while sending to " + target, e);
+      }
+      if (!retry.enabled()) {
+        throw ConsumerException.retryable(failure.getMessage()
+            + " (retry_on_failure is disabled)");
+      }
+      long wait = failure.retryAfterNanos >= 0 ? failure.retryAfterNanos : backoff;
+      if (maxElapsed > 0 && System.nanoTime() + wait - start > maxElapsed) {
+        throw ConsumerException.retryable(failure.getMessage() + " (gave up after " + attempts
+            + " attempts; max_elapsed_time " + retry.maxElapsedTime() + ")");
+      }
+      context.logger().log(Level.DEBUG, "{0}; retrying in {1} ms", failure.getMessage(),
+          TimeUnit.NANOSECONDS.toMillis(wait));
+      if (!pause(wait)) {
+        throw ConsumerException.retryable(failure.getMessage() + " (exporter shutting down)");
+      }
+      backoff = (long) Math.min(backoff * retry.multiplier(),
+          (double) retry.maxInterval().toNanos());
+    }
+  }
+
+  /** Parks for {@code nanos}; false when the exporter is shutting down meanwhile. */
+  private boolean pause(long nanos) {
+    long deadline = System.nanoTime() + nanos;
+    for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+      if (stopping || Thread.currentThread().isInterrupted()) {
+        return false;
+      }
+      LockSupport.parkNanos(Math.min(left, MAX_PARK_NANOS));
+    }
+    return !stopping;
+  }
+
+  /** Reads the {@code retry_on_failure} section, every key, with {@code d} as defaults. */
+  static OtlpHttpExporterConfig.Retry read(ConfigReader r, OtlpHttpExporterConfig.Retry d) {
+    ConfigReader rr = r.section("retry_on_failure");
+    return new OtlpHttpExporterConfig.Retry(
+        rr.bool("enabled", d.enabled()),
+        rr.duration("initial_interval", d.initialInterval()),
+        rr.duration("max_interval", d.maxInterval()),
+        rr.duration("max_elapsed_time", d.maxElapsedTime()),
+        rr.number("multiplier", d.multiplier()));
+  }
+
+  static void validate(OtlpHttpExporterConfig.Retry retry, ConfigProblems problems) {
+    if (retry.initialInterval().isNegative()) {
+      problems.error("retry_on_failure.initial_interval", "must not be negative");
+    }
+    if (retry.maxInterval().compareTo(retry.initialInterval()) < 0) {
+      problems.error("retry_on_failure.max_interval", "must be >= initial_interval");
+    }
+    if (retry.maxElapsedTime().isNegative()) {
+      problems.error("retry_on_failure.max_elapsed_time", "must not be negative (0 = no limit)");
+    }
+    if (!(retry.multiplier() >= 1) || Double.isInfinite(retry.multiplier())) {
+      problems.error("retry_on_failure.multiplier", "must be a finite number >= 1");
+    }
+  }
+}
