@@ -39,12 +39,13 @@ import java.util.Map;
  * Builds the official opentelemetry-proto message for pdata with the protobuf builders, field by
  * field from the pdata getters: the independent reference both codec directions are checked
  * against. Presence follows OTLP conventions: all-zero ids, a NaN optional double and an unset
- * status with no message are absent; resource and scope are always present.
+ * status with no message are absent; resource and scope are always present. Shared with other
+ * modules' tests through this module's test jar.
  */
-final class ToProto {
+public final class ToProto {
   private ToProto() {}
 
-  static ExportLogsServiceRequest logs(dev.tapio.pdata.Logs logs) {
+  public static ExportLogsServiceRequest logs(dev.tapio.pdata.Logs logs) {
     ExportLogsServiceRequest.Builder req = ExportLogsServiceRequest.newBuilder();
     for (dev.tapio.pdata.ResourceLogs rl : logs.resourceLogs()) {
       ResourceLogs.Builder b = req.addResourceLogsBuilder()
@@ -77,7 +78,7 @@ final class ToProto {
     return req.build();
   }
 
-  static ExportMetricsServiceRequest metrics(dev.tapio.pdata.Metrics metrics) {
+  public static ExportMetricsServiceRequest metrics(dev.tapio.pdata.Metrics metrics) {
     ExportMetricsServiceRequest.Builder req = ExportMetricsServiceRequest.newBuilder();
     for (dev.tapio.pdata.ResourceMetrics rm : metrics.resourceMetrics()) {
       ResourceMetrics.Builder b = req.addResourceMetricsBuilder()
@@ -212,7 +213,7 @@ final class ToProto {
     return b.build();
   }
 
-  static ExportTraceServiceRequest traces(dev.tapio.pdata.Traces traces) {
+  public static ExportTraceServiceRequest traces(dev.tapio.pdata.Traces traces) {
     ExportTraceServiceRequest.Builder req = ExportTraceServiceRequest.newBuilder();
     for (dev.tapio.pdata.ResourceSpans rs : traces.resourceSpans()) {
       ResourceSpans.Builder b = req.addResourceSpansBuilder()

@@ -1,5 +1,6 @@
 package dev.tapio.plugin.file;
 
+import dev.tapio.otlp.ToProto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,9 +85,9 @@ class FileExporterTest {
 
     List<String> lines = lines(path);
     assertEquals(4, lines.size(), "one line per batch, all signals in the one shared file");
-    assertEquals(PdataToProto.logs(Samples.logs()), OtlpJson.logs(lines.get(0)));
-    assertEquals(PdataToProto.metrics(Samples.metrics()), OtlpJson.metrics(lines.get(1)));
-    assertEquals(PdataToProto.traces(Samples.traces()), OtlpJson.traces(lines.get(2)));
+    assertEquals(ToProto.logs(Samples.logs()), OtlpJson.logs(lines.get(0)));
+    assertEquals(ToProto.metrics(Samples.metrics()), OtlpJson.metrics(lines.get(1)));
+    assertEquals(ToProto.traces(Samples.traces()), OtlpJson.traces(lines.get(2)));
     assertEquals(3, OtlpJson.logs(lines.get(3)).getResourceLogs(0).getScopeLogs(0)
         .getLogRecordsCount());
   }

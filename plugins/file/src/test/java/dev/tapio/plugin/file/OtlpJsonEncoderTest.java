@@ -1,5 +1,6 @@
 package dev.tapio.plugin.file;
 
+import dev.tapio.otlp.ToProto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,14 +42,14 @@ class OtlpJsonEncoderTest {
   @Test
   void logsRoundTripThroughTheOfficialClasses() throws Exception {
     Logs logs = Samples.logs();
-    assertEquals(PdataToProto.logs(logs), OtlpJson.logs(encode(logs)));
+    assertEquals(ToProto.logs(logs), OtlpJson.logs(encode(logs)));
   }
 
   @Test
   void metricsOfEveryTypeRoundTripThroughTheOfficialClasses() throws Exception {
     Metrics metrics = Samples.metrics();
     var parsed = OtlpJson.metrics(encode(metrics));
-    assertEquals(PdataToProto.metrics(metrics), parsed);
+    assertEquals(ToProto.metrics(metrics), parsed);
     var list = parsed.getResourceMetrics(0).getScopeMetrics(0).getMetricsList();
     assertTrue(Double.isNaN(list.get(0).getGauge().getDataPoints(3).getAsDouble()));
     assertTrue(list.get(3).getHistogram().getDataPoints(0).hasSum(), "present zero sum");
@@ -58,7 +59,7 @@ class OtlpJsonEncoderTest {
   @Test
   void tracesRoundTripThroughTheOfficialClasses() throws Exception {
     Traces traces = Samples.traces();
-    assertEquals(PdataToProto.traces(traces), OtlpJson.traces(encode(traces)));
+    assertEquals(ToProto.traces(traces), OtlpJson.traces(encode(traces)));
   }
 
   @Test
@@ -121,7 +122,7 @@ class OtlpJsonEncoderTest {
     assertTrue(line.contains("lone\\ud800 and \\udc00."), line);
     assertTrue(line.contains("emoji😀"), "valid pairs pass through unescaped");
     var parsed = OtlpJson.logs(line);
-    assertEquals(PdataToProto.logs(logs), parsed);
+    assertEquals(ToProto.logs(logs), parsed);
     assertEquals(tricky, parsed.getResourceLogs(0).getScopeLogs(0).getLogRecords(0).getBody()
         .getStringValue());
   }
@@ -130,7 +131,7 @@ class OtlpJsonEncoderTest {
   void writerResetsBetweenDocuments() throws Exception {
     encode(Samples.metrics());
     Logs logs = Samples.logs();
-    assertEquals(PdataToProto.logs(logs), OtlpJson.logs(encode(logs)));
+    assertEquals(ToProto.logs(logs), OtlpJson.logs(encode(logs)));
     assertEquals("{\"resourceLogs\":[]}", encode(new Logs()));
   }
 }
