@@ -228,8 +228,8 @@ final class ServiceSection {
     QueueSpec.Overflow overflow =
         queue.enumValue("overflow", QueueSpec.Overflow.class, QueueSpec.Overflow.BLOCK);
     Duration blockTimeout = queue.duration("block_timeout", QueueSpec.DEFAULT_BLOCK_TIMEOUT);
-    if (size < 1) {
-      queue.error("size", "must be at least 1");
+    if (size < 0) {
+      queue.error("size", "must be 0 (synchronous hand-off) or more");
       size = QueueSpec.DEFAULT_SIZE;
     }
     if (blockTimeout.isNegative()) {

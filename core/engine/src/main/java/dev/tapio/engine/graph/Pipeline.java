@@ -38,15 +38,17 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private volatile boolean stopping;
   private volatile long drainDeadlineNanos = Long.MAX_VALUE;
   private long currentEnqueueNanos;
+  private volatile Thread syncThread; // the caller running a synchronous pipeline
   private long lastErrorLogNanos;
 
   Pipeline(PipelineId id, QueueSpec spec, PipelineTelemetry telemetry) {
     this.id = id;
     this.spec = spec;
-    this.queue = new MpscVarHandleArrayQueue<>(spec.size());
+    // A synchronous pipeline has no queue; a minimal one keeps the fields final and simple.
+    this.queue = new MpscVarHandleArrayQueue<>(Math.max(spec.size(), 2));
     this.telemetry = telemetry;
     this.logger = System.getLogger("tapio.pipeline." + id);
-    telemetry.queueGauges(queue::size, queue.capacity());
+    telemetry.queueGauges(queue::size, spec.size());
   }
 
   PipelineId id() {
@@ -74,12 +76,39 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     if (closed) {
       throw ConsumerException.permanent("pipeline '" + id + "' is stopped");
     }
+    if (spec.synchronous()) {
+      consumeSynchronously(data);
+      return;
+    }
     Envelope<T> e = new Envelope<>(data, System.nanoTime());
     if (!queue.offer(e)) {
       overflow(e);
     }
     if (parked) {
       LockSupport.unpark(thread);
+    }
+  }
+
+  /*
+   * No queue: the caller's thread runs the processors and exporters, one caller at a time (the
+   * processors' single-thread contract holds), and a refusal reaches the caller, who still owns
+   * the data and may resend it. Nothing is dropped here.
+   */
+  private void consumeSynchronously(T data) {
+    int items = data.itemCount();
+    synchronized (this) {
+      currentEnqueueNanos = System.nanoTime();
+      syncThread = Thread.currentThread();
+      try {
+        head.consume(data);
+      } catch (ConsumerException ce) {
+        throw ce;
+      } catch (RuntimeException re) {
+        telemetry.dropped(items, "processor_error");
+        logger.log(Level.ERROR, "a processor failed on " + items + " items; they are dropped", re);
+      } finally {
+        syncThread = null;
+      }
     }
   }
 
@@ -109,6 +138,9 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   }
 
   void start() {
+    if (spec.synchronous()) {
+      return;
+    }
     thread = Thread.ofPlatform().name("tapio-pipeline-" + id).daemon(true).unstarted(this::run);
     thread.start();
   }
@@ -122,6 +154,11 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     closed = true;
     drainDeadlineNanos = deadlineNanos;
     stopping = true;
+    if (spec.synchronous()) {
+      synchronized (this) {
+        return; // waited for a caller still inside the pipeline; new ones are refused
+      }
+    }
     if (thread == null) {
       return;
     }
@@ -206,7 +243,8 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   /** Called by the exporter fan-out: records latency when on this pipeline's thread. */
   void handedToExporters(int items) {
     telemetry.processed(items);
-    if (Thread.currentThread() == thread) {
+    Thread current = Thread.currentThread();
+    if (current == thread || current == syncThread) {
       telemetry.recordLatency(System.nanoTime() - currentEnqueueNanos);
     }
   }

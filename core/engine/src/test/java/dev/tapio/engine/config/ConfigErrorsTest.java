@@ -557,8 +557,9 @@ class ConfigErrorsTest {
                   receivers: [otlp]
                   exporters: [debug]
                   queue:
-                    size: 0
-            """, "config.yaml:11:15", "pipeline 'logs', key 'queue.size': must be at least 1"),
+                    size: -1
+            """, "config.yaml:11:15",
+            "pipeline 'logs', key 'queue.size': must be 0 (synchronous hand-off) or more"),
         Arguments.of("queue overflow", """
             receivers:
               otlp: {protocols: {grpc: }}

@@ -222,4 +222,27 @@ class ServiceGraphTest {
     sink.logRecords().forEach(r -> got.add(r.bodyString()));
     assertEquals(sent, got, "every queued record is delivered exactly once");
   }
+
+  @Test
+  void aSynchronousPipelineHasDeliveredWhenTheReceiverCallReturns() throws Exception {
+    start("""
+        receivers: {push: {}}
+        processors: {tag: {}}
+        exporters: {sink: {}}
+        service:
+          pipelines:
+            logs: {receivers: [push], processors: [tag], exporters: [sink], queue: {size: 0}}
+        """);
+    LogsConsumer push = TestComponents.RECEIVERS.get("push");
+    ConsumerSink sink = TestComponents.SINKS.get("sink");
+    for (int i = 1; i <= 20; i++) {
+      push.consumeLogs(LogsBuilder.logs("s" + i, 5));
+      assertEquals(i * 5L, sink.itemCount(), "delivered before the call returned");
+    }
+    sink.failWith(ConsumerException.retryable("backend down"));
+    // An exporter failure ends at the exporter (counted export_failed), not at the receiver.
+    push.consumeLogs(LogsBuilder.logs("x", 3));
+    assertEquals(100, sink.itemCount());
+    assertEquals(100, graph.processedByPipeline().get(PipelineId.parse("logs")) - 3);
+  }
 }
