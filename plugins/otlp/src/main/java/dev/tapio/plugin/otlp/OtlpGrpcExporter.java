@@ -8,6 +8,7 @@ import dev.tapio.consumer.ConsumerException;
 import dev.tapio.consumer.LogsExporter;
 import dev.tapio.consumer.MetricsExporter;
 import dev.tapio.consumer.TracesExporter;
+import dev.tapio.exporterhelper.SendingQueue;
 import dev.tapio.otlp.OtlpEncoder;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
@@ -23,6 +24,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -32,18 +34,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends one signal's batches as OTLP/gRPC {@code Export} calls over a plaintext channel,
- * synchronously on the caller's thread, retrying through {@link Retrier}: {@code UNAVAILABLE},
+ * retrying through {@link Retrier}: {@code UNAVAILABLE},
  * {@code RESOURCE_EXHAUSTED}, {@code DEADLINE_EXCEEDED}, {@code CANCELLED}, {@code ABORTED},
  * {@code OUT_OF_RANGE} and {@code DATA_LOSS} are retried (the OTLP specification's list), waiting
  * the server's {@code RetryInfo} delay when it sends one; every other code is permanent.
  *
- * <p>Failures are thrown as {@link ConsumerException} (permanent, or retryable when the retries
- * ran out or were disabled); items a server rejected in a partial success are counted here as
- * dropped with reason {@code rejected_by_server}.
+ * <p>Batches go through a {@link SendingQueue} ({@code sending_queue}) exactly as in
+ * {@link OtlpHttpExporter}: its consumer threads run the send, and it counts failed sends
+ * ({@code export_failed}) and refusals ({@code sending_queue_full}). With {@code
+ * sending_queue.enabled: false} the send runs on the caller's thread and failures are thrown as
+ * {@link ConsumerException} (permanent, or retryable when the retries ran out or were disabled).
+ * Items a server rejected in a partial success are counted here as dropped with reason
+ * {@code rejected_by_server}.
  *
- * <p>Thread-safe: pipelines call the consume methods concurrently; one channel multiplexes their
- * calls, and each call takes an {@link OtlpEncoder} from a small pool. Reads the data only, never
- * retains it.
+ * <p>Thread-safe: pipelines and queue consumers call concurrently; one channel multiplexes their
+ * calls, and each call takes an {@link OtlpEncoder} from a small pool. Ownership: an in-memory
+ * queue retains the batch until sent and only reads it; otherwise the data is read during the
+ * call and not retained.
  */
 final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExporter {
   private final ComponentContext context;
@@ -52,15 +59,19 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
   private final ConcurrentLinkedQueue<OtlpEncoder> encoders = new ConcurrentLinkedQueue<>();
   private volatile ManagedChannel managed;
   private volatile Channel channel;
+  private final Signal signal;
+  private final SendingQueue<TelemetryData<?>> queue;
 
-  OtlpGrpcExporter(ComponentContext context, OtlpGrpcExporterConfig config) {
+  OtlpGrpcExporter(ComponentContext context, OtlpGrpcExporterConfig config, Signal signal) {
     this.context = context;
     this.config = config;
+    this.signal = signal;
     this.retrier = new Retrier(context, config.retry());
+    this.queue = new SendingQueue<>(context, config.queue(), this::export);
   }
 
   @Override
-  public void start(Host host) {
+  public void start(Host host) throws IOException {
     InetSocketAddress address = Endpoints.parseHostPort(config.endpoint());
     if (address == null || !config.insecure()) {
       throw new IllegalStateException("otlp exporter " + context.id()
@@ -80,11 +91,24 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
     }
     managed = m;
     channel = c;
+    queue.start(host);
     context.reportStatus(ComponentStatus.OK, "sending to " + config.endpoint());
   }
 
+  /**
+   * Drains the sending queue for up to {@code timeout} + 5 s (retries included; a persistent
+   * queue keeps what is left for the next start), then stops retries and closes the channel.
+   */
   @Override
-  public void shutdown() {
+  public void shutdown() throws IOException {
+    try {
+      queue.shutdown(config.timeout().plusSeconds(5));
+    } finally {
+      closeChannel();
+    }
+  }
+
+  private void closeChannel() {
     retrier.stop();
     ManagedChannel m = managed;
     managed = null;
@@ -104,20 +128,27 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
 
   @Override
   public void consumeLogs(Logs logs) {
-    export(logs, Signal.LOGS);
+    offer(logs);
   }
 
   @Override
   public void consumeMetrics(Metrics metrics) {
-    export(metrics, Signal.METRICS);
+    offer(metrics);
   }
 
   @Override
   public void consumeTraces(Traces traces) {
-    export(traces, Signal.TRACES);
+    offer(traces);
   }
 
-  private void export(TelemetryData<?> data, Signal signal) {
+  private void offer(TelemetryData<?> data) {
+    if (data.itemCount() > 0) {
+      queue.offer(data);
+    }
+  }
+
+  /** The synchronous send with retries: the queue's {@link dev.tapio.exporterhelper.Sender}. */
+  private void export(TelemetryData<?> data) {
     Channel c = channel;
     if (c == null) {
       throw ConsumerException.retryable("otlp exporter " + context.id() + " is not started");

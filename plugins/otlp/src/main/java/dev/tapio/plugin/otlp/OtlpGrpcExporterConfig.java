@@ -2,6 +2,7 @@ package dev.tapio.plugin.otlp;
 
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
+import dev.tapio.exporterhelper.QueueSettings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,15 +18,17 @@ import java.util.Map;
  * @param compression {@code gzip} or {@code none}
  * @param timeout the deadline of one call
  * @param retry retrying of retryable failures, as for {@code otlphttp}
+ * @param queue the {@code sending_queue}, as for {@code otlphttp}
  */
 public record OtlpGrpcExporterConfig(String endpoint, boolean insecure,
     Map<String, String> headers, OtlpHttpExporterConfig.Compression compression,
-    Duration timeout, OtlpHttpExporterConfig.Retry retry) implements ComponentConfig {
+    Duration timeout, OtlpHttpExporterConfig.Retry retry, QueueSettings queue)
+    implements ComponentConfig {
 
   /** The Collector's defaults, where TLS is on unless {@code tls.insecure: true}. */
   static final OtlpGrpcExporterConfig DEFAULT = new OtlpGrpcExporterConfig("", false, Map.of(),
       OtlpHttpExporterConfig.Compression.GZIP, Duration.ofSeconds(10),
-      OtlpHttpExporterConfig.Retry.DEFAULT);
+      OtlpHttpExporterConfig.Retry.DEFAULT, QueueSettings.DEFAULT);
 
   public OtlpGrpcExporterConfig {
     endpoint = endpoint == null ? "" : endpoint;
@@ -34,6 +37,7 @@ public record OtlpGrpcExporterConfig(String endpoint, boolean insecure,
     compression = compression == null ? OtlpHttpExporterConfig.Compression.GZIP : compression;
     timeout = timeout == null ? DEFAULT.timeout() : timeout;
     retry = retry == null ? OtlpHttpExporterConfig.Retry.DEFAULT : retry;
+    queue = queue == null ? QueueSettings.DEFAULT : queue;
   }
 
   @Override
@@ -59,5 +63,6 @@ public record OtlpGrpcExporterConfig(String endpoint, boolean insecure,
       problems.error("timeout", "must be positive");
     }
     Retrier.validate(retry, problems);
+    queue.validate(problems, "sending_queue.");
   }
 }

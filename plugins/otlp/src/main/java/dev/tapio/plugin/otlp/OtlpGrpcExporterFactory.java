@@ -8,10 +8,11 @@ import dev.tapio.config.ConfigReader;
 import dev.tapio.consumer.LogsExporter;
 import dev.tapio.consumer.MetricsExporter;
 import dev.tapio.consumer.TracesExporter;
+import dev.tapio.exporterhelper.QueueSettings;
 import java.util.Set;
 import org.pf4j.Extension;
 
-/** The {@code otlp} exporter: OTLP/gRPC (plaintext), gzip by default, with retries. */
+/** The {@code otlp} exporter: OTLP/gRPC (plaintext), gzip by default, with retries and a sending queue. */
 @Extension
 public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcExporterConfig> {
 
@@ -58,21 +59,23 @@ public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcEx
         d.compression());
     var timeout = r.duration("timeout", d.timeout());
     var retry = Retrier.read(r, d.retry());
-    return new OtlpGrpcExporterConfig(endpoint, insecure, headers, compression, timeout, retry);
+    var queue = QueueSettings.read(r.section("sending_queue"));
+    return new OtlpGrpcExporterConfig(endpoint, insecure, headers, compression, timeout, retry,
+        queue);
   }
 
   @Override
   public LogsExporter createLogs(ComponentContext context, OtlpGrpcExporterConfig config) {
-    return new OtlpGrpcExporter(context, config);
+    return new OtlpGrpcExporter(context, config, Signal.LOGS);
   }
 
   @Override
   public MetricsExporter createMetrics(ComponentContext context, OtlpGrpcExporterConfig config) {
-    return new OtlpGrpcExporter(context, config);
+    return new OtlpGrpcExporter(context, config, Signal.METRICS);
   }
 
   @Override
   public TracesExporter createTraces(ComponentContext context, OtlpGrpcExporterConfig config) {
-    return new OtlpGrpcExporter(context, config);
+    return new OtlpGrpcExporter(context, config, Signal.TRACES);
   }
 }

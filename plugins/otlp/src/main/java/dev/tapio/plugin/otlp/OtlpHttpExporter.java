@@ -8,6 +8,7 @@ import dev.tapio.consumer.ConsumerException;
 import dev.tapio.consumer.LogsExporter;
 import dev.tapio.consumer.MetricsExporter;
 import dev.tapio.consumer.TracesExporter;
+import dev.tapio.exporterhelper.SendingQueue;
 import dev.tapio.otlp.OtlpEncoder;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
@@ -33,17 +34,22 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Sends one signal's batches as OTLP/HTTP protobuf requests with {@link HttpClient}, retrying
  * retryable failures (connection errors, timeouts, HTTP 429, 502, 503, 504) with exponential
- * backoff, honouring {@code Retry-After}, synchronously on the caller's thread. Any other HTTP
- * status is permanent (the OTLP/HTTP specification's rule) and never retried.
+ * backoff, honouring {@code Retry-After}. Any other HTTP status is permanent (the OTLP/HTTP
+ * specification's rule) and never retried.
  *
- * <p>Failures are thrown as {@link ConsumerException} (permanent for a 4xx, retryable when the
- * retries ran out or were disabled) and counted by the engine as {@code export_failed}; items a
- * server rejected in a partial success are counted here as dropped with reason
- * {@code rejected_by_server}.
+ * <p>The consume methods offer the batch to a {@link SendingQueue} ({@code sending_queue}) whose
+ * consumer threads run the send with its retries; the queue is in memory, or on disk when
+ * {@code storage} names a {@code file_storage} extension, and counts failed sends as dropped
+ * ({@code export_failed}) and refusals when full ({@code sending_queue_full}, thrown upstream as
+ * retryable). With {@code sending_queue.enabled: false} the send runs on the caller's thread and
+ * failures are thrown as {@link ConsumerException} (permanent for a 4xx, retryable when the
+ * retries ran out or were disabled), counted by the engine. Items a server rejected in a partial
+ * success are counted here as dropped with reason {@code rejected_by_server}.
  *
- * <p>Thread-safe: pipelines call the consume methods concurrently; each call takes an
- * {@link OtlpEncoder} from a small pool (one per concurrent caller) so that encoding needs no
- * lock and its buffers are reused. Reads the data only, never retains it.
+ * <p>Thread-safe: pipelines and queue consumers call concurrently; each send takes an
+ * {@link OtlpEncoder} from a small pool (one per concurrent sender) so that encoding needs no
+ * lock and its buffers are reused. Ownership: an in-memory queue retains the batch until sent
+ * and only reads it; otherwise the data is read during the call and not retained.
  */
 final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExporter {
   private static final String PROTOBUF = "application/x-protobuf";
@@ -54,12 +60,14 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   private final ConcurrentLinkedQueue<OtlpEncoder> encoders = new ConcurrentLinkedQueue<>();
   private volatile HttpClient client;
   private final Retrier retrier;
+  private final SendingQueue<TelemetryData<?>> queue;
   private URI uri;
 
   OtlpHttpExporter(ComponentContext context, OtlpHttpExporterConfig config, Signal signal) {
     this.context = context;
     this.config = config;
     this.retrier = new Retrier(context, config.retry());
+    this.queue = new SendingQueue<>(context, config.queue(), this::export);
     this.url = switch (signal) {
       case LOGS -> config.url(config.logsEndpoint(), "/v1/logs");
       case METRICS -> config.url(config.metricsEndpoint(), "/v1/metrics");
@@ -68,7 +76,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   }
 
   @Override
-  public void start(Host host) {
+  public void start(Host host) throws IOException {
     if (url.isEmpty() || url.startsWith("/")) {
       throw new IllegalStateException("otlphttp exporter " + context.id() + " has no URL for "
           + context.signal() + ": set endpoint or the signal's own *_endpoint");
@@ -78,11 +86,24 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(config.timeout())
         .build();
+    queue.start(host);
     context.reportStatus(ComponentStatus.OK, "sending to " + url);
   }
 
+  /**
+   * Drains the sending queue for up to {@code timeout} + 5 s (retries included; a persistent
+   * queue keeps what is left for the next start), then stops retries and closes the client.
+   */
   @Override
-  public void shutdown() {
+  public void shutdown() throws IOException {
+    try {
+      queue.shutdown(config.timeout().plusSeconds(5));
+    } finally {
+      closeClient();
+    }
+  }
+
+  private void closeClient() {
     retrier.stop();
     HttpClient c = client;
     client = null;
@@ -93,17 +114,23 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
 
   @Override
   public void consumeLogs(Logs logs) {
-    export(logs);
+    offer(logs);
   }
 
   @Override
   public void consumeMetrics(Metrics metrics) {
-    export(metrics);
+    offer(metrics);
   }
 
   @Override
   public void consumeTraces(Traces traces) {
-    export(traces);
+    offer(traces);
+  }
+
+  private void offer(TelemetryData<?> data) {
+    if (data.itemCount() > 0) {
+      queue.offer(data);
+    }
   }
 
   /** The URL requests go to. */
@@ -111,6 +138,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     return url;
   }
 
+  /** The synchronous send with retries: the queue's {@link dev.tapio.exporterhelper.Sender}. */
   private void export(TelemetryData<?> data) {
     HttpClient c = client;
     if (c == null) {

@@ -2,6 +2,7 @@ package dev.tapio.plugin.otlp;
 
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
+import dev.tapio.exporterhelper.QueueSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -21,13 +22,15 @@ import java.util.Map;
  * @param compression {@code gzip} or {@code none}
  * @param timeout the longest one request may take
  * @param retry retrying of retryable failures
+ * @param queue the {@code sending_queue}: in memory by default, on disk with {@code storage}, or
+ *     none ({@code enabled: false}: sent on the caller's thread, failures thrown to it)
  */
 public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, String metricsEndpoint,
     String tracesEndpoint, Map<String, String> headers, Compression compression,
-    Duration timeout, Retry retry) implements ComponentConfig {
+    Duration timeout, Retry retry, QueueSettings queue) implements ComponentConfig {
 
   static final OtlpHttpExporterConfig DEFAULT = new OtlpHttpExporterConfig("", "", "", "",
-      Map.of(), Compression.GZIP, Duration.ofSeconds(10), Retry.DEFAULT);
+      Map.of(), Compression.GZIP, Duration.ofSeconds(10), Retry.DEFAULT, QueueSettings.DEFAULT);
 
   /** Request body compression. */
   public enum Compression { GZIP, NONE }
@@ -54,6 +57,7 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
     compression = compression == null ? Compression.GZIP : compression;
     timeout = timeout == null ? DEFAULT.timeout() : timeout;
     retry = retry == null ? Retry.DEFAULT : retry;
+    queue = queue == null ? QueueSettings.DEFAULT : queue;
   }
 
   /** The URL for a signal: its own endpoint if set, else {@code endpoint} + {@code path}. */
@@ -79,6 +83,7 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
       problems.error("timeout", "must be positive");
     }
     Retrier.validate(retry, problems);
+    queue.validate(problems, "sending_queue.");
   }
 
   private static void checkUrl(ConfigProblems problems, String key, String url) {

@@ -8,10 +8,11 @@ import dev.tapio.config.ConfigReader;
 import dev.tapio.consumer.LogsExporter;
 import dev.tapio.consumer.MetricsExporter;
 import dev.tapio.consumer.TracesExporter;
+import dev.tapio.exporterhelper.QueueSettings;
 import java.util.Set;
 import org.pf4j.Extension;
 
-/** The {@code otlphttp} exporter: OTLP/HTTP protobuf, gzip by default, with retries. */
+/** The {@code otlphttp} exporter: OTLP/HTTP protobuf, gzip by default, with retries and a sending queue. */
 @Extension
 public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpExporterConfig> {
 
@@ -58,8 +59,9 @@ public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpEx
     }
     var timeout = r.duration("timeout", d.timeout());
     var retry = Retrier.read(r, d.retry());
+    var queue = QueueSettings.read(r.section("sending_queue"));
     return new OtlpHttpExporterConfig(endpoint, logs, metrics, traces, headers, compression,
-        timeout, retry);
+        timeout, retry, queue);
   }
 
   @Override

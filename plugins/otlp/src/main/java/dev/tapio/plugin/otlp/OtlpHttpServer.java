@@ -322,6 +322,8 @@ final class OtlpHttpServer {
   }
 
   private void tooLarge(HttpExchange exchange) throws IOException {
+    // The body may be left unread: the connection cannot be reused, and the client must know.
+    exchange.getResponseHeaders().set("Connection", "close");
     error(exchange, 413, RESOURCE_EXHAUSTED, "request body exceeds max_request_body_size ("
         + maxBody + " bytes, after decompression)");
   }

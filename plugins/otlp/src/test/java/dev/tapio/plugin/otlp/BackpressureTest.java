@@ -107,7 +107,7 @@ class BackpressureTest {
     try (Receiver receiver = new Receiver(consumer, other, other)) {
       var noRetry = new OtlpHttpExporterConfig.Retry(false, Duration.ofMillis(10),
           Duration.ofMillis(10), Duration.ofSeconds(1), 1.5);
-      var exporter = Exporters.start(Exporters.config(receiver.baseUrl(), Compression.NONE,
+      var exporter = Exporters.start(Exporters.syncConfig(receiver.baseUrl(), Compression.NONE,
           noRetry), Signal.LOGS, Exporters.context(Signal.LOGS));
       try {
         Logs batch = Samples.logs(0, 5);
@@ -129,7 +129,7 @@ class BackpressureTest {
     RecoveringConsumer consumer = new RecoveringConsumer(Integer.MAX_VALUE, true);
     ConsumerSink other = new ConsumerSink();
     try (Receiver receiver = new Receiver(consumer, other, other)) {
-      var exporter = Exporters.start(Exporters.config(receiver.baseUrl(), Compression.GZIP,
+      var exporter = Exporters.start(Exporters.syncConfig(receiver.baseUrl(), Compression.GZIP,
           Exporters.fastRetry()), Signal.LOGS, Exporters.context(Signal.LOGS));
       try {
         ConsumerException e = assertThrows(ConsumerException.class,
@@ -152,7 +152,7 @@ class BackpressureTest {
     }
     var retry = new OtlpHttpExporterConfig.Retry(true, Duration.ofMillis(10),
         Duration.ofMillis(20), Duration.ofMillis(200), 2);
-    var exporter = Exporters.start(Exporters.config("http://127.0.0.1:" + port,
+    var exporter = Exporters.start(Exporters.syncConfig("http://127.0.0.1:" + port,
         Compression.GZIP, retry), Signal.LOGS, Exporters.context(Signal.LOGS));
     try {
       ConsumerException e = assertThrows(ConsumerException.class,

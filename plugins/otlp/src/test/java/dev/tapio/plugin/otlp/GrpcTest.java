@@ -17,6 +17,7 @@ import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.consumer.TracesExporter;
 import dev.tapio.engine.config.ComponentConfigs;
 import dev.tapio.engine.config.ConfigException;
+import dev.tapio.exporterhelper.QueueSettings;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metric;
@@ -117,10 +118,16 @@ class GrpcTest {
     }
   }
 
+  /** The default sending queue: in memory, sent by its consumer threads. */
   static OtlpGrpcExporterConfig config(String endpoint, Compression compression,
       OtlpHttpExporterConfig.Retry retry) {
+    return config(endpoint, compression, retry, QueueSettings.DEFAULT);
+  }
+
+  static OtlpGrpcExporterConfig config(String endpoint, Compression compression,
+      OtlpHttpExporterConfig.Retry retry, QueueSettings queue) {
     return new OtlpGrpcExporterConfig(endpoint, true, Map.of("x-test", "yes"), compression,
-        Duration.ofSeconds(10), retry);
+        Duration.ofSeconds(10), retry, queue);
   }
 
   static OtlpGrpcExporter start(OtlpGrpcExporterConfig config, Signal signal) {
@@ -131,7 +138,11 @@ class GrpcTest {
       case METRICS -> f.createMetrics(context, config);
       case TRACES -> f.createTraces(context, config);
     };
-    e.start(new TestHost());
+    try {
+      e.start(new TestHost());
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
     return e;
   }
 
@@ -301,8 +312,9 @@ class GrpcTest {
     RecoveringConsumer consumer = new RecoveringConsumer(Integer.MAX_VALUE, true);
     ConsumerSink other = new ConsumerSink();
     try (GrpcReceiver receiver = new GrpcReceiver(consumer, other, other)) {
+      // No sending queue: the failure reaches the caller.
       OtlpGrpcExporter exporter = start(config(receiver.endpoint(), Compression.GZIP,
-          Exporters.fastRetry()), Signal.LOGS);
+          Exporters.fastRetry(), Exporters.NO_QUEUE), Signal.LOGS);
       try {
         ConsumerException e = assertThrows(ConsumerException.class,
             () -> exporter.consumeLogs(Samples.logs(0, 5)));
@@ -313,6 +325,25 @@ class GrpcTest {
         exporter.shutdown();
       }
       assertEquals(1, consumer.calls.get());
+    }
+  }
+
+  @Test
+  void withTheSendingQueueAPermanentRefusalIsCountedNotThrown() throws Exception {
+    RecoveringConsumer consumer = new RecoveringConsumer(Integer.MAX_VALUE, true);
+    ConsumerSink other = new ConsumerSink();
+    try (GrpcReceiver receiver = new GrpcReceiver(consumer, other, other)) {
+      TestContext context = new TestContext("otlp", Kind.EXPORTER, Signal.LOGS);
+      OtlpGrpcExporter exporter = (OtlpGrpcExporter) new OtlpGrpcExporterFactory().createLogs(
+          context, config(receiver.endpoint(), Compression.GZIP, Exporters.fastRetry()));
+      exporter.start(new TestHost());
+      try {
+        exporter.consumeLogs(Samples.logs(0, 5)); // accepted by the queue
+      } finally {
+        exporter.shutdown(); // drains: the one send is refused for good
+      }
+      assertEquals(1, consumer.calls.get());
+      assertEquals(5, context.droppedCount("export_failed"));
     }
   }
 
@@ -368,6 +399,11 @@ class GrpcTest {
         timeout: 3s
         retry_on_failure:
           initial_interval: 1s
+        sending_queue:
+          queue_size: 50
+          num_consumers: 2
+          block_on_overflow: true
+          storage: file_storage/q
         """);
     assertEquals("gateway:4317", c.endpoint());
     assertTrue(c.insecure());
@@ -375,6 +411,12 @@ class GrpcTest {
     assertEquals(Compression.NONE, c.compression());
     assertEquals(Duration.ofSeconds(3), c.timeout());
     assertEquals(Duration.ofSeconds(1), c.retry().initialInterval());
+    assertEquals(new QueueSettings(true, 50, 2, true,
+        dev.tapio.component.ComponentId.parse("file_storage/q")), c.queue());
+    ConfigException badQueue = assertThrows(ConfigException.class, () -> ComponentConfigs.read(f,
+        "endpoint: gateway:4317\ntls: {insecure: true}\nsending_queue: {num_consumers: 0}\n"));
+    assertTrue(badQueue.getMessage().contains("sending_queue.num_consumers"),
+        badQueue.getMessage());
     ConfigException e = assertThrows(ConfigException.class,
         () -> ComponentConfigs.read(f, "endpoint: gateway:4317\n"));
     assertTrue(e.getMessage().contains("TLS not supported yet"), e.getMessage());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapio.component.Signal;
 import dev.tapio.engine.config.ComponentConfigs;
 import dev.tapio.engine.config.ConfigException;
+import dev.tapio.exporterhelper.QueueSettings;
 import dev.tapio.plugin.otlp.OtlpHttpExporterConfig.Compression;
 import dev.tapio.plugin.otlp.OtlpHttpExporterConfig.Retry;
 import java.time.Duration;
@@ -32,6 +33,7 @@ class OtlpHttpExporterFactoryTest {
     assertEquals(Duration.ofSeconds(10), config.timeout());
     assertEquals(new Retry(true, Duration.ofSeconds(5), Duration.ofSeconds(30),
         Duration.ofSeconds(300), 1.5), config.retry());
+    assertEquals(new QueueSettings(true, 1000, 4, false, null), config.queue());
     assertEquals("http://gateway:4318/v1/logs", config.url("", "/v1/logs"));
   }
 
@@ -53,11 +55,14 @@ class OtlpHttpExporterFactoryTest {
           max_interval: 1s
           max_elapsed_time: 0
           multiplier: 2
+        sending_queue:
+          enabled: false
         """);
     assertEquals(new OtlpHttpExporterConfig("http://gateway:4318/", "", "",
         "http://tempo:4318/otlp/v1/traces", Map.of("Authorization", "Bearer abc"),
         Compression.NONE, Duration.ofSeconds(2), new Retry(false, Duration.ofMillis(100),
-            Duration.ofSeconds(1), Duration.ZERO, 2)), config);
+            Duration.ofSeconds(1), Duration.ZERO, 2),
+        new QueueSettings(false, 1000, 4, false, null)), config);
     assertEquals("http://gateway:4318/v1/metrics", config.url("", "/v1/metrics"));
     var exporter = new OtlpHttpExporter(Exporters.context(Signal.TRACES), config, Signal.TRACES);
     assertEquals("http://tempo:4318/otlp/v1/traces", exporter.url());
