@@ -24,10 +24,8 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -66,25 +64,8 @@ final class OtlpGrpcServer {
     this.config = config;
     int max = config.maxRecvMsgSizeBytes();
     this.decoder = new OtlpDecoder(max, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
-    InetSocketAddress unresolved = Endpoints.parseHostPort(config.endpoint());
-    if (unresolved == null) {
-      throw new IOException("invalid endpoint '" + config.endpoint() + "'");
-    }
-    InetSocketAddress address = unresolved.isUnresolved()
-        ? new InetSocketAddress(unresolved.getHostString(), unresolved.getPort())
-        : unresolved;
-    if (address.isUnresolved()) {
-      throw new IOException("cannot resolve the host of endpoint '" + config.endpoint() + "'");
-    }
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    AtomicInteger n = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(2 * threads),
-        r -> Thread.ofPlatform().daemon(true)
-            .name("tapio-otlp-grpc-" + config.endpoint() + "-" + n.incrementAndGet())
-            .unstarted(r),
-        new ThreadPoolExecutor.CallerRunsPolicy());
-    executor.allowCoreThreadTimeOut(true);
+    InetSocketAddress address = Endpoints.resolve(config.endpoint());
+    this.executor = Endpoints.requestExecutor("tapio-otlp-grpc-" + config.endpoint());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
         .executor(executor)
         .maxInboundMessageSize(max);

@@ -25,10 +25,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -99,25 +96,8 @@ final class OtlpHttpServer {
     this.decoder = new OtlpDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
     this.routes = Map.of(config.logsUrlPath(), Signal.LOGS, config.metricsUrlPath(),
         Signal.METRICS, config.tracesUrlPath(), Signal.TRACES);
-    InetSocketAddress unresolved = Endpoints.parseHostPort(config.endpoint());
-    if (unresolved == null) {
-      throw new IOException("invalid endpoint '" + config.endpoint() + "'");
-    }
-    InetSocketAddress address = unresolved.isUnresolved()
-        ? new InetSocketAddress(unresolved.getHostString(), unresolved.getPort())
-        : unresolved;
-    if (address.isUnresolved()) {
-      throw new IOException("cannot resolve the host of endpoint '" + config.endpoint() + "'");
-    }
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    AtomicInteger n = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(2 * threads),
-        r -> Thread.ofPlatform().daemon(true)
-            .name("tapio-otlp-http-" + config.endpoint() + "-" + n.incrementAndGet())
-            .unstarted(r),
-        new ThreadPoolExecutor.CallerRunsPolicy());
-    executor.allowCoreThreadTimeOut(true);
+    InetSocketAddress address = Endpoints.resolve(config.endpoint());
+    this.executor = Endpoints.requestExecutor("tapio-otlp-http-" + config.endpoint());
     try {
       this.server = HttpServer.create(address, 0);
     } catch (IOException e) {
