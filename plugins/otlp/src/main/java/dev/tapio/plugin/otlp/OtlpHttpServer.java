@@ -2,6 +2,7 @@ package dev.tapio.plugin.otlp;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tapio.auth.ServerAuthenticator;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.Signal;
 import dev.tapio.consumer.ConsumerException;
@@ -61,10 +62,12 @@ final class OtlpHttpServer {
   private static final int INTERNAL = 13;
   private static final int UNAVAILABLE = 14;
   private static final int UNIMPLEMENTED = 12;
+  private static final int UNAUTHENTICATED = 16;
 
   private static final Map<String, OtlpHttpServer> OPEN = new HashMap<>();
 
   private final String key;
+  private final ServerAuthenticator auth; // null: no authentication
   private final OtlpReceiverConfig.Http config;
   private final int maxBody;
   private final OtlpDecoder decoder;
@@ -89,8 +92,10 @@ final class OtlpHttpServer {
     }
   }
 
-  private OtlpHttpServer(String key, OtlpReceiverConfig.Http config) throws IOException {
+  private OtlpHttpServer(String key, OtlpReceiverConfig.Http config, ServerAuthenticator auth)
+      throws IOException {
     this.key = key;
+    this.auth = auth;
     this.config = config;
     this.maxBody = (int) config.maxRequestBodySize();
     this.decoder = new OtlpDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
@@ -111,11 +116,12 @@ final class OtlpHttpServer {
   }
 
   /** The server for {@code config.endpoint()}, started on first use. */
-  static synchronized OtlpHttpServer acquire(OtlpReceiverConfig.Http config) throws IOException {
+  static synchronized OtlpHttpServer acquire(OtlpReceiverConfig.Http config,
+      ServerAuthenticator auth) throws IOException {
     String key = config.endpoint();
     OtlpHttpServer s = OPEN.get(key);
     if (s == null) {
-      s = new OtlpHttpServer(key, config);
+      s = new OtlpHttpServer(key, config, auth);
       OPEN.put(key, s);
     } else if (!s.config.equals(config)) {
       throw new IllegalStateException("endpoint " + key + " is already served by an otlp "
@@ -198,6 +204,12 @@ final class OtlpHttpServer {
     if (slot == null) {
       error(exchange, 404, NOT_FOUND, "this receiver serves no "
           + signal.name().toLowerCase(Locale.ROOT) + " pipeline");
+      return;
+    }
+    if (auth != null && !auth.authenticate(exchange.getRequestHeaders()::getFirst)) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", auth.challenge());
+      exchange.getResponseHeaders().set("Connection", "close"); // the body is left unread
+      error(exchange, 401, UNAUTHENTICATED, "missing or invalid credentials");
       return;
     }
     String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));

@@ -41,17 +41,26 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
    * @param logsUrlPath the path of logs requests
    * @param metricsUrlPath the path of metrics requests
    * @param tracesUrlPath the path of traces requests
+   * @param authenticator the id of an extension that checks each request ({@code
+   *     auth.authenticator}), or empty for none
    */
   public record Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
-      String metricsUrlPath, String tracesUrlPath) {
+      String metricsUrlPath, String tracesUrlPath, String authenticator) {
     static final Http DEFAULT = new Http("localhost:4318", 4L << 20, "/v1/logs", "/v1/metrics",
-        "/v1/traces");
+        "/v1/traces", "");
+
+    /** Without an authenticator. */
+    public Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
+        String metricsUrlPath, String tracesUrlPath) {
+      this(endpoint, maxRequestBodySize, logsUrlPath, metricsUrlPath, tracesUrlPath, "");
+    }
 
     public Http {
       endpoint = endpoint == null ? "" : endpoint;
       logsUrlPath = logsUrlPath == null ? "" : logsUrlPath;
       metricsUrlPath = metricsUrlPath == null ? "" : metricsUrlPath;
       tracesUrlPath = tracesUrlPath == null ? "" : tracesUrlPath;
+      authenticator = authenticator == null ? "" : authenticator;
     }
   }
 

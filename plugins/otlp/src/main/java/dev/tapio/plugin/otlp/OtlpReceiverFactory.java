@@ -65,7 +65,8 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
           h.bytes("max_request_body_size", d.maxRequestBodySize()),
           h.string("logs_url_path", d.logsUrlPath()),
           h.string("metrics_url_path", d.metricsUrlPath()),
-          h.string("traces_url_path", d.tracesUrlPath()));
+          h.string("traces_url_path", d.tracesUrlPath()),
+          h.section("auth").string("authenticator", d.authenticator()));
     }
     return new OtlpReceiverConfig(http, grpc);
   }
