@@ -45,17 +45,7 @@ const volatile struct tapio_dns_config cfg = {
 	.wakeup_bytes = 1,
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20); /* replaced by the loader */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TAPIO_DROP_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
+#include "tapio_ring.h"
 
 #define RECORD_MAX (sizeof(struct tapio_header) + sizeof(struct tapio_dns) + TAPIO_DNS_PAYLOAD_MAX)
 
@@ -80,20 +70,6 @@ struct {
 	__type(key, __u64);
 	__type(value, struct recv_args);
 } recvs SEC(".maps");
-
-static __always_inline void count_drop(__u32 type, __u32 reason)
-{
-	__u32 slot = type * TAPIO_DROP_REASONS + reason;
-	__u64 *n = bpf_map_lookup_elem(&drops, &slot);
-	if (n)
-		*n += 1;
-}
-
-static __always_inline __u64 wakeup_flags(void)
-{
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
-		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-}
 
 static __always_inline bool port_wanted(__u16 port)
 {

@@ -31,17 +31,7 @@ const volatile struct tapio_network_config cfg = {
 	.wakeup_bytes = 1,
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20); /* replaced by the loader */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TAPIO_DROP_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
+#include "tapio_ring.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -114,17 +104,6 @@ static __always_inline void count(void *map, __u32 slot)
 	__u64 *n = bpf_map_lookup_elem(map, &slot);
 	if (n)
 		*n += 1;
-}
-
-static __always_inline void count_drop(__u32 type, __u32 reason)
-{
-	count(&drops, type * TAPIO_DROP_REASONS + reason);
-}
-
-static __always_inline __u64 wakeup_flags(void)
-{
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
-		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void set_owner(struct sock_owner *o)

@@ -18,17 +18,7 @@ const volatile struct tapio_process_config cfg = {
 	.wakeup_bytes = 1,
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20); /* replaced by the loader */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TAPIO_DROP_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
+#include "tapio_ring.h"
 
 #define EXEC_MAX (sizeof(struct tapio_header) + sizeof(struct tapio_exec) + TAPIO_PATH_MAX \
 		  + TAPIO_ARGS_MAX)
@@ -39,14 +29,6 @@ struct {
 	__type(key, __u32);
 	__type(value, char[EXEC_MAX]);
 } scratch SEC(".maps");
-
-static __always_inline void count_drop(__u32 type, __u32 reason)
-{
-	__u32 slot = type * TAPIO_DROP_REASONS + reason;
-	__u64 *n = bpf_map_lookup_elem(&drops, &slot);
-	if (n)
-		*n += 1;
-}
 
 /* Filters and sampling, in that order; counts what it rejects. */
 static __always_inline bool wanted(__u32 type, __u32 every, struct task_struct *task)
@@ -66,14 +48,6 @@ static __always_inline bool wanted(__u32 type, __u32 every, struct task_struct *
 		return false;
 	}
 	return true;
-}
-
-/* Wake the consumer only once enough is pending; it also polls with a short timeout, which
- * bounds latency. Waking on every record costs ~3x in throughput. */
-static __always_inline __u64 wakeup_flags(void)
-{
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
-		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void fill_header(struct tapio_header *h, __u32 type, __u32 size,

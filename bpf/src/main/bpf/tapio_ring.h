@@ -1,0 +1,36 @@
+/* The part of every Tapio program that the Java runtime (dev.tapio.bpf.receiver) relies on by
+ * name: the `events` ring buffer (resized by the loader), the per-CPU `drops` array indexed
+ * type * TAPIO_DROP_REASONS + reason, and the wake-up policy. Include it after the program's
+ * `cfg` (which must have a `wakeup_bytes` field). */
+#ifndef TAPIO_RING_H
+#define TAPIO_RING_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20); /* replaced by the loader */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TAPIO_DROP_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+static __always_inline void count_drop(__u32 type, __u32 reason)
+{
+	__u32 slot = type * TAPIO_DROP_REASONS + reason;
+	__u64 *n = bpf_map_lookup_elem(&drops, &slot);
+	if (n)
+		*n += 1;
+}
+
+/* Wake the consumer only once enough is pending; it also polls with a short timeout, which
+ * bounds latency. Waking on every record costs several times the throughput. */
+static __always_inline __u64 wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
+		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+#endif
