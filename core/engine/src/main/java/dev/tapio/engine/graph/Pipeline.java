@@ -21,7 +21,9 @@ import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
  */
 final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private static final int DRAIN_LIMIT = 256;
-  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  // Producers unpark a parked pipeline thread; the timeout only covers the rare lost wake-up, so
+  // it can be long: an idle agent wakes 10 times a second, not 100.
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private record Envelope<T>(T data, long enqueueNanos) {}
 

@@ -50,7 +50,7 @@ public record EbpfDnsConfig(
 
   static EbpfDnsConfig defaults() {
     return new EbpfDnsConfig(List.of(53), 1 << 20, Duration.ofSeconds(5), 10_000, 1,
-        Duration.ofMillis(10), 16 * 1024, Fallback.DEGRADED, 4096, 4096);
+        Duration.ofMillis(50), 16 * 1024, Fallback.DEGRADED, 4096, 4096);
   }
 
   @Override

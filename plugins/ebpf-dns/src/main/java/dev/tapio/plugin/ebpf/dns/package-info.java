@@ -11,7 +11,7 @@
  *     timeout: 5s                 # unanswered this long: a record with error.type=timeout
  *     max_pending: 10000          # queries awaiting a response; beyond, the oldest is evicted
  *     sampling: 1                 # keep 1 in N transaction ids
- *     poll_timeout: 10ms
+ *     poll_timeout: 50ms
  *     wakeup_bytes: 16KiB
  *     fallback: degraded          # degraded: start without events; none: fail the start
  *     cgroup_cache_size: 4096

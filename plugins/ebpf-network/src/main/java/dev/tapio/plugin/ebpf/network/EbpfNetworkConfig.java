@@ -102,7 +102,7 @@ public record EbpfNetworkConfig(
 
   static EbpfNetworkConfig defaults() {
     return new EbpfNetworkConfig(1 << 20, List.of(), List.of(), List.of(), List.of(), true, 1, 1,
-        1, 65536, Duration.ofMillis(5), 4096, Fallback.DEGRADED, 4096,
+        1, 65536, Duration.ofMillis(50), 4096, Fallback.DEGRADED, 4096,
         new Aggregation(true, 5000, Duration.ofSeconds(1), Duration.ofSeconds(10), 16384),
         new Udp(false, Duration.ofSeconds(30), 16384));
   }

@@ -15,7 +15,7 @@
  *                                 # ::ffff:127/104); on by default so local tests see traffic
  *     sampling: {open: 1, close: 1, failed: 1}   # keep 1 in N, in the kernel
  *     socket_table_size: 65536    # kernel LRU table of socket owners; power of two >= 4096
- *     poll_timeout: 5ms           # latency bound
+ *     poll_timeout: 50ms          # latency bound
  *     wakeup_bytes: 4KiB          # the kernel wakes the reader early once this much is pending
  *     fallback: degraded          # degraded: run without events when eBPF cannot load; none: fail
  *     cgroup_cache_size: 4096

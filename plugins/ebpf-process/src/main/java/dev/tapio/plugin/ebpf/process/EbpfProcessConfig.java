@@ -52,7 +52,7 @@ public record EbpfProcessConfig(
 
   static EbpfProcessConfig defaults() {
     return new EbpfProcessConfig(1 << 20, true, true, false, 1, 1, 1, 0, 0, 1024, 64,
-        Duration.ofMillis(5), 4096, Fallback.PROC, Duration.ofSeconds(1), 4096);
+        Duration.ofMillis(50), 4096, Fallback.PROC, Duration.ofSeconds(1), 4096);
   }
 
   @Override

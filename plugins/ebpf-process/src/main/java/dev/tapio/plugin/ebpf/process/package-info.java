@@ -13,7 +13,7 @@
  *     filter: {pid: 0, cgroup_id: 0}         # 0 = everything
  *     args_max_bytes: 1024        # argv bytes read per exec (<= 4096)
  *     args_max_count: 64          # argv entries kept
- *     poll_timeout: 5ms           # latency bound: pending records are read at least this often
+ *     poll_timeout: 50ms          # latency bound: pending records are read at least this often
  *     wakeup_bytes: 4KiB          # the kernel wakes the reader early once this much is pending
  *     fallback: proc              # proc: poll /proc when eBPF cannot load; none: fail the start
  *     procfs_interval: 1s
