@@ -14,9 +14,14 @@ import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.TelemetryData;
 import dev.tapio.pdata.Traces;
+import dev.tapio.auth.ClientAuthenticator;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.MethodDescriptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -33,11 +38,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends one signal's batches as OTLP/gRPC {@code Export} calls over a plaintext channel,
+ * Sends one signal's batches as OTLP/gRPC {@code Export} calls over a TLS channel (mutual TLS
+ * with {@code tls.cert_file}) or, with {@code tls.insecure}, a plaintext one,
  * retrying through {@link Retrier}: {@code UNAVAILABLE},
  * {@code RESOURCE_EXHAUSTED}, {@code DEADLINE_EXCEEDED}, {@code CANCELLED}, {@code ABORTED},
  * {@code OUT_OF_RANGE} and {@code DATA_LOSS} are retried (the OTLP specification's list), waiting
  * the server's {@code RetryInfo} delay when it sends one; every other code is permanent.
+ *
+ * <p>With {@code auth.authenticator} every call carries the extension's current headers as
+ * metadata; a server's {@code UNAUTHENTICATED} is permanent like any other non-retryable code.
  *
  * <p>Batches go through a {@link SendingQueue} ({@code sending_queue}) exactly as in
  * {@link OtlpHttpExporter}: its consumer threads run the send, and it counts failed sends
@@ -73,26 +82,61 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
   @Override
   public void start(Host host) throws IOException {
     InetSocketAddress address = Endpoints.parseHostPort(config.endpoint());
-    if (address == null || !config.insecure()) {
+    if (address == null) {
       throw new IllegalStateException("otlp exporter " + context.id()
-          + " needs endpoint host:port and tls.insecure: true, got " + config);
+          + " needs endpoint host:port, got " + config.endpoint());
     }
-    ManagedChannel m = NettyChannelBuilder
+    ClientAuthenticator auth = Authenticators.client(host, config.authenticator(), context);
+    NettyChannelBuilder builder = NettyChannelBuilder
         .forAddress(address.getHostString(), address.getPort())
-        .usePlaintext()
-        .build();
+        .compressorRegistry(Codecs.COMPRESSORS)
+        .decompressorRegistry(Codecs.DECOMPRESSORS);
+    TlsClientSettings tls = config.tls();
+    if (tls.insecure()) {
+      builder.usePlaintext();
+    } else {
+      builder.sslContext(TlsContexts.nettyClient(tls));
+      if (!tls.serverNameOverride().isEmpty()) {
+        builder.overrideAuthority(tls.serverNameOverride());
+      }
+    }
+    ManagedChannel m = builder.build();
     Channel c = m;
     if (!config.headers().isEmpty()) {
       Metadata headers = new Metadata();
       for (Map.Entry<String, String> h : config.headers().entrySet()) {
         headers.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
       }
-      c = ClientInterceptors.intercept(m, MetadataUtils.newAttachHeadersInterceptor(headers));
+      c = ClientInterceptors.intercept(c, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    if (auth != null) {
+      c = ClientInterceptors.intercept(c, authenticating(auth));
     }
     managed = m;
     channel = c;
     queue.start(host);
     context.reportStatus(ComponentStatus.OK, "sending to " + config.endpoint());
+  }
+
+  /** Adds the authenticator's current headers to each call's metadata. */
+  private static ClientInterceptor authenticating(ClientAuthenticator auth) {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
+          CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(
+            next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            for (Map.Entry<String, String> h : auth.headers().entrySet()) {
+              headers.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER),
+                  h.getValue());
+            }
+            super.start(listener, headers);
+          }
+        };
+      }
+    };
   }
 
   /**
@@ -162,8 +206,8 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
     retrier.send(target, () -> {
       CallOptions options = CallOptions.DEFAULT
           .withDeadlineAfter(config.timeout().toNanos(), TimeUnit.NANOSECONDS);
-      if (config.compression() == OtlpHttpExporterConfig.Compression.GZIP) {
-        options = options.withCompression("gzip");
+      if (config.compression() != OtlpHttpExporterConfig.Compression.NONE) {
+        options = options.withCompression(config.compression().encoding());
       }
       byte[] response;
       try {

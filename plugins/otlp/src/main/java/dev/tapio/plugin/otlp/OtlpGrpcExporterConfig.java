@@ -13,24 +13,36 @@ import java.util.Map;
  * documentation.
  *
  * @param endpoint {@code host:port} of the OTLP/gRPC server
- * @param insecure {@code tls.insecure}: plaintext; the only mode supported yet
+ * @param tls the {@code tls} section: TLS with the JDK's trusted roots unless {@code insecure}
  * @param headers metadata sent with every call
  * @param compression {@code gzip} or {@code none}
  * @param timeout the deadline of one call
  * @param retry retrying of retryable failures, as for {@code otlphttp}
  * @param queue the {@code sending_queue}, as for {@code otlphttp}
+ * @param authenticator the id of an extension whose headers go with every call as metadata
+ *     ({@code auth.authenticator}), or empty for none
  */
-public record OtlpGrpcExporterConfig(String endpoint, boolean insecure,
+public record OtlpGrpcExporterConfig(String endpoint, TlsClientSettings tls,
     Map<String, String> headers, OtlpHttpExporterConfig.Compression compression,
-    Duration timeout, OtlpHttpExporterConfig.Retry retry, QueueSettings queue)
-    implements ComponentConfig {
+    Duration timeout, OtlpHttpExporterConfig.Retry retry, QueueSettings queue,
+    String authenticator) implements ComponentConfig {
 
   /** The Collector's defaults, where TLS is on unless {@code tls.insecure: true}. */
-  static final OtlpGrpcExporterConfig DEFAULT = new OtlpGrpcExporterConfig("", false, Map.of(),
-      OtlpHttpExporterConfig.Compression.GZIP, Duration.ofSeconds(10),
-      OtlpHttpExporterConfig.Retry.DEFAULT, QueueSettings.DEFAULT);
+  static final OtlpGrpcExporterConfig DEFAULT = new OtlpGrpcExporterConfig("",
+      TlsClientSettings.DEFAULT, Map.of(), OtlpHttpExporterConfig.Compression.GZIP,
+      Duration.ofSeconds(10), OtlpHttpExporterConfig.Retry.DEFAULT, QueueSettings.DEFAULT, "");
+
+  /** Plaintext ({@code insecure}) or TLS with the JDK's roots, without an authenticator. */
+  public OtlpGrpcExporterConfig(String endpoint, boolean insecure, Map<String, String> headers,
+      OtlpHttpExporterConfig.Compression compression, Duration timeout,
+      OtlpHttpExporterConfig.Retry retry, QueueSettings queue) {
+    this(endpoint, insecure ? TlsClientSettings.PLAINTEXT : TlsClientSettings.DEFAULT, headers,
+        compression, timeout, retry, queue, "");
+  }
 
   public OtlpGrpcExporterConfig {
+    tls = tls == null ? TlsClientSettings.DEFAULT : tls;
+    authenticator = authenticator == null ? "" : authenticator;
     endpoint = endpoint == null ? "" : endpoint;
     headers = headers == null ? Map.of()
         : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
@@ -50,9 +62,7 @@ public record OtlpGrpcExporterConfig(String endpoint, boolean insecure,
       problems.error("endpoint", "must be host:port (e.g. gateway:4317), got '" + endpoint
           + "'");
     }
-    if (!insecure) {
-      problems.error("tls", "TLS not supported yet; set tls.insecure: true for plaintext gRPC");
-    }
+    tls.validate(problems);
     for (String name : headers.keySet()) {
       if (!name.matches("[0-9a-zA-Z_.-]+") || name.toLowerCase(java.util.Locale.ROOT)
           .endsWith("-bin")) {

@@ -12,7 +12,7 @@ import dev.tapio.exporterhelper.QueueSettings;
 import java.util.Set;
 import org.pf4j.Extension;
 
-/** The {@code otlp} exporter: OTLP/gRPC (plaintext), gzip by default, with retries and a sending queue. */
+/** The {@code otlp} exporter: OTLP/gRPC (TLS or plaintext), gzip by default, with retries and a sending queue. */
 @Extension
 public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcExporterConfig> {
 
@@ -30,7 +30,7 @@ public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcEx
 
   @Override
   public String description() {
-    return "Sends logs, metrics and traces as OTLP/gRPC (plaintext), with retry on failure.";
+    return "Sends logs, metrics and traces as OTLP/gRPC, with TLS, retries and a sending queue.";
   }
 
   @Override
@@ -47,21 +47,17 @@ public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcEx
   public OtlpGrpcExporterConfig readConfig(ConfigReader r) {
     OtlpGrpcExporterConfig d = OtlpGrpcExporterConfig.DEFAULT;
     String endpoint = r.string("endpoint", d.endpoint());
-    ConfigReader tls = r.section("tls");
-    boolean insecure = tls.bool("insecure", d.insecure());
-    for (String key : new String[] {"ca_file", "cert_file", "key_file"}) {
-      if (!tls.string(key, "").isEmpty()) {
-        r.error("tls." + key, "TLS not supported yet; only tls.insecure: true (plaintext)");
-      }
-    }
+    TlsClientSettings tls = TlsClientSettings.read(r, d.tls());
     var headers = r.stringMap("headers", d.headers());
     var compression = r.enumValue("compression", OtlpHttpExporterConfig.Compression.class,
         d.compression());
     var timeout = r.duration("timeout", d.timeout());
     var retry = Retrier.read(r, d.retry());
     var queue = QueueSettings.read(r.section("sending_queue"));
-    return new OtlpGrpcExporterConfig(endpoint, insecure, headers, compression, timeout, retry,
-        queue);
+    String authenticator = r.section("auth").string("authenticator", d.authenticator());
+    ClientKeys.read(r, ClientKeys.GRPC);
+    return new OtlpGrpcExporterConfig(endpoint, tls, headers, compression, timeout, retry,
+        queue, authenticator);
   }
 
   @Override

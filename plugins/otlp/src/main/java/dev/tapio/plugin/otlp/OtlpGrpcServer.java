@@ -11,8 +11,12 @@ import dev.tapio.otlp.OtlpFormatException;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.Traces;
+import dev.tapio.auth.ServerAuthenticator;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -40,6 +44,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * gRPC itself refuses a message above {@code max_recv_msg_size_mib} (also after decompression)
  * with {@code RESOURCE_EXHAUSTED}.
  *
+ * <p>With {@code tls} the server speaks TLS only (and asks for a client certificate signed by
+ * {@code client_ca_file} when set: mutual TLS, refused in the handshake otherwise); with
+ * {@code auth.authenticator} every call's metadata is checked before its message is read, and a
+ * refused call is answered {@code UNAUTHENTICATED}.
+ *
  * <p>Answers: OK with an empty response; {@code INVALID_ARGUMENT} for a malformed message (with
  * the decoder's message) or a permanent refusal; {@code UNAVAILABLE} with a {@code RetryInfo} of
  * {@value OtlpHttpServer#RETRY_AFTER_SECONDS} s when the pipeline refuses as retryable;
@@ -59,16 +68,27 @@ final class OtlpGrpcServer {
   private final ThreadPoolExecutor executor;
   private int references;
 
-  private OtlpGrpcServer(String key, OtlpReceiverConfig.Grpc config) throws IOException {
+  private OtlpGrpcServer(String key, OtlpReceiverConfig.Grpc config, ServerAuthenticator auth)
+      throws IOException {
     this.key = key;
     this.config = config;
     int max = config.maxRecvMsgSizeBytes();
     this.decoder = new OtlpDecoder(max, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
     InetSocketAddress address = Endpoints.resolve(config.endpoint());
+    // Certificates first: a bad file is reported as such, not as a port problem.
+    var tls = config.tls() == null ? null : TlsContexts.nettyServer(config.tls());
     this.executor = Endpoints.requestExecutor("tapio-otlp-grpc-" + config.endpoint());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
         .executor(executor)
-        .maxInboundMessageSize(max);
+        .maxInboundMessageSize(max)
+        .compressorRegistry(Codecs.COMPRESSORS)
+        .decompressorRegistry(Codecs.DECOMPRESSORS);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    if (auth != null) {
+      builder.intercept(authenticating(auth));
+    }
     for (Signal signal : Signal.values()) {
       var method = OtlpGrpc.method(signal);
       builder.addService(ServerServiceDefinition.builder(method.getServiceName())
@@ -86,11 +106,12 @@ final class OtlpGrpcServer {
   }
 
   /** The server for {@code config.endpoint()}, started on first use. */
-  static synchronized OtlpGrpcServer acquire(OtlpReceiverConfig.Grpc config) throws IOException {
+  static synchronized OtlpGrpcServer acquire(OtlpReceiverConfig.Grpc config,
+      ServerAuthenticator auth) throws IOException {
     String key = config.endpoint();
     OtlpGrpcServer s = OPEN.get(key);
     if (s == null) {
-      s = new OtlpGrpcServer(key, config);
+      s = new OtlpGrpcServer(key, config, auth);
       OPEN.put(key, s);
     } else if (!s.config.equals(config)) {
       throw new IllegalStateException("endpoint " + key + " is already served by an otlp "
@@ -98,6 +119,23 @@ final class OtlpGrpcServer {
     }
     s.references++;
     return s;
+  }
+
+  /** Closes a call whose metadata the authenticator refuses, before its message is read. */
+  private static ServerInterceptor authenticating(ServerAuthenticator auth) {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        if (auth.authenticate(name -> headers.get(
+            Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)))) {
+          return next.startCall(call, headers);
+        }
+        call.close(Status.UNAUTHENTICATED.withDescription("missing or invalid credentials"),
+            new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+    };
   }
 
   void register(Signal signal, Object consumer, ComponentContext context) {

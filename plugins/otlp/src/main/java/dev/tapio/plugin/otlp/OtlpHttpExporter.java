@@ -1,5 +1,6 @@
 package dev.tapio.plugin.otlp;
 
+import dev.tapio.auth.ClientAuthenticator;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Host;
@@ -14,7 +15,6 @@ import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.TelemetryData;
 import dev.tapio.pdata.Traces;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -25,17 +25,21 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Sends one signal's batches as OTLP/HTTP protobuf requests with {@link HttpClient}, retrying
  * retryable failures (connection errors, timeouts, HTTP 429, 502, 503, 504) with exponential
  * backoff, honouring {@code Retry-After}. Any other HTTP status is permanent (the OTLP/HTTP
  * specification's rule) and never retried.
+ *
+ * <p>{@code https://} URLs use the {@code tls} section (CA, client certificate for mutual TLS,
+ * {@code insecure_skip_verify}, versions); with {@code auth.authenticator} each request carries
+ * the extension's current headers, and a 401 is permanent like every other 4xx.
  *
  * <p>The consume methods offer the batch to a {@link SendingQueue} ({@code sending_queue}) whose
  * consumer threads run the send with its retries; the queue is in memory, or on disk when
@@ -62,6 +66,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   private final Retrier retrier;
   private final SendingQueue<TelemetryData<?>> queue;
   private URI uri;
+  private ClientAuthenticator auth; // null: none; set by start, read by the senders after it
 
   OtlpHttpExporter(ComponentContext context, OtlpHttpExporterConfig config, Signal signal) {
     this.context = context;
@@ -82,10 +87,17 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
           + context.signal() + ": set endpoint or the signal's own *_endpoint");
     }
     uri = URI.create(url);
-    client = HttpClient.newBuilder()
+    auth = Authenticators.client(host, config.authenticator(), context);
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(config.timeout())
-        .build();
+        .connectTimeout(config.timeout());
+    if ("https".equals(uri.getScheme())) {
+      SSLContext tls = TlsContexts.jdkClient(config.tls());
+      SSLParameters parameters = tls.getDefaultSSLParameters();
+      parameters.setProtocols(TlsContexts.clientProtocols(config.tls()));
+      builder.sslContext(tls).sslParameters(parameters);
+    }
+    client = builder.build();
     queue.start(host);
     context.reportStatus(ComponentStatus.OK, "sending to " + url);
   }
@@ -151,17 +163,23 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
         .timeout(config.timeout())
         .header("Content-Type", PROTOBUF)
         .POST(HttpRequest.BodyPublishers.ofByteArray(encode(data)));
-    if (config.compression() == OtlpHttpExporterConfig.Compression.GZIP) {
-      builder.header("Content-Encoding", "gzip");
+    if (config.compression() != OtlpHttpExporterConfig.Compression.NONE) {
+      builder.header("Content-Encoding", config.compression().encoding());
     }
     for (Map.Entry<String, String> h : config.headers().entrySet()) {
       builder.header(h.getKey(), h.getValue());
+    }
+    ClientAuthenticator a = auth;
+    if (a != null) {
+      for (Map.Entry<String, String> h : a.headers().entrySet()) {
+        builder.setHeader(h.getKey(), h.getValue());
+      }
     }
     send(c, builder.build());
   }
 
   /**
-   * The request body: encoded by a pooled encoder, then gzipped or copied out of its buffer,
+   * The request body: encoded by a pooled encoder, then compressed or copied out of its buffer,
    * since the body may still be read after the encoder has gone back to the pool.
    */
   private byte[] encode(TelemetryData<?> data) {
@@ -171,16 +189,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     }
     try {
       int n = encoder.encode(data);
-      if (config.compression() == OtlpHttpExporterConfig.Compression.NONE) {
-        return Arrays.copyOf(encoder.buffer(), n);
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, n / 4));
-      try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192)) {
-        gzip.write(encoder.buffer(), 0, n);
-      } catch (IOException e) {
-        throw new IllegalStateException("gzip into memory failed", e);
-      }
-      return out.toByteArray();
+      return Codecs.compress(config.compression(), encoder.buffer(), n);
     } finally {
       encoders.offer(encoder);
     }

@@ -24,27 +24,56 @@ import java.util.Map;
  * @param retry retrying of retryable failures
  * @param queue the {@code sending_queue}: in memory by default, on disk with {@code storage}, or
  *     none ({@code enabled: false}: sent on the caller's thread, failures thrown to it)
+ * @param tls the {@code tls} section, used for {@code https://} URLs ({@code insecure} and
+ *     {@code server_name_override} do not apply: the URL's scheme and host decide)
+ * @param authenticator the id of an extension whose headers go with every request
+ *     ({@code auth.authenticator}), or empty for none
+ * @param json {@code encoding: json}: OTLP/JSON bodies instead of protobuf
  */
 public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, String metricsEndpoint,
     String tracesEndpoint, Map<String, String> headers, Compression compression,
-    Duration timeout, Retry retry, QueueSettings queue) implements ComponentConfig {
+    Duration timeout, Retry retry, QueueSettings queue, TlsClientSettings tls,
+    String authenticator, boolean json) implements ComponentConfig {
 
   static final OtlpHttpExporterConfig DEFAULT = new OtlpHttpExporterConfig("", "", "", "",
-      Map.of(), Compression.GZIP, Duration.ofSeconds(10), Retry.DEFAULT, QueueSettings.DEFAULT);
+      Map.of(), Compression.GZIP, Duration.ofSeconds(10), Retry.DEFAULT, QueueSettings.DEFAULT,
+      TlsClientSettings.DEFAULT, "", false);
 
-  /** Request body compression. */
-  public enum Compression { GZIP, NONE }
+  /** Plain http, protobuf, without an authenticator. */
+  public OtlpHttpExporterConfig(String endpoint, String logsEndpoint, String metricsEndpoint,
+      String tracesEndpoint, Map<String, String> headers, Compression compression,
+      Duration timeout, Retry retry, QueueSettings queue) {
+    this(endpoint, logsEndpoint, metricsEndpoint, tracesEndpoint, headers, compression, timeout,
+        retry, queue, TlsClientSettings.DEFAULT, "", false);
+  }
+
+  /** Request body compression: the {@code Content-Encoding} or gRPC message encoding. */
+  public enum Compression {
+    GZIP, ZSTD, NONE;
+
+    /** The name on the wire. */
+    String encoding() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /**
    * The Collector's {@code retry_on_failure}: exponential backoff from {@code initialInterval},
    * times {@code multiplier} per attempt, capped at {@code maxInterval}; a server's
    * {@code Retry-After} replaces the computed wait. Gives up once {@code maxElapsedTime} has
-   * passed since the first attempt (0 = never).
+   * passed since the first attempt (0 = never). Each computed wait is spread by
+   * ±{@code randomizationFactor} so that clients refused together do not return together.
    */
   public record Retry(boolean enabled, Duration initialInterval, Duration maxInterval,
-      Duration maxElapsedTime, double multiplier) {
+      Duration maxElapsedTime, double multiplier, double randomizationFactor) {
     static final Retry DEFAULT = new Retry(true, Duration.ofSeconds(5), Duration.ofSeconds(30),
         Duration.ofMinutes(5), 1.5);
+
+    /** With the Collector's default {@code randomization_factor}, 0.5. */
+    public Retry(boolean enabled, Duration initialInterval, Duration maxInterval,
+        Duration maxElapsedTime, double multiplier) {
+      this(enabled, initialInterval, maxInterval, maxElapsedTime, multiplier, 0.5);
+    }
   }
 
   public OtlpHttpExporterConfig {
@@ -58,6 +87,8 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
     timeout = timeout == null ? DEFAULT.timeout() : timeout;
     retry = retry == null ? Retry.DEFAULT : retry;
     queue = queue == null ? QueueSettings.DEFAULT : queue;
+    tls = tls == null ? TlsClientSettings.DEFAULT : tls;
+    authenticator = authenticator == null ? "" : authenticator;
   }
 
   /** The URL for a signal: its own endpoint if set, else {@code endpoint} + {@code path}. */
@@ -84,21 +115,19 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
     }
     Retrier.validate(retry, problems);
     queue.validate(problems, "sending_queue.");
+    tls.validate(problems);
   }
 
   private static void checkUrl(ConfigProblems problems, String key, String url) {
     if (url.isEmpty()) {
       return;
     }
-    if (url.startsWith("https:")) {
-      problems.error(key, "https (TLS) is not supported yet; use an http:// URL");
-      return;
-    }
     try {
       URI uri = new URI(url);
-      if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-        problems.error(key, "must be an http:// URL with a host, e.g. http://localhost:4318,"
-            + " got '" + url + "'");
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        problems.error(key, "must be an http:// or https:// URL with a host, e.g."
+            + " https://gateway:4318, got '" + url + "'");
       }
     } catch (URISyntaxException e) {
       problems.error(key, "is not a valid URL: " + e.getMessage());

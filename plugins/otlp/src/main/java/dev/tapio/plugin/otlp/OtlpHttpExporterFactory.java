@@ -30,7 +30,8 @@ public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpEx
 
   @Override
   public String description() {
-    return "Sends logs, metrics and traces as OTLP/HTTP protobuf, with retry on failure.";
+    return "Sends logs, metrics and traces as OTLP/HTTP (protobuf or JSON), with TLS, retries"
+        + " and a sending queue.";
   }
 
   @Override
@@ -54,14 +55,17 @@ public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpEx
     var compression = r.enumValue("compression", OtlpHttpExporterConfig.Compression.class,
         d.compression());
     String encoding = r.string("encoding", "proto");
-    if (!encoding.equals("proto")) {
-      r.error("encoding", "only proto is supported yet, got '" + encoding + "'");
+    if (!encoding.equals("proto") && !encoding.equals("json")) {
+      r.error("encoding", "must be proto or json, got '" + encoding + "'");
     }
     var timeout = r.duration("timeout", d.timeout());
     var retry = Retrier.read(r, d.retry());
     var queue = QueueSettings.read(r.section("sending_queue"));
+    TlsClientSettings tls = TlsClientSettings.read(r, d.tls());
+    String authenticator = r.section("auth").string("authenticator", d.authenticator());
+    ClientKeys.read(r, ClientKeys.HTTP);
     return new OtlpHttpExporterConfig(endpoint, logs, metrics, traces, headers, compression,
-        timeout, retry, queue);
+        timeout, retry, queue, tls, authenticator, encoding.equals("json"));
   }
 
   @Override

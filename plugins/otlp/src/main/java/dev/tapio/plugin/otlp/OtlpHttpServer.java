@@ -2,6 +2,9 @@ package dev.tapio.plugin.otlp;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.tapio.auth.ServerAuthenticator;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.Signal;
@@ -15,7 +18,6 @@ import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.Traces;
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,14 +30,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * One OTLP/HTTP server (the JDK's {@code com.sun.net.httpserver}) per endpoint, shared by the
  * {@code otlp} receivers of the three signals: the engine creates one receiver per signal, but
  * they must listen on one port, as the Collector's shared receiver does. Counted references; the
  * last release stops the server.
+ *
+ * <p>With {@code tls} it serves HTTPS only, asking for a client certificate signed by
+ * {@code client_ca_file} when that is set (mutual TLS: refused in the handshake without one).
  *
  * <p>Each request is handled on a bounded pool of {@code max(2, cores)} threads with a queue of
  * twice that; when both are full the server's dispatcher thread runs the request itself, so it
@@ -44,7 +49,7 @@ import java.util.zip.ZipException;
  *
  * <p>Answers, following the OTLP/HTTP specification: 200 with an empty
  * {@code Export*ServiceResponse}; 400 for a malformed body or a permanent refusal; 404, 405, 413
- * and 415 for an unknown path, a method other than POST, an oversized body (also after gzip
+ * and 415 for an unknown path, a method other than POST, an oversized body (also after
  * decompression) and an unsupported content type or encoding; 503 with {@code Retry-After} when
  * the pipeline refuses as retryable, so that the client retries and nothing is lost. Every error
  * body is a {@code google.rpc.Status} in protobuf.
@@ -102,9 +107,12 @@ final class OtlpHttpServer {
     this.routes = Map.of(config.logsUrlPath(), Signal.LOGS, config.metricsUrlPath(),
         Signal.METRICS, config.tracesUrlPath(), Signal.TRACES);
     InetSocketAddress address = Endpoints.resolve(config.endpoint());
+    // Certificates first: a bad file is reported as such, not as a port problem.
+    SSLContext tls = config.tls() == null ? null : TlsContexts.jdkServer(config.tls());
     this.executor = Endpoints.requestExecutor("tapio-otlp-http-" + config.endpoint());
     try {
-      this.server = HttpServer.create(address, 0);
+      this.server = tls == null ? HttpServer.create(address, 0)
+          : https(address, tls, config.tls());
     } catch (IOException e) {
       executor.shutdown();
       throw new IOException("cannot listen on " + config.endpoint() + " (" + address + "): " + e
@@ -113,6 +121,26 @@ final class OtlpHttpServer {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  /**
+   * An HTTPS server: TLS versions from the settings, and a client certificate required (the
+   * handshake fails without one) when {@code client_ca_file} is set.
+   */
+  private static HttpsServer https(InetSocketAddress address, SSLContext context,
+      TlsServerSettings tls) throws IOException {
+    String[] protocols = TlsContexts.serverProtocols(tls);
+    HttpsServer https = HttpsServer.create(address, 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters p = getSSLContext().getDefaultSSLParameters();
+        p.setProtocols(protocols);
+        p.setNeedClientAuth(tls.mutual());
+        params.setSSLParameters(p);
+      }
+    });
+    return https;
   }
 
   /** The server for {@code config.endpoint()}, started on first use. */
@@ -223,14 +251,16 @@ final class OtlpHttpServer {
       return;
     }
     String encoding = mediaType(exchange.getRequestHeaders().getFirst("Content-Encoding"));
-    boolean gzip = "gzip".equals(encoding);
-    if (!gzip && !encoding.isEmpty() && !"identity".equals(encoding)) {
+    if ("identity".equals(encoding)) {
+      encoding = "";
+    }
+    if (!encoding.isEmpty() && !"gzip".equals(encoding) && !"zstd".equals(encoding)) {
       slot.unsupported().add(1);
       error(exchange, 415, INVALID_ARGUMENT, "unsupported content encoding '" + encoding
-          + "'; gzip and identity are supported");
+          + "'; gzip, zstd and identity are supported");
       return;
     }
-    byte[] body = readBody(exchange, gzip, slot);
+    byte[] body = readBody(exchange, encoding, slot);
     if (body == null) {
       return;
     }
@@ -269,7 +299,7 @@ final class OtlpHttpServer {
   }
 
   /** The request body, decompressed; null when an error has been answered instead. */
-  private byte[] readBody(HttpExchange exchange, boolean gzip, Slot slot) throws IOException {
+  private byte[] readBody(HttpExchange exchange, String encoding, Slot slot) throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
       long declared;
@@ -293,16 +323,18 @@ final class OtlpHttpServer {
       tooLarge(exchange);
       return null;
     }
-    if (!gzip) {
+    if (encoding.isEmpty()) {
       return body;
     }
     byte[] plain;
-    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-      // Reads one byte past the limit, never more, so a gzip bomb costs at most the limit.
+    try (InputStream in = Codecs.decompressing(encoding, new ByteArrayInputStream(body))) {
+      // Reads one byte past the limit, never more, so a bomb costs at most the limit.
       plain = in.readNBytes(maxBody + 1);
-    } catch (ZipException | EOFException e) {
+    } catch (IOException | RuntimeException e) {
+      // Only the in-memory body is read here: every failure is the body's (aircompressor
+      // reports a damaged frame as a RuntimeException).
       slot.malformed().add(1);
-      error(exchange, 400, INVALID_ARGUMENT, "invalid gzip body: " + e.getMessage());
+      error(exchange, 400, INVALID_ARGUMENT, "invalid " + encoding + " body: " + e.getMessage());
       return null;
     }
     if (plain.length > maxBody) {

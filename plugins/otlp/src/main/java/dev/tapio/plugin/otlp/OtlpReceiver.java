@@ -1,9 +1,7 @@
 package dev.tapio.plugin.otlp;
 
-import dev.tapio.auth.ServerAuthenticator;
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
-import dev.tapio.component.ComponentId;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Host;
 import dev.tapio.component.Signal;
@@ -39,7 +37,7 @@ final class OtlpReceiver implements Component {
     StringBuilder status = new StringBuilder("listening on");
     if (config.http() != null) {
       OtlpHttpServer s = OtlpHttpServer.acquire(config.http(),
-          authenticator(host, config.http().authenticator()));
+          Authenticators.server(host, config.http().authenticator(), context));
       try {
         s.register(signal, consumer, context);
       } catch (RuntimeException e) {
@@ -52,7 +50,8 @@ final class OtlpReceiver implements Component {
     if (config.grpc() != null) {
       OtlpGrpcServer g;
       try {
-        g = OtlpGrpcServer.acquire(config.grpc());
+        g = OtlpGrpcServer.acquire(config.grpc(),
+            Authenticators.server(host, config.grpc().authenticator(), context));
         try {
           g.register(signal, consumer, context);
         } catch (RuntimeException e) {
@@ -99,20 +98,5 @@ final class OtlpReceiver implements Component {
       throw new IllegalStateException("not started with grpc");
     }
     return g.address();
-  }
-
-  /** The extension named by {@code auth.authenticator}, or null when none is configured. */
-  private ServerAuthenticator authenticator(Host host, String id) {
-    if (id.isEmpty()) {
-      return null;
-    }
-    Component ext = host.extension(ComponentId.parse(id)).orElseThrow(() ->
-        new IllegalStateException("otlp receiver " + context.id() + ": auth.authenticator '"
-            + id + "' is not among the started extensions; add it to service.extensions"));
-    if (!(ext instanceof ServerAuthenticator auth)) {
-      throw new IllegalStateException("otlp receiver " + context.id() + ": extension '" + id
-          + "' cannot authenticate requests");
-    }
-    return auth;
   }
 }

@@ -20,12 +20,22 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
    *
    * @param endpoint {@code host:port} to listen on; port 0 picks a free one
    * @param maxRecvMsgSizeMib the largest request message, in MiB ({@code max_recv_msg_size_mib})
+   * @param tls the {@code tls} section, or null for plaintext
+   * @param authenticator the id of an extension that checks each call's metadata ({@code
+   *     auth.authenticator}), or empty for none
    */
-  public record Grpc(String endpoint, int maxRecvMsgSizeMib) {
+  public record Grpc(String endpoint, int maxRecvMsgSizeMib, TlsServerSettings tls,
+      String authenticator) {
     static final Grpc DEFAULT = new Grpc("localhost:4317", 4);
+
+    /** Plaintext, without an authenticator. */
+    public Grpc(String endpoint, int maxRecvMsgSizeMib) {
+      this(endpoint, maxRecvMsgSizeMib, null, "");
+    }
 
     public Grpc {
       endpoint = endpoint == null ? "" : endpoint;
+      authenticator = authenticator == null ? "" : authenticator;
     }
 
     int maxRecvMsgSizeBytes() {
@@ -43,16 +53,17 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
    * @param tracesUrlPath the path of traces requests
    * @param authenticator the id of an extension that checks each request ({@code
    *     auth.authenticator}), or empty for none
+   * @param tls the {@code tls} section (HTTPS), or null for plaintext
    */
   public record Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
-      String metricsUrlPath, String tracesUrlPath, String authenticator) {
+      String metricsUrlPath, String tracesUrlPath, String authenticator, TlsServerSettings tls) {
     static final Http DEFAULT = new Http("localhost:4318", 4L << 20, "/v1/logs", "/v1/metrics",
-        "/v1/traces", "");
+        "/v1/traces", "", null);
 
-    /** Without an authenticator. */
+    /** Plaintext, without an authenticator. */
     public Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
         String metricsUrlPath, String tracesUrlPath) {
-      this(endpoint, maxRequestBodySize, logsUrlPath, metricsUrlPath, tracesUrlPath, "");
+      this(endpoint, maxRequestBodySize, logsUrlPath, metricsUrlPath, tracesUrlPath, "", null);
     }
 
     public Http {
@@ -79,6 +90,9 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
       if (grpc.maxRecvMsgSizeMib() < 1 || grpc.maxRecvMsgSizeMib() > 1023) {
         problems.error("protocols.grpc.max_recv_msg_size_mib", "must be between 1 and 1023");
       }
+      if (grpc.tls() != null) {
+        grpc.tls().validate(problems, "protocols.grpc.");
+      }
       if (http != null && grpc.endpoint().equals(http.endpoint())) {
         problems.error("protocols.grpc.endpoint", "must differ from protocols.http.endpoint");
       }
@@ -93,6 +107,9 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
     }
     if (http.maxRequestBodySize() < 1 || http.maxRequestBodySize() > Integer.MAX_VALUE - 8) {
       problems.error("protocols.http.max_request_body_size", "must be between 1 byte and 2GiB");
+    }
+    if (http.tls() != null) {
+      http.tls().validate(problems, "protocols.http.");
     }
     checkPath(problems, "protocols.http.logs_url_path", http.logsUrlPath());
     checkPath(problems, "protocols.http.metrics_url_path", http.metricsUrlPath());

@@ -54,7 +54,8 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
       ConfigReader g = protocols.section("grpc");
       OtlpReceiverConfig.Grpc d = OtlpReceiverConfig.Grpc.DEFAULT;
       grpc = new OtlpReceiverConfig.Grpc(g.string("endpoint", d.endpoint()),
-          g.integer("max_recv_msg_size_mib", d.maxRecvMsgSizeMib()));
+          g.integer("max_recv_msg_size_mib", d.maxRecvMsgSizeMib()), TlsServerSettings.read(g),
+          g.section("auth").string("authenticator", d.authenticator()));
     }
     OtlpReceiverConfig.Http http = null;
     if (protocols.has("http")) {
@@ -66,7 +67,8 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
           h.string("logs_url_path", d.logsUrlPath()),
           h.string("metrics_url_path", d.metricsUrlPath()),
           h.string("traces_url_path", d.tracesUrlPath()),
-          h.section("auth").string("authenticator", d.authenticator()));
+          h.section("auth").string("authenticator", d.authenticator()),
+          TlsServerSettings.read(h));
     }
     return new OtlpReceiverConfig(http, grpc);
   }

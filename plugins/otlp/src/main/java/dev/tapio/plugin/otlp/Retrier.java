@@ -5,6 +5,7 @@ import dev.tapio.config.ConfigProblems;
 import dev.tapio.config.ConfigReader;
 import dev.tapio.consumer.ConsumerException;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -72,7 +73,7 @@ final class Retrier {
         throw ConsumerException.retryable(failure.getMessage()
             + " (retry_on_failure is disabled)");
       }
-      long wait = failure.retryAfterNanos >= 0 ? failure.retryAfterNanos : backoff;
+      long wait = failure.retryAfterNanos >= 0 ? failure.retryAfterNanos : jittered(backoff);
       if (maxElapsed > 0 && System.nanoTime() + wait - start > maxElapsed) {
         throw ConsumerException.retryable(failure.getMessage() + " (gave up after " + attempts
             + " attempts; max_elapsed_time " + retry.maxElapsedTime() + ")");
@@ -85,6 +86,16 @@ final class Retrier {
       backoff = (long) Math.min(backoff * retry.multiplier(),
           (double) retry.maxInterval().toNanos());
     }
+  }
+
+  /** {@code backoff} spread uniformly over ±{@code randomization_factor} of itself. */
+  private long jittered(long backoff) {
+    double factor = retry.randomizationFactor();
+    if (factor == 0) {
+      return backoff;
+    }
+    double spread = factor * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    return (long) (backoff * (1 + spread));
   }
 
   /** Parks for {@code nanos}; false when the exporter is shutting down meanwhile. */
@@ -107,7 +118,8 @@ final class Retrier {
         rr.duration("initial_interval", d.initialInterval()),
         rr.duration("max_interval", d.maxInterval()),
         rr.duration("max_elapsed_time", d.maxElapsedTime()),
-        rr.number("multiplier", d.multiplier()));
+        rr.number("multiplier", d.multiplier()),
+        rr.number("randomization_factor", d.randomizationFactor()));
   }
 
   static void validate(OtlpHttpExporterConfig.Retry retry, ConfigProblems problems) {
@@ -119,6 +131,9 @@ final class Retrier {
     }
     if (retry.maxElapsedTime().isNegative()) {
       problems.error("retry_on_failure.max_elapsed_time", "must not be negative (0 = no limit)");
+    }
+    if (!(retry.randomizationFactor() >= 0 && retry.randomizationFactor() < 1)) {
+      problems.error("retry_on_failure.randomization_factor", "must be in [0, 1)");
     }
     if (!(retry.multiplier() >= 1) || Double.isInfinite(retry.multiplier())) {
       problems.error("retry_on_failure.multiplier", "must be a finite number >= 1");

@@ -387,7 +387,7 @@ class GrpcTest {
   }
 
   @Test
-  void exporterConfigIsReadAndTlsIsRefused() throws ConfigException {
+  void exporterConfigIsRead() throws ConfigException {
     OtlpGrpcExporterFactory f = new OtlpGrpcExporterFactory();
     OtlpGrpcExporterConfig c = ComponentConfigs.read(f, """
         endpoint: gateway:4317
@@ -406,7 +406,7 @@ class GrpcTest {
           storage: file_storage/q
         """);
     assertEquals("gateway:4317", c.endpoint());
-    assertTrue(c.insecure());
+    assertTrue(c.tls().insecure());
     assertEquals(Map.of("x-tenant", "a"), c.headers());
     assertEquals(Compression.NONE, c.compression());
     assertEquals(Duration.ofSeconds(3), c.timeout());
@@ -417,8 +417,7 @@ class GrpcTest {
         "endpoint: gateway:4317\ntls: {insecure: true}\nsending_queue: {num_consumers: 0}\n"));
     assertTrue(badQueue.getMessage().contains("sending_queue.num_consumers"),
         badQueue.getMessage());
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ComponentConfigs.read(f, "endpoint: gateway:4317\n"));
-    assertTrue(e.getMessage().contains("TLS not supported yet"), e.getMessage());
+    assertEquals(TlsClientSettings.DEFAULT,
+        ComponentConfigs.read(f, "endpoint: gateway:4317\n").tls(), "TLS unless insecure");
   }
 }
