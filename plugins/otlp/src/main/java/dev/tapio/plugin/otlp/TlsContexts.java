@@ -16,6 +16,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -164,6 +165,10 @@ final class TlsContexts {
       throws IOException {
     List<X509Certificate> chain = certificates(certFile);
     PrivateKey key = privateKey(keyFile);
+    if (!signsFor(key, chain.getFirst())) {
+      throw new IOException("the key in " + keyFile + " is not the key of the certificate in "
+          + certFile + " (the first certificate there must be the one the key belongs to)");
+    }
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -175,6 +180,36 @@ final class TlsContexts {
     } catch (GeneralSecurityException e) {
       throw new IOException("the key in " + keyFile + " does not go with the certificate in "
           + certFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether {@code key} is the private half of the certificate's public key, by signing a few
+   * bytes and verifying them: the key store does not check, and a mismatch would otherwise only
+   * show as handshake failures on the clients' side.
+   */
+  private static boolean signsFor(PrivateKey key, X509Certificate certificate) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+      default -> null;
+    };
+    if (algorithm == null) {
+      return true; // Left to the handshake.
+    }
+    try {
+      byte[] probe = "tapio".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false; // e.g. an EC key with an RSA certificate
     }
   }
 
