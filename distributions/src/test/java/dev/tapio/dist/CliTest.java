@@ -64,6 +64,19 @@ class CliTest {
   }
 
   @Test
+  void everyShippedExampleIsAValidConfiguration() throws Exception {
+    List<Path> examples;
+    try (var files = Files.list(Dist.home().resolve("examples"))) {
+      examples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertTrue(examples.size() >= 4, "examples shipped: " + examples);
+    for (Path example : examples) {
+      Result r = tapio("validate", "--config", example.toString());
+      assertEquals(0, r.code(), example + ": " + r.err());
+    }
+  }
+
+  @Test
   void componentsListsTheBuiltInsFromTheirPluginJars() throws Exception {
     Result r = tapio("components");
     assertEquals(0, r.code(), r.err());
