@@ -83,6 +83,7 @@ final class OtlpGrpcServer {
         .maxInboundMessageSize(max)
         .compressorRegistry(Codecs.COMPRESSORS)
         .decompressorRegistry(Codecs.DECOMPRESSORS);
+    config.keepalive().apply(builder);
     if (tls != null) {
       builder.sslContext(tls);
     }

@@ -23,19 +23,21 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
    * @param tls the {@code tls} section, or null for plaintext
    * @param authenticator the id of an extension that checks each call's metadata ({@code
    *     auth.authenticator}), or empty for none
+   * @param keepalive {@code keepalive} and {@code max_concurrent_streams}
    */
   public record Grpc(String endpoint, int maxRecvMsgSizeMib, TlsServerSettings tls,
-      String authenticator) {
+      String authenticator, GrpcServerKeepalive keepalive) {
     static final Grpc DEFAULT = new Grpc("localhost:4317", 4);
 
-    /** Plaintext, without an authenticator. */
+    /** Plaintext, without an authenticator, grpc-java's connection defaults. */
     public Grpc(String endpoint, int maxRecvMsgSizeMib) {
-      this(endpoint, maxRecvMsgSizeMib, null, "");
+      this(endpoint, maxRecvMsgSizeMib, null, "", GrpcServerKeepalive.DEFAULT);
     }
 
     public Grpc {
       endpoint = endpoint == null ? "" : endpoint;
       authenticator = authenticator == null ? "" : authenticator;
+      keepalive = keepalive == null ? GrpcServerKeepalive.DEFAULT : keepalive;
     }
 
     int maxRecvMsgSizeBytes() {
@@ -93,6 +95,7 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
       if (grpc.tls() != null) {
         grpc.tls().validate(problems, "protocols.grpc.");
       }
+      grpc.keepalive().validate(problems);
       if (http != null && grpc.endpoint().equals(http.endpoint())) {
         problems.error("protocols.grpc.endpoint", "must differ from protocols.http.endpoint");
       }

@@ -55,7 +55,15 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
       OtlpReceiverConfig.Grpc d = OtlpReceiverConfig.Grpc.DEFAULT;
       grpc = new OtlpReceiverConfig.Grpc(g.string("endpoint", d.endpoint()),
           g.integer("max_recv_msg_size_mib", d.maxRecvMsgSizeMib()), TlsServerSettings.read(g),
-          g.section("auth").string("authenticator", d.authenticator()));
+          g.section("auth").string("authenticator", d.authenticator()),
+          GrpcServerKeepalive.read(g));
+      // Go transport buffer sizes: grpc-java sizes its own.
+      g.bytes("read_buffer_size", 0);
+      g.bytes("write_buffer_size", 0);
+      String transport = g.string("transport", "tcp");
+      if (!transport.equals("tcp")) {
+        g.error("transport", "only tcp is supported, got '" + transport + "'");
+      }
     }
     OtlpReceiverConfig.Http http = null;
     if (protocols.has("http")) {

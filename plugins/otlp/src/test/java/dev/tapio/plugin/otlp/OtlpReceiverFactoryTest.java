@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapio.component.Kind;
-import dev.tapio.component.Signal;
+import Kind;
+import Signal;
 import dev.tapio.engine.config.ComponentConfigs;
 import dev.tapio.engine.config.ConfigException;
-import dev.tapio.testkit.ConsumerSink;
-import dev.tapio.testkit.TestContext;
-import dev.tapio.testkit.TestHost;
+import ConsumerSink;
+import TestContext;
+import TestHost;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,60 @@ class OtlpReceiverFactoryTest {
         """);
     assertEquals(new OtlpReceiverConfig.Grpc("0.0.0.0:4317", 8), config.grpc());
     assertEquals("0.0.0.0:4318", config.http().endpoint());
+  }
+
+  @Test
+  void collectorGrpcConnectionKeysAreReadAndApplied() throws Exception {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, """
+        protocols:
+          grpc:
+            endpoint: 127.0.0.1:0
+            max_concurrent_streams: 16
+            read_buffer_size: 524288
+            write_buffer_size: 0
+            transport: tcp
+            keepalive:
+              server_parameters:
+                max_connection_idle: 11s
+                max_connection_age: 300ms
+                max_connection_age_grace: 5s
+                time: 30s
+                timeout: 5s
+              enforcement_policy:
+                min_time: 10s
+                permit_without_stream: true
+        """);
+    assertEquals(new GrpcServerKeepalive(Duration.ofSeconds(11),
+        Duration.ofMillis(300), Duration.ofSeconds(5),
+        Duration.ofSeconds(30), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), true, 16), config.grpc().keepalive());
+    // Connections closed by age every 300 ms: calls keep succeeding across the reconnections.
+    ConsumerSink sink = new ConsumerSink();
+    var receiver = (OtlpReceiver) factory.createLogs(new TestContext("otlp",
+        Kind.RECEIVER, Signal.LOGS), config, sink);
+    receiver.start(new TestHost());
+    var exporter = new OtlpGrpcExporterFactory().createLogs(new TestContext(
+        "otlp", Kind.EXPORTER, Signal.LOGS),
+        ComponentConfigs.read(new OtlpGrpcExporterFactory(), """
+            endpoint: 127.0.0.1:%d
+            tls: {insecure: true}
+            sending_queue: {enabled: false}
+            retry_on_failure: {initial_interval: 10ms, max_interval: 50ms}
+            """.formatted(receiver.grpcAddress().getPort())));
+    exporter.start(new TestHost());
+    try {
+      for (int i = 0; i < 20; i++) {
+        exporter.consumeLogs(LogsBuilder.logs("age", 5));
+        Thread.sleep(50);
+      }
+      assertEquals(100, sink.itemCount());
+    } finally {
+      exporter.shutdown();
+      receiver.shutdown();
+    }
+    ConfigException udp = assertThrows(ConfigException.class, () -> ComponentConfigs.read(
+        factory, "protocols: {grpc: {transport: udp}}"));
+    assertTrue(udp.getMessage().contains("only tcp"), udp.getMessage());
   }
 
   @Test
