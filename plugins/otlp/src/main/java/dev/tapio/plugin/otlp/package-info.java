@@ -2,8 +2,8 @@
  * The {@code otlp} receiver (OTLP/gRPC and OTLP/HTTP), the {@code otlp} (gRPC) exporter and the
  * {@code otlphttp} exporter, with messages encoded and decoded straight from pdata by
  * {@code dev.tapio.otlp}; gRPC is grpc-java on its shaded Netty, with {@code byte[]} messages
- * (no protobuf-java). Both are shaded into this plugin's jar (about 15 MB, mostly Netty and
- * Guava).
+ * (no protobuf-java). Both are shaded into this plugin's jar, with aircompressor's pure-Java
+ * zstd.
  *
  * <h2>Receiver {@code otlp}</h2>
  *
@@ -13,29 +13,55 @@
  *     protocols:
  *       grpc:
  *         endpoint: localhost:4317          # host:port; 0.0.0.0:4317 for every interface
- *         max_recv_msg_size_mib: 4          # also the limit after gzip decompression
+ *         max_recv_msg_size_mib: 4          # also the limit after decompression
+ *         max_concurrent_streams: 0         # calls at once per connection, 0 = no limit
+ *         keepalive:
+ *           server_parameters:              # 0 = grpc-java's default (none)
+ *             max_connection_idle: 0s
+ *             max_connection_age: 0s        # set it behind a Service so replicas share agents
+ *             max_connection_age_grace: 0s
+ *             time: 2h
+ *             timeout: 20s
+ *           enforcement_policy:
+ *             min_time: 5m
+ *             permit_without_stream: false
+ *         tls:                              # absent: plaintext
+ *           cert_file: server.pem           # PEM chain, server certificate first
+ *           key_file: server-key.pem        # PKCS#8, PKCS#1 RSA or SEC1 EC
+ *           client_ca_file: ""              # set: mutual TLS, clients need a certificate
+ *           min_version: "1.2"              # 1.2 | 1.3
+ *           max_version: "1.3"
+ *         auth:
+ *           authenticator: ""               # an extension id, e.g. bearertokenauth
  *       http:
  *         endpoint: localhost:4318          # host:port; 0.0.0.0:4318 for every interface
- *         max_request_body_size: 4MiB       # also the limit after gzip decompression
+ *         max_request_body_size: 4MiB       # also the limit after decompression
  *         logs_url_path: /v1/logs
  *         metrics_url_path: /v1/metrics
  *         traces_url_path: /v1/traces
+ *         tls: ...                          # as for grpc: HTTPS
+ *         auth: ...                         # as for grpc: 401 with WWW-Authenticate
  * }</pre>
  *
  * <p>An empty {@code otlp:} section serves HTTP on {@code localhost:4318}. gRPC serves
- * {@code opentelemetry.proto.collector.{logs,metrics,trace}.v1.*Service/Export}, plaintext,
- * gzip or identity; answers {@code INVALID_ARGUMENT} for a malformed message (counted as
- * {@code malformed}) or a permanent refusal, {@code RESOURCE_EXHAUSTED} for an oversized one
- * (from gRPC itself, not counted here), {@code UNAVAILABLE} with a {@code RetryInfo} of 1 s in
- * {@code grpc-status-details-bin} when the pipeline refuses as retryable. The receivers of the
+ * {@code opentelemetry.proto.collector.{logs,metrics,trace}.v1.*Service/Export}; message
+ * encodings gzip, zstd or identity; answers {@code INVALID_ARGUMENT} for a malformed message
+ * (counted as {@code malformed}) or a permanent refusal, {@code RESOURCE_EXHAUSTED} for an
+ * oversized one (from gRPC itself, not counted here), {@code UNAUTHENTICATED} when the
+ * authenticator refuses the call's metadata, {@code UNAVAILABLE} with a {@code RetryInfo} of 1 s
+ * in {@code grpc-status-details-bin} when the pipeline refuses as retryable. The receivers of the
  * three signals share one server per protocol and endpoint. HTTP: POST only;
- * {@code Content-Type: application/x-protobuf} ({@code JSON} is answered 415);
- * {@code Content-Encoding: gzip} or none. Answers: 200 with an empty response;
- * 400 malformed body or permanent refusal; 404; 405; 413 body too large (before or after
- * decompression, so a gzip bomb costs at most the limit); 415; 503 with {@code Retry-After: 1}
- * when the pipeline refuses as retryable. Error bodies are {@code google.rpc.Status}. Counter:
+ * {@code Content-Type: application/x-protobuf} or {@code application/json};
+ * {@code Content-Encoding: gzip}, {@code zstd} or none. Answers: 200 with an empty response;
+ * 400 malformed body or permanent refusal; 401 without valid credentials; 404; 405; 413 body too
+ * large (before or after decompression, so a bomb costs at most the limit); 415; 503 with
+ * {@code Retry-After: 1} when the pipeline refuses as retryable. Error bodies are
+ * {@code google.rpc.Status}, in the request's encoding. With mutual TLS a client without a
+ * certificate from {@code client_ca_file} is refused in the handshake. Counter:
  * {@code tapio_otlp_receiver_malformed_requests{reason=malformed|too_large|
- * unsupported_media_type}}; accepted and refused items are counted by the engine.
+ * unsupported_media_type}}; accepted and refused items are counted by the engine. Accepted for
+ * Collector compatibility and ignored: {@code grpc.read_buffer_size},
+ * {@code grpc.write_buffer_size}; {@code grpc.transport} must be {@code tcp}.
  *
  * <h2>Exporter {@code otlp} (gRPC)</h2>
  *
@@ -44,30 +70,44 @@
  *   otlp:
  *     endpoint: gateway:4317          # required; host:port
  *     tls:
- *       insecure: true                # required: TLS is not supported yet (plaintext only)
+ *       insecure: false               # true: plaintext
+ *       insecure_skip_verify: false   # TLS without checking the server's certificate
+ *       ca_file: ""                   # empty: the JDK's trusted roots
+ *       cert_file: ""                 # client certificate for mutual TLS
+ *       key_file: ""
+ *       server_name_override: ""      # check the certificate against this name
+ *       min_version: "1.2"
+ *       max_version: "1.3"
+ *     auth:
+ *       authenticator: ""             # an extension whose headers go with every call
  *     headers: {}                     # sent as gRPC metadata
- *     compression: gzip               # gzip | none
+ *     compression: gzip               # gzip | zstd | none
  *     timeout: 10s                    # deadline of one call
  *     retry_on_failure: ...           # as for otlphttp
+ *     sending_queue: ...              # as for otlphttp
  * }</pre>
  *
  * <p>Retries {@code UNAVAILABLE}, {@code RESOURCE_EXHAUSTED}, {@code DEADLINE_EXCEEDED},
  * {@code CANCELLED}, {@code ABORTED}, {@code OUT_OF_RANGE} and {@code DATA_LOSS}, waiting the
- * server's {@code RetryInfo} delay when present; every other code (e.g. {@code INVALID_ARGUMENT})
- * is permanent and not retried. Drops as for {@code otlphttp}.
+ * server's {@code RetryInfo} delay when present; every other code (e.g. {@code INVALID_ARGUMENT},
+ * {@code UNAUTHENTICATED}) is permanent and not retried. Drops as for {@code otlphttp}. Accepted
+ * and ignored: {@code read_buffer_size}, {@code write_buffer_size}, {@code balancer_name},
+ * {@code wait_for_ready}.
  *
  * <h2>Exporter {@code otlphttp}</h2>
  *
  * <pre>{@code
  * exporters:
  *   otlphttp:
- *     endpoint: http://gateway:4318   # required; /v1/logs, /v1/metrics, /v1/traces appended
+ *     endpoint: https://gateway:4318  # required; /v1/logs, /v1/metrics, /v1/traces appended
  *     logs_endpoint: ""               # full URL overriding endpoint for one signal
  *     metrics_endpoint: ""
  *     traces_endpoint: ""
+ *     tls: ...                        # as for otlp, used for https:// URLs
+ *     auth: ...                       # as for otlp
  *     headers: {}
- *     compression: gzip               # gzip | none
- *     encoding: proto                 # only proto
+ *     compression: gzip               # gzip | zstd | none
+ *     encoding: proto                 # proto | json
  *     timeout: 10s
  *     retry_on_failure:
  *       enabled: true
@@ -75,14 +115,25 @@
  *       max_interval: 30s
  *       max_elapsed_time: 300s        # 0 = retry for ever
  *       multiplier: 1.5
+ *       randomization_factor: 0.5     # each wait spread by ±50%
+ *     sending_queue:
+ *       enabled: true                 # false: send on the pipeline's thread
+ *       queue_size: 1000              # batches
+ *       num_consumers: 4
+ *       block_on_overflow: false
+ *       storage: ""                   # a file_storage extension: the queue lives on disk
  * }</pre>
  *
- * <p>Sends synchronously on the pipeline's thread, retrying connection failures, timeouts and
- * HTTP 429/502/503/504 with exponential backoff (no jitter yet), waiting {@code Retry-After}
- * instead when the server sends it. Other statuses are permanent and not retried. A failure
- * reaches the engine as a {@code ConsumerException}, which counts it as
- * {@code otelcol_exporter_send_failed_*} and drops it with reason {@code export_failed}; items a
- * server rejects in a partial success are dropped here with reason {@code rejected_by_server}.
- * Not yet: TLS ({@code https} is refused), {@code sending_queue}, zstd.
+ * <p>Retries connection failures, timeouts and HTTP 429/502/503/504 with exponential backoff,
+ * waiting {@code Retry-After} instead when the server sends it. Other statuses (400, 401, …) are
+ * permanent and not retried. The sending queue drops batches whose send failed for good as
+ * {@code export_failed} and counts refusals when full as {@code sending_queue_full}; items a
+ * server rejects in a partial success are dropped with reason {@code rejected_by_server}.
+ * Accepted and ignored (Go transport tuning): {@code read_buffer_size}, {@code write_buffer_size},
+ * {@code max_idle_conns}, {@code max_idle_conns_per_host}, {@code max_conns_per_host},
+ * {@code idle_conn_timeout}, {@code disable_keep_alives}, {@code http2_read_idle_timeout},
+ * {@code http2_ping_timeout}, {@code force_attempt_http2}. {@code server_name_override} does not
+ * apply to HTTPS (the URL's host is checked). Certificates are read at start; a rotated
+ * certificate takes a restart.
  */
 package dev.tapio.plugin.otlp;
