@@ -116,6 +116,10 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
     Retrier.validate(retry, problems);
     queue.validate(problems, "sending_queue.");
     tls.validate(problems);
+    if (!tls.serverNameOverride().isEmpty()) {
+      problems.error("tls.server_name_override", "is not supported by otlphttp: the URL's host"
+          + " is what the certificate is checked against");
+    }
   }
 
   private static void checkUrl(ConfigProblems problems, String key, String url) {

@@ -132,8 +132,8 @@
  * Accepted and ignored (Go transport tuning): {@code read_buffer_size}, {@code write_buffer_size},
  * {@code max_idle_conns}, {@code max_idle_conns_per_host}, {@code max_conns_per_host},
  * {@code idle_conn_timeout}, {@code disable_keep_alives}, {@code http2_read_idle_timeout},
- * {@code http2_ping_timeout}, {@code force_attempt_http2}. {@code server_name_override} does not
- * apply to HTTPS (the URL's host is checked). Certificates are read at start; a rotated
+ * {@code http2_ping_timeout}, {@code force_attempt_http2}. {@code tls.server_name_override} is
+ * refused (the URL's host is what the certificate is checked against). Certificates are read at start; a rotated
  * certificate takes a restart.
  */
 package dev.tapio.plugin.otlp;
