@@ -1,7 +1,9 @@
 package dev.tapio.plugin.file;
 
+import dev.tapio.otlp.OtlpJsonEncoder;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.TelemetryData;
 import dev.tapio.pdata.Traces;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -19,7 +21,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,9 +55,7 @@ final class RotatingFileWriter implements AutoCloseable {
   private final Pattern backupName;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final JsonWriter json = new JsonWriter(new StringBuilder(4096));
-  private final OtlpJsonEncoder encoder = new OtlpJsonEncoder(json);
-  private byte[] bytes = new byte[4096];
+  private final OtlpJsonEncoder encoder = new OtlpJsonEncoder();
   private OutputStream out;
   private long size;
   private long lastBackupMillis;
@@ -105,36 +104,15 @@ final class RotatingFileWriter implements AutoCloseable {
   }
 
   void writeLogs(Logs logs) throws IOException {
-    lock.lock();
-    try {
-      json.reset();
-      encoder.writeLogs(logs);
-      writeLine();
-    } finally {
-      lock.unlock();
-    }
+    writeLine(logs);
   }
 
   void writeMetrics(Metrics metrics) throws IOException {
-    lock.lock();
-    try {
-      json.reset();
-      encoder.writeMetrics(metrics);
-      writeLine();
-    } finally {
-      lock.unlock();
-    }
+    writeLine(metrics);
   }
 
   void writeTraces(Traces traces) throws IOException {
-    lock.lock();
-    try {
-      json.reset();
-      encoder.writeTraces(traces);
-      writeLine();
-    } finally {
-      lock.unlock();
-    }
+    writeLine(traces);
   }
 
   /** Writes buffered lines to the file. */
@@ -177,14 +155,22 @@ final class RotatingFileWriter implements AutoCloseable {
     }
   }
 
-  /** Under the lock: the encoded document plus a newline, as UTF-8, into the file. */
-  private void writeLine() throws IOException {
-    if (closed) {
-      throw new IOException("the file exporter is shut down");
+  /** Encodes {@code data} and appends it, plus a newline, to the file, under the lock. */
+  private void writeLine(TelemetryData<?> data) throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IOException("the file exporter is shut down");
+      }
+      int length = encoder.encode(data) + 1;
+      write(length);
+    } finally {
+      lock.unlock();
     }
-    StringBuilder sb = json.buffer();
-    sb.append('\n');
-    int length = encodeUtf8(sb);
+  }
+
+  /** Under the lock: the encoded document and a newline, {@code length} bytes in all. */
+  private void write(int length) throws IOException {
     if (out == null) {
       // An earlier failure closed the stream; reopen so that the file's problem is reported anew.
       openStream();
@@ -193,7 +179,8 @@ final class RotatingFileWriter implements AutoCloseable {
       rotate();
     }
     try {
-      out.write(bytes, 0, length);
+      out.write(encoder.buffer(), 0, length - 1);
+      out.write('\n');
       size += length;
       if (flushInterval.isZero()) {
         out.flush();
@@ -291,38 +278,5 @@ final class RotatingFileWriter implements AutoCloseable {
     }
     found.sort(null);
     return found;
-  }
-
-  /** Encodes the builder into {@link #bytes}; returns the length. Surrogates arrive paired. */
-  private int encodeUtf8(StringBuilder sb) {
-    int n = sb.length();
-    if (bytes.length < n * 3) {
-      bytes = Arrays.copyOf(bytes, Math.max(n * 3, bytes.length * 2));
-    }
-    byte[] b = bytes;
-    int j = 0;
-    for (int i = 0; i < n; i++) {
-      char c = sb.charAt(i);
-      if (c < 0x80) {
-        b[j++] = (byte) c;
-      } else if (c < 0x800) {
-        b[j++] = (byte) (0xc0 | c >> 6);
-        b[j++] = (byte) (0x80 | c & 0x3f);
-      } else if (Character.isHighSurrogate(c) && i + 1 < n
-          && Character.isLowSurrogate(sb.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, sb.charAt(++i));
-        b[j++] = (byte) (0xf0 | cp >> 18);
-        b[j++] = (byte) (0x80 | (cp >> 12) & 0x3f);
-        b[j++] = (byte) (0x80 | (cp >> 6) & 0x3f);
-        b[j++] = (byte) (0x80 | cp & 0x3f);
-      } else if (Character.isSurrogate(c)) {
-        b[j++] = '?'; // unreachable: JsonWriter escapes lone surrogates
-      } else {
-        b[j++] = (byte) (0xe0 | c >> 12);
-        b[j++] = (byte) (0x80 | (c >> 6) & 0x3f);
-        b[j++] = (byte) (0x80 | c & 0x3f);
-      }
-    }
-    return j;
   }
 }

@@ -22,7 +22,7 @@
  *
  * <p>Drops nothing itself: a failed write is refused as retryable, naming the file and the reason.
  *
- * <p>The JSON writer and OTLP encoder are package-private here and self-contained, so that they
- * can move to the core when another component needs them.
+ * <p>The OTLP JSON encoder is tapio-otlp's {@code OtlpJsonEncoder}, shaded into this plugin's
+ * jar with jackson-core (which the codec's decoder needs).
  */
 package dev.tapio.plugin.file;

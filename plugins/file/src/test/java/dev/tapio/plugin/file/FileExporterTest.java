@@ -1,5 +1,7 @@
 package dev.tapio.plugin.file;
 
+import dev.tapio.otlp.OtlpJson;
+import dev.tapio.otlp.Samples;
 import dev.tapio.otlp.ToProto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.tapio.plugin.file;
+package dev.tapio.otlp;
 
 import dev.tapio.pdata.AnyValue;
 import dev.tapio.pdata.Attributes;
@@ -25,29 +25,74 @@ import dev.tapio.pdata.Span;
 import dev.tapio.pdata.SpanEvent;
 import dev.tapio.pdata.SpanLink;
 import dev.tapio.pdata.SummaryDataPoint;
+import dev.tapio.pdata.TelemetryData;
 import dev.tapio.pdata.Traces;
 import dev.tapio.pdata.ValueType;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes pdata as the OTLP JSON encoding of {@code Export{Logs,Metrics,Trace}ServiceRequest}
+ * Encodes pdata as the OTLP JSON encoding of {@code Export{Logs,Metrics,Trace}ServiceRequest}
  * (opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding): lowerCamelCase keys, trace and span
  * ids in lowercase hex, enums as numbers, 64-bit integers as decimal strings, fields at their
- * default value left out. Streams straight from the pdata tree into the {@link JsonWriter}: no
- * intermediate objects, and primitive attribute values are never boxed.
+ * default value left out, one line (no newline inside). Streams straight from the pdata tree as
+ * UTF-8 into a reused {@code byte[]}: no intermediate objects, primitive attribute values are
+ * never boxed, and nothing is allocated per record once the buffer has grown to the largest
+ * request seen (map values are iterated through the map's view).
  *
- * <p>Not thread-safe: owned by one writer, used under its lock.
+ * <p>{@link OtlpJsonDecoder} reads this back; the official JsonFormat parser does too once the
+ * hex ids are turned into base64 (proto3 JSON's {@code bytes} encoding, from which OTLP departs).
+ *
+ * <p>Not thread-safe: keep one instance per thread or use it under the owner's lock; the bytes of
+ * the last request stay in {@link #buffer()} until the next call.
  */
-final class OtlpJsonEncoder {
-  private final JsonWriter w;
+public final class OtlpJsonEncoder {
+  private final JsonWriter w = new JsonWriter();
 
-  OtlpJsonEncoder(JsonWriter w) {
-    this.w = w;
+  public OtlpJsonEncoder() {}
+
+  /**
+   * Encodes {@code data} as its signal's export request into {@link #buffer()}; returns the
+   * number of bytes. {@code data} is only read.
+   *
+   * @throws IllegalArgumentException when the document would exceed 2 GiB
+   */
+  public int encode(TelemetryData<?> data) {
+    w.reset();
+    switch (data) {
+      case Logs logs -> writeLogs(logs);
+      case Metrics metrics -> writeMetrics(metrics);
+      case Traces traces -> writeTraces(traces);
+    }
+    return w.length();
+  }
+
+  /** Encodes {@code data} and writes the document to {@code out} in one {@code write} call. */
+  public void encode(TelemetryData<?> data, OutputStream out) throws IOException {
+    int n = encode(data);
+    out.write(w.buffer(), 0, n);
+  }
+
+  /** The internal buffer; the last request is its first {@link #length()} bytes. */
+  public byte[] buffer() {
+    return w.buffer();
+  }
+
+  /** The length of the last request encoded. */
+  public int length() {
+    return w.length();
+  }
+
+  /** A copy of the last request encoded. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(w.buffer(), w.length());
   }
 
   /** Appends one {@code ExportLogsServiceRequest} object. */
-  void writeLogs(Logs logs) {
+  private void writeLogs(Logs logs) {
     w.beginObject().name("resourceLogs").beginArray();
     PList<ResourceLogs> resources = logs.resourceLogs();
     for (int i = 0; i < resources.size(); i++) {
@@ -73,7 +118,7 @@ final class OtlpJsonEncoder {
   }
 
   /** Appends one {@code ExportMetricsServiceRequest} object. */
-  void writeMetrics(Metrics metrics) {
+  private void writeMetrics(Metrics metrics) {
     w.beginObject().name("resourceMetrics").beginArray();
     PList<ResourceMetrics> resources = metrics.resourceMetrics();
     for (int i = 0; i < resources.size(); i++) {
@@ -99,7 +144,7 @@ final class OtlpJsonEncoder {
   }
 
   /** Appends one {@code ExportTraceServiceRequest} object. */
-  void writeTraces(Traces traces) {
+  private void writeTraces(Traces traces) {
     w.beginObject().name("resourceSpans").beginArray();
     PList<ResourceSpans> resources = traces.resourceSpans();
     for (int i = 0; i < resources.size(); i++) {

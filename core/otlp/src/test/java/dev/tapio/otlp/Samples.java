@@ -1,4 +1,4 @@
-package dev.tapio.plugin.file;
+package dev.tapio.otlp;
 
 import dev.tapio.pdata.AggregationTemporality;
 import dev.tapio.pdata.AnyValue;
@@ -22,8 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Telemetry with every field set to something other than its default, for round trips. */
-final class Samples {
+/**
+ * Telemetry with every field set to something other than its default, for round trips. Shared
+ * with other modules' tests through this module's test jar.
+ */
+public final class Samples {
   static final long T0 = 1_763_764_318_123_456_789L;
   static final byte[] TRACE_ID = HexFormat.of().parseHex("0102030405060708090a0b0c0d0e0fff");
   static final byte[] SPAN_ID = HexFormat.of().parseHex("1112131415161718");
@@ -57,7 +60,7 @@ final class Samples {
     entry.scope().attributes().putString("scope.kind", "receiver");
   }
 
-  static Logs logs() {
+  public static Logs logs() {
     Logs logs = new Logs();
     ResourceLogs rl = logs.resourceLogs().appendEmpty();
     fillResource(rl);
@@ -82,7 +85,7 @@ final class Samples {
     return logs;
   }
 
-  static Traces traces() {
+  public static Traces traces() {
     Traces traces = new Traces();
     ResourceSpans rs = traces.resourceSpans().appendEmpty();
     fillResource(rs);
@@ -108,7 +111,7 @@ final class Samples {
     return traces;
   }
 
-  static Metrics metrics() {
+  public static Metrics metrics() {
     Metrics metrics = new Metrics();
     ResourceMetrics rm = metrics.resourceMetrics().appendEmpty();
     fillResource(rm);
