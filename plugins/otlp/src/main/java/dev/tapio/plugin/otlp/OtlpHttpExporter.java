@@ -11,6 +11,7 @@ import dev.tapio.consumer.MetricsExporter;
 import dev.tapio.consumer.TracesExporter;
 import dev.tapio.exporterhelper.SendingQueue;
 import dev.tapio.otlp.OtlpEncoder;
+import dev.tapio.otlp.OtlpJsonEncoder;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.TelemetryData;
@@ -32,7 +33,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Sends one signal's batches as OTLP/HTTP protobuf requests with {@link HttpClient}, retrying
+ * Sends one signal's batches as OTLP/HTTP requests, protobuf or ({@code encoding: json})
+ * OTLP/JSON, with {@link HttpClient}, retrying
  * retryable failures (connection errors, timeouts, HTTP 429, 502, 503, 504) with exponential
  * backoff, honouring {@code Retry-After}. Any other HTTP status is permanent (the OTLP/HTTP
  * specification's rule) and never retried.
@@ -57,11 +59,14 @@ import javax.net.ssl.SSLParameters;
  */
 final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExporter {
   private static final String PROTOBUF = "application/x-protobuf";
+  private static final String JSON = "application/json";
 
   private final ComponentContext context;
   private final OtlpHttpExporterConfig config;
   private final String url;
   private final ConcurrentLinkedQueue<OtlpEncoder> encoders = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<OtlpJsonEncoder> jsonEncoders =
+      new ConcurrentLinkedQueue<>();
   private volatile HttpClient client;
   private final Retrier retrier;
   private final SendingQueue<TelemetryData<?>> queue;
@@ -161,7 +166,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     }
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
         .timeout(config.timeout())
-        .header("Content-Type", PROTOBUF)
+        .header("Content-Type", config.json() ? JSON : PROTOBUF)
         .POST(HttpRequest.BodyPublishers.ofByteArray(encode(data)));
     if (config.compression() != OtlpHttpExporterConfig.Compression.NONE) {
       builder.header("Content-Encoding", config.compression().encoding());
@@ -183,6 +188,18 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
    * since the body may still be read after the encoder has gone back to the pool.
    */
   private byte[] encode(TelemetryData<?> data) {
+    if (config.json()) {
+      OtlpJsonEncoder encoder = jsonEncoders.poll();
+      if (encoder == null) {
+        encoder = new OtlpJsonEncoder();
+      }
+      try {
+        int n = encoder.encode(data);
+        return Codecs.compress(config.compression(), encoder.buffer(), n);
+      } finally {
+        jsonEncoders.offer(encoder);
+      }
+    }
     OtlpEncoder encoder = encoders.poll();
     if (encoder == null) {
       encoder = new OtlpEncoder();
@@ -206,10 +223,14 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
       int status = response.statusCode();
       byte[] body = response.body() == null ? new byte[0] : response.body();
       if (status >= 200 && status < 300) {
-        countRejected(body);
+        countRejected(body, response.headers().firstValue("Content-Type").orElse("")
+            .startsWith(JSON));
         return;
       }
-      String failure = "HTTP " + status + " from " + url + ": " + ProtoScan.statusMessage(body);
+      boolean jsonAnswer = response.headers().firstValue("Content-Type").orElse("")
+          .startsWith(JSON);
+      String failure = "HTTP " + status + " from " + url + ": "
+          + (jsonAnswer ? JsonScan.statusMessage(body) : ProtoScan.statusMessage(body));
       if (status != 429 && status != 502 && status != 503 && status != 504) {
         throw ConsumerException.permanent(failure);
       }
@@ -218,15 +239,15 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     });
   }
 
-  private void countRejected(byte[] body) {
+  private void countRejected(byte[] body, boolean json) {
     if (body.length == 0) {
       return;
     }
-    long rejected = ProtoScan.rejectedCount(body);
+    long rejected = json ? JsonScan.rejectedCount(body) : ProtoScan.rejectedCount(body);
     if (rejected > 0) {
       context.dropped(rejected, "rejected_by_server");
       context.logger().log(Level.WARNING, "{0} rejected {1} items: {2}", url, rejected,
-          ProtoScan.partialSuccessMessage(body));
+          json ? JsonScan.partialSuccessMessage(body) : ProtoScan.partialSuccessMessage(body));
     }
   }
 

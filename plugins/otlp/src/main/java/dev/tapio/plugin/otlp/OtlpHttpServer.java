@@ -14,6 +14,7 @@ import dev.tapio.consumer.MetricsConsumer;
 import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.otlp.OtlpDecoder;
 import dev.tapio.otlp.OtlpFormatException;
+import dev.tapio.otlp.OtlpJsonDecoder;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.Traces;
@@ -48,11 +49,11 @@ import javax.net.ssl.SSLParameters;
  * bounded by (threads + queue + 1) × {@code max_request_body_size} (× 2 while decompressing).
  *
  * <p>Answers, following the OTLP/HTTP specification: 200 with an empty
- * {@code Export*ServiceResponse}; 400 for a malformed body or a permanent refusal; 404, 405, 413
+ * {@code Export*ServiceResponse} ({@code {}} for JSON); 400 for a malformed body or a permanent refusal; 404, 405, 413
  * and 415 for an unknown path, a method other than POST, an oversized body (also after
  * decompression) and an unsupported content type or encoding; 503 with {@code Retry-After} when
  * the pipeline refuses as retryable, so that the client retries and nothing is lost. Every error
- * body is a {@code google.rpc.Status} in protobuf.
+ * body is a {@code google.rpc.Status}, in JSON for a JSON request and in protobuf otherwise.
  *
  * <p>Thread-safe. The consumers registered are called concurrently from the pool's threads.
  */
@@ -60,6 +61,10 @@ final class OtlpHttpServer {
   /** Seconds a client is asked to wait before retrying a refused request. */
   static final int RETRY_AFTER_SECONDS = 1;
   private static final String PROTOBUF = "application/x-protobuf";
+  private static final String JSON = "application/json";
+  /** The most of a refused body read and discarded so that the client sees the answer. */
+  private static final long DRAIN_LIMIT = 8L << 20;
+  private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.US_ASCII);
   // google.rpc.Code values for the Status body.
   private static final int INVALID_ARGUMENT = 3;
   private static final int NOT_FOUND = 5;
@@ -76,6 +81,7 @@ final class OtlpHttpServer {
   private final OtlpReceiverConfig.Http config;
   private final int maxBody;
   private final OtlpDecoder decoder;
+  private final OtlpJsonDecoder jsonDecoder;
   private final Map<String, Signal> routes;
   // Read lock-free by request threads; changed under the class lock by the lifecycle thread.
   private final AtomicReferenceArray<Slot> slots =
@@ -104,6 +110,7 @@ final class OtlpHttpServer {
     this.config = config;
     this.maxBody = (int) config.maxRequestBodySize();
     this.decoder = new OtlpDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
+    this.jsonDecoder = new OtlpJsonDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
     this.routes = Map.of(config.logsUrlPath(), Signal.LOGS, config.metricsUrlPath(),
         Signal.METRICS, config.tracesUrlPath(), Signal.TRACES);
     InetSocketAddress address = Endpoints.resolve(config.endpoint());
@@ -241,13 +248,14 @@ final class OtlpHttpServer {
       return;
     }
     String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
-    if (!PROTOBUF.equals(contentType)) {
+    boolean json = JSON.equals(contentType);
+    if (json) {
+      // Answers, errors included, go back in the request's encoding (OTLP/HTTP spec).
+      exchange.setAttribute(JSON, Boolean.TRUE);
+    } else if (!PROTOBUF.equals(contentType)) {
       slot.unsupported().add(1);
-      String message = "application/json".equals(contentType)
-          ? "JSON is not supported yet; only application/x-protobuf is"
-          : "unsupported content type '" + contentType + "'; only application/x-protobuf is"
-              + " supported yet";
-      error(exchange, 415, INVALID_ARGUMENT, message);
+      error(exchange, 415, INVALID_ARGUMENT, "unsupported content type '" + contentType
+          + "'; application/x-protobuf and application/json are supported");
       return;
     }
     String encoding = mediaType(exchange.getRequestHeaders().getFirst("Content-Encoding"));
@@ -266,7 +274,11 @@ final class OtlpHttpServer {
     }
     Object data;
     try {
-      data = switch (signal) {
+      data = json ? switch (signal) {
+        case LOGS -> jsonDecoder.decodeLogs(body);
+        case METRICS -> jsonDecoder.decodeMetrics(body);
+        case TRACES -> jsonDecoder.decodeTraces(body);
+      } : switch (signal) {
         case LOGS -> decoder.decodeLogs(body);
         case METRICS -> decoder.decodeMetrics(body);
         case TRACES -> decoder.decodeTraces(body);
@@ -290,6 +302,14 @@ final class OtlpHttpServer {
       } else {
         error(exchange, 400, INVALID_ARGUMENT, "the pipeline refused the data: "
             + e.getMessage());
+      }
+      return;
+    }
+    if (json) {
+      exchange.getResponseHeaders().set("Content-Type", JSON);
+      exchange.sendResponseHeaders(200, EMPTY_JSON.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(EMPTY_JSON);
       }
       return;
     }
@@ -346,10 +366,28 @@ final class OtlpHttpServer {
   }
 
   private void tooLarge(HttpExchange exchange) throws IOException {
-    // The body may be left unread: the connection cannot be reused, and the client must know.
+    // Reads (and discards) what the client is still sending, up to a bound: closing on a client
+    // in mid-send resets the connection, and the reset can destroy the 413 before it is read.
+    // Past the bound the body is left unread, so the connection cannot be reused either way.
+    drain(exchange.getRequestBody(), DRAIN_LIMIT);
     exchange.getResponseHeaders().set("Connection", "close");
     error(exchange, 413, RESOURCE_EXHAUSTED, "request body exceeds max_request_body_size ("
         + maxBody + " bytes, after decompression)");
+  }
+
+  private static void drain(InputStream body, long limit) {
+    byte[] scratch = new byte[8192];
+    try {
+      for (long left = limit; left > 0; ) {
+        int n = body.read(scratch, 0, (int) Math.min(scratch.length, left));
+        if (n < 0) {
+          return;
+        }
+        left -= n;
+      }
+    } catch (IOException e) {
+      // The client went away: nothing left to drain.
+    }
   }
 
   private static String mediaType(String header) {
@@ -364,12 +402,34 @@ final class OtlpHttpServer {
   /** Answers with a {@code google.rpc.Status} body, as the OTLP/HTTP specification asks. */
   private static void error(HttpExchange exchange, int httpStatus, int code, String message)
       throws IOException {
-    byte[] body = status(code, message);
-    exchange.getResponseHeaders().set("Content-Type", PROTOBUF);
+    boolean json = exchange.getAttribute(JSON) != null;
+    byte[] body = json ? jsonStatus(code, message) : status(code, message);
+    exchange.getResponseHeaders().set("Content-Type", json ? JSON : PROTOBUF);
     exchange.sendResponseHeaders(httpStatus, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
+  }
+
+  /** {@code google.rpc.Status} in the proto3 JSON mapping. */
+  static byte[] jsonStatus(int code, String message) {
+    StringBuilder out = new StringBuilder(message.length() + 32).append("{\"code\":")
+        .append(code).append(",\"message\":\"");
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append("\"}").toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** {@code google.rpc.Status{code = 1, message = 2}} in protobuf. */

@@ -72,19 +72,19 @@ class OtlpHttpExporterFactoryTest {
   void badValuesAreReportedAtTheirLineAndColumn() {
     ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
         """
-        endpoint: https://gateway:4318
-        compression: zstd
-        encoding: json
+        endpoint: ftp://gateway:4318
+        compression: brotli
+        encoding: xml
         retry_on_failure:
           initial_interval: 10s
           max_interval: 1s
         """));
     String m = e.getMessage();
-    assertTrue(m.contains("component.yaml:1:11: exporter 'otlphttp', key 'endpoint': https"
-        + " (TLS) is not supported yet"), m);
+    assertTrue(m.contains("component.yaml:1:11: exporter 'otlphttp', key 'endpoint': must be an"
+        + " http:// or https:// URL"), m);
     assertTrue(m.contains("component.yaml:2:14: exporter 'otlphttp', key 'compression'"), m);
-    assertTrue(m.contains("component.yaml:3:11: exporter 'otlphttp', key 'encoding': only"
-        + " proto is supported yet"), m);
+    assertTrue(m.contains("component.yaml:3:11: exporter 'otlphttp', key 'encoding': must be"
+        + " proto or json"), m);
     assertTrue(m.contains("component.yaml:6:17: exporter 'otlphttp', key"
         + " 'retry_on_failure.max_interval': must be >= initial_interval"), m);
   }
