@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Fuzzes the {@code otlp} receiver over the wire with malformed requests: random bytes, valid
  * encodings with bit flips, truncations, rewritten length prefixes, huge varints, deep nesting,
- * gzip of garbage, corrupt gzip streams, and wrong content types, encodings, methods and paths.
+ * gzip of garbage, corrupt gzip streams, OTLP/JSON with JSON-shaped mutations (plain and zstd),
+ * and wrong content types, encodings, methods and paths.
  *
  * <p>Every answer must be a 4xx, or a 200 when a mutation happens to stay valid (counted); never
  * a 5xx, a gRPC code other than INVALID_ARGUMENT/RESOURCE_EXHAUSTED, or a broken connection. The
@@ -310,7 +311,16 @@ class ReceiverFuzzTest {
       }, "POST", path, r.nextBoolean() ? PROTOBUF : "application/x-protobuf; charset=binary",
           "gzip", body, false);
     }
-    if (roll < 21) {
+    if (roll < 31) {
+      // OTLP/JSON, mutated: byte flips to JSON's own characters, truncations, spliced
+      // slices, deep nesting, ids and numbers of the wrong shape; some compressed.
+      byte[] json = mutateJson(r, JSON_SEEDS[s]);
+      boolean zstd = r.nextInt(4) == 0;
+      return new Input("json", "POST", path, r.nextBoolean() ? JSON
+          : JSON + "; charset=utf-8", zstd ? "zstd" : null,
+          zstd ? com.github.luben.zstd.Zstd.compress(json) : json, false);
+    }
+    if (roll < 32) {
       // Just over max_request_body_size, plain or as a gzip bomb.
       return r.nextBoolean()
           ? new Input(OVERSIZED, "POST", path, PROTOBUF, null,
@@ -427,6 +437,62 @@ class ReceiverFuzzTest {
   // Mutations
 
   /** A mutation of {@code valid} (an OTLP message), named by its kind. */
+  private static final String JSON = "application/json";
+  private static final byte[][] JSON_SEEDS = jsonSeeds();
+
+  private static byte[][] jsonSeeds() {
+    dev.tapio.otlp.OtlpJsonEncoder e = new dev.tapio.otlp.OtlpJsonEncoder();
+    byte[][] out = new byte[3][];
+    e.encode(Samples.logs(0, 5));
+    out[0] = e.toByteArray();
+    e.encode(Samples.metrics());
+    out[1] = e.toByteArray();
+    e.encode(Samples.traces());
+    out[2] = e.toByteArray();
+    return out;
+  }
+
+  private static final byte[] JSON_BYTES = "{}[]\":,0-9eE.+nulltruefalse \\\u0000\u00ff"
+      .getBytes(StandardCharsets.ISO_8859_1);
+
+  private static byte[] mutateJson(Random r, byte[] valid) {
+    byte[] b = valid.clone();
+    switch (r.nextInt(5)) {
+      case 0 -> {
+        for (int i = 1 + r.nextInt(4); i > 0; i--) {
+          b[r.nextInt(b.length)] = JSON_BYTES[r.nextInt(JSON_BYTES.length)];
+        }
+      }
+      case 1 -> b = Arrays.copyOf(b, r.nextInt(b.length));
+      case 2 -> {
+        int from = r.nextInt(b.length);
+        int to = from + r.nextInt(b.length - from);
+        int at = r.nextInt(b.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(b, 0, at);
+        out.write(b, from, to - from);
+        out.write(b, at, b.length - at);
+        b = out.toByteArray();
+      }
+      case 3 -> {
+        int depth = 1 + r.nextInt(5000);
+        String open = r.nextBoolean() ? "[" : "{\"a\":";
+        b = ("{\"resourceLogs\":" + open.repeat(depth)).getBytes(StandardCharsets.UTF_8);
+      }
+      default -> {
+        String text = new String(b, StandardCharsets.UTF_8);
+        String[] from = {"\"traceId\":\"", "\"intValue\":\"", "\"timeUnixNano\":\"",
+            "\"severityNumber\":", "\"kind\":", "\"count\":\""};
+        String[] to = {"\"traceId\":\"zz", "\"intValue\":\"9999999999999999999999",
+            "\"timeUnixNano\":\"-", "\"severityNumber\":1e400,\"x\":", "\"kind\":[],\"y\":",
+            "\"count\":\"1.5"};
+        int k = r.nextInt(from.length);
+        b = text.replace(from[k], to[k]).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return b;
+  }
+
   private static Input mutate(Random r, byte[] valid, int signal) {
     int roll = r.nextInt(9);
     String kind;
