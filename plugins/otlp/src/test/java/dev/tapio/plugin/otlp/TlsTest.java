@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tapio.component.Component;
 import dev.tapio.component.Kind;
@@ -14,6 +15,7 @@ import dev.tapio.consumer.LogsExporter;
 import dev.tapio.engine.config.ComponentConfigs;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.LogsBuilder;
+import dev.tapio.testkit.TestCertificates;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
@@ -33,6 +35,13 @@ import org.junit.jupiter.api.Test;
  * OTLP exporters as the independent client and between Tapio's own exporters and receiver.
  */
 class TlsTest {
+
+  /** The shared test PKI; skips the test with the reason when openssl is missing. */
+  static TestCertificates certificates() throws IOException {
+    assumeTrue(TestCertificates.opensslAvailable(), "openssl is not installed: it makes the TLS"
+        + " tests' certificates (./tapio test installs it)");
+    return TestCertificates.shared();
+  }
 
   /** A logs-only otlp receiver on both protocols, each with {@code tls}. */
   private static final class TlsReceiver implements AutoCloseable {
@@ -60,7 +69,7 @@ class TlsTest {
     }
   }
 
-  private static String mutual(TestCerts c) {
+  private static String mutual(TestCertificates c) {
     return "{cert_file: %s, key_file: %s, client_ca_file: %s}".formatted(c.serverCert,
         c.serverKey, c.ca);
   }
@@ -77,32 +86,32 @@ class TlsTest {
     }
   }
 
-  private static LogRecordExporter sdkGrpc(int port, TestCerts c, Path cert, Path key)
+  private static LogRecordExporter sdkGrpc(int port, TestCertificates c, Path cert, Path key)
       throws IOException {
     var b = OtlpGrpcLogRecordExporter.builder().setEndpoint("https://localhost:" + port)
-        .setTrustedCertificates(TestCerts.bytes(c.ca)).setRetryPolicy(null)
+        .setTrustedCertificates(TestCertificates.bytes(c.ca)).setRetryPolicy(null)
         .setTimeout(Duration.ofSeconds(10));
     if (cert != null) {
-      b.setClientTls(TestCerts.bytes(key), TestCerts.bytes(cert));
+      b.setClientTls(TestCertificates.bytes(key), TestCertificates.bytes(cert));
     }
     return b.build();
   }
 
-  private static LogRecordExporter sdkHttp(int port, TestCerts c, Path cert, Path key)
+  private static LogRecordExporter sdkHttp(int port, TestCertificates c, Path cert, Path key)
       throws IOException {
     var b = OtlpHttpLogRecordExporter.builder()
         .setEndpoint("https://localhost:" + port + "/v1/logs")
-        .setTrustedCertificates(TestCerts.bytes(c.ca)).setRetryPolicy(null)
+        .setTrustedCertificates(TestCertificates.bytes(c.ca)).setRetryPolicy(null)
         .setTimeout(Duration.ofSeconds(10));
     if (cert != null) {
-      b.setClientTls(TestCerts.bytes(key), TestCerts.bytes(cert));
+      b.setClientTls(TestCertificates.bytes(key), TestCertificates.bytes(cert));
     }
     return b.build();
   }
 
   @Test
   void sdkExportersWithAClientCertificateSendOverMutualTls() throws Exception {
-    TestCerts c = TestCerts.get();
+    TestCertificates c = certificates();
     try (TlsReceiver r = new TlsReceiver(mutual(c))) {
       assertTrue(sdkSend(sdkGrpc(r.grpcPort, c, c.clientCert, c.clientKey), "over grpc"));
       assertTrue(sdkSend(sdkHttp(r.httpPort, c, c.clientCert, c.clientKey), "over https"));
@@ -116,7 +125,7 @@ class TlsTest {
 
   @Test
   void clientsWithoutATrustedCertificateAreRefusedInTheHandshake() throws Exception {
-    TestCerts c = TestCerts.get();
+    TestCertificates c = certificates();
     try (TlsReceiver r = new TlsReceiver(mutual(c))) {
       assertFalse(sdkSend(sdkGrpc(r.grpcPort, c, null, null), "no cert"));
       assertFalse(sdkSend(sdkHttp(r.httpPort, c, null, null), "no cert"));
@@ -152,7 +161,7 @@ class TlsTest {
 
   @Test
   void tapioExportersSendOverMutualTlsWithEveryCompression() throws Exception {
-    TestCerts c = TestCerts.get();
+    TestCertificates c = certificates();
     String tls = "tls: {ca_file: %s, cert_file: %s, key_file: %s}\n".formatted(c.ca,
         c.clientCert, c.clientKey);
     try (TlsReceiver r = new TlsReceiver(mutual(c))) {
@@ -179,7 +188,7 @@ class TlsTest {
   @Test
   void tapioExportersRefuseAServerTheyDoNotTrustUnlessToldToSkipVerification()
       throws Exception {
-    TestCerts c = TestCerts.get();
+    TestCertificates c = certificates();
     String serverOnly = "{cert_file: %s, key_file: %s}".formatted(c.serverCert, c.serverKey);
     try (TlsReceiver r = new TlsReceiver(serverOnly)) {
       for (String type : new String[] {"otlp", "otlphttp"}) {
@@ -209,7 +218,7 @@ class TlsTest {
 
   @Test
   void serverKeysInPkcs1RsaAndSec1EcFormServingCertificates() throws Exception {
-    TestCerts c = TestCerts.get();
+    TestCertificates c = certificates();
     assertTrue(Files.readString(c.rsaServerKey).contains("BEGIN RSA PRIVATE KEY"));
     assertTrue(Files.readString(c.sec1ServerKey).contains("BEGIN EC PRIVATE KEY"));
     for (Path[] pair : new Path[][] {{c.rsaServerCert, c.rsaServerKey},
@@ -225,7 +234,7 @@ class TlsTest {
 
   @Test
   void unreadableOrWrongFilesFailTheStartNamingTheFile() throws Exception {
-    TestCerts c = TestCerts.get();
+    TestCertificates c = certificates();
     IOException missing = assertThrows(IOException.class, () -> new TlsReceiver(
         "{cert_file: /nonexistent/server.pem, key_file: %s}".formatted(c.serverKey)));
     assertTrue(missing.getMessage().contains("/nonexistent/server.pem"), missing.getMessage());

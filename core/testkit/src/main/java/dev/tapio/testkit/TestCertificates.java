@@ -1,6 +1,4 @@
-package dev.tapio.plugin.otlp;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+package dev.tapio.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,47 +8,58 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A throw-away PKI made by the real openssl: a CA, a server certificate for localhost and
- * 127.0.0.1, a client certificate from the same CA, and a second CA with its own client, whose
- * certificates the first trusts for nothing. Keys in the forms found in the wild: PKCS#8 EC,
- * PKCS#1 RSA, SEC1 EC. Made once per JVM; test-thread use.
+ * A throw-away PKI for tests of TLS components, made by the real openssl: a CA, a server
+ * certificate for {@code localhost} and {@code 127.0.0.1}, a client certificate from the same CA,
+ * and a second CA with its own client, whose certificates the first trusts for nothing. Keys in
+ * the forms found in the wild: PKCS#8 EC, PKCS#1 RSA, SEC1 EC. Valid for two days.
+ *
+ * <p>A test that needs it checks {@link #opensslAvailable()} first and skips itself with the
+ * reason when openssl is missing. Thread-safe: {@link #shared()} makes one set per JVM; the
+ * files are read-only afterwards.
  */
-final class TestCerts {
-  final Path dir;
-  final Path ca;
-  final Path serverCert;
-  final Path serverKey;
-  final Path clientCert;
-  final Path clientKey;
-  final Path otherCa;
-  final Path otherClientCert;
-  final Path otherClientKey;
+public final class TestCertificates {
+  /** The directory holding every file below. */
+  public final Path dir;
+  public final Path ca;
+  public final Path serverCert;
+  public final Path serverKey;
+  public final Path clientCert;
+  public final Path clientKey;
+  public final Path otherCa;
+  /** A client certificate signed by {@link #otherCa}, which {@link #ca} does not vouch for. */
+  public final Path otherClientCert;
+  public final Path otherClientKey;
   /** A server certificate whose key is PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}). */
-  final Path rsaServerCert;
-  final Path rsaServerKey;
+  public final Path rsaServerCert;
+  public final Path rsaServerKey;
   /** A server certificate whose key is SEC1 EC ({@code BEGIN EC PRIVATE KEY}). */
-  final Path sec1ServerCert;
-  final Path sec1ServerKey;
+  public final Path sec1ServerCert;
+  public final Path sec1ServerKey;
 
-  private static TestCerts instance;
+  private static TestCertificates instance;
 
-  /** The PKI, made on first use; skips the calling test with the reason when openssl is missing. */
-  static synchronized TestCerts get() throws Exception {
+  /** Whether an {@code openssl} command runs here. */
+  public static boolean opensslAvailable() {
+    try {
+      return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The set for this JVM, made in a temporary directory on first use. */
+  public static synchronized TestCertificates shared() throws IOException {
     if (instance == null) {
-      boolean hasOpenssl;
-      try {
-        hasOpenssl = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-      } catch (IOException e) {
-        hasOpenssl = false;
-      }
-      assumeTrue(hasOpenssl, "openssl is not installed: it makes the TLS tests' certificates"
-          + " (./tapio test installs it)");
-      instance = new TestCerts(Files.createTempDirectory("tapio-tls"));
+      instance = new TestCertificates(Files.createTempDirectory("tapio-tls"));
     }
     return instance;
   }
 
-  private TestCerts(Path dir) throws Exception {
+  /** Makes a new set in {@code dir}; fails when openssl is missing or fails. */
+  public TestCertificates(Path dir) throws IOException {
     this.dir = dir;
     ca = selfSigned("ca", "Tapio Test CA");
     otherCa = selfSigned("other-ca", "Some Other CA");
@@ -72,14 +81,14 @@ final class TestCerts {
     sec1ServerCert = sign("sec1-server", "localhost", "ca", "server.ext");
   }
 
-  private Path selfSigned(String name, String cn) throws Exception {
+  private Path selfSigned(String name, String cn) throws IOException {
     openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
         "-nodes", "-keyout", dir.resolve(name + ".key").toString(), "-out",
         dir.resolve(name + ".pem").toString(), "-days", "2", "-subj", "/CN=" + cn);
     return dir.resolve(name + ".pem");
   }
 
-  private Path ecKey(String name) throws Exception {
+  private Path ecKey(String name) throws IOException {
     Path key = dir.resolve(name + ".key");
     openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out",
         key.toString());
@@ -87,7 +96,7 @@ final class TestCerts {
   }
 
   /** Signs {@code name}.key's certificate request with {@code issuer}; returns the cert. */
-  private Path sign(String name, String cn, String issuer, String ext) throws Exception {
+  private Path sign(String name, String cn, String issuer, String ext) throws IOException {
     Path csr = dir.resolve(name + ".csr");
     openssl("req", "-new", "-key", dir.resolve(name + ".key").toString(), "-out",
         csr.toString(), "-subj", "/CN=" + cn);
@@ -98,18 +107,24 @@ final class TestCerts {
     return cert;
   }
 
-  private void openssl(String... args) throws Exception {
+  private void openssl(String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("openssl"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
+    try {
+      if (p.waitFor() != 0) {
+        throw new IOException(String.join(" ", command) + " failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running openssl", e);
     }
   }
 
-  static byte[] bytes(Path p) throws IOException {
+  /** The bytes of one of the files, e.g. for a client library that takes PEM bytes. */
+  public static byte[] bytes(Path p) throws IOException {
     return Files.readAllBytes(p);
   }
 }
