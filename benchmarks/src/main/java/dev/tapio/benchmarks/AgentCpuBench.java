@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Run as root, after {@code mvn package} built the distribution: {@code java -cp
  * benchmarks/target/benchmarks.jar dev.tapio.benchmarks.AgentCpuBench [seconds]
- * [events-per-second,...]} (defaults 30 s and 0,10000).
+ * [events-per-second,...] [otlphttp keys] [batch keys]} (defaults 30 s, 0,10000, none,
+ * {@code send_batch_size: 512, timeout: 1s}); keys in YAML flow style, e.g.
+ * {@code "compression: none"}.
  */
 public final class AgentCpuBench {
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -37,6 +39,10 @@ public final class AgentCpuBench {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     String rates = args.length > 1 ? args[1] : "0,10000";
+    // Optional: more otlphttp keys in flow style, e.g. "compression: none".
+    String exporterKeys = args.length > 2 ? ", " + args[2] : "";
+    // Optional: batch processor keys, e.g. "send_batch_size: 8192".
+    String batchKeys = args.length > 3 ? args[3] : "send_batch_size: 512, timeout: 1s";
     Path tapio = Path.of("distributions/target/tapio/bin/tapio");
     if (!Files.isExecutable(tapio)) {
       throw new IllegalStateException(tapio + " missing: build the distribution first");
@@ -57,14 +63,15 @@ public final class AgentCpuBench {
         receivers:
           ebpf_network:
         processors:
-          batch: {send_batch_size: 512, timeout: 1s}
+          batch: {%s}
         exporters:
-          otlphttp: {endpoint: "http://127.0.0.1:%d"}
+          otlphttp: {endpoint: "http://127.0.0.1:%d"%s}
         service:
           telemetry: {metrics: {address: "127.0.0.1:0"}}
           pipelines:
             logs: {receivers: [ebpf_network], processors: [batch], exporters: [otlphttp]}
-        """.formatted(sink.getAddress().getPort()));
+        """.formatted(batchKeys, sink.getAddress().getPort(), exporterKeys));
+    System.out.println(Files.readString(config));
     Process agent = new ProcessBuilder(tapio.toString(), "run", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     InetAddress lo = InetAddress.getByName("127.0.0.1");

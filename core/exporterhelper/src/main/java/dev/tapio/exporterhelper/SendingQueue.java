@@ -53,6 +53,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SendingQueue<T extends TelemetryData<?>> {
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /** Put in the queue at shutdown to wake consumers blocked in {@code take()}; never sent. */
+  private static final Object WAKE = new Object();
 
   private final ComponentContext context;
   private final QueueSettings settings;
@@ -204,7 +206,9 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     while (!aborted) {
       Object item;
       try {
-        item = queue.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
+        // Idle consumers block without a timer (an idle agent should not wake); shutdown wakes
+        // them with WAKE, and from then on they only take what is left.
+        item = stopping ? queue.poll() : queue.take();
       } catch (InterruptedException e) {
         if (aborted) {
           return;
@@ -212,10 +216,12 @@ public final class SendingQueue<T extends TelemetryData<?>> {
         continue;
       }
       if (item == null) {
-        if (stopping) {
-          return;
-        }
-        continue;
+        return; // stopping, and nothing left
+      }
+      if (item == WAKE) {
+        // Offered after every real batch: what came before is taken. One per consumer, so
+        // exiting here leaves the others theirs.
+        return;
       }
       slots.release();
       if (item instanceof PersistentLog.Entry entry) {
@@ -308,6 +314,12 @@ public final class SendingQueue<T extends TelemetryData<?>> {
    */
   public void shutdown(Duration timeout) throws IOException {
     stopping = true;
+    if (queue != null) {
+      for (int i = 0; i < consumers.size(); i++) {
+        // Fails only when the queue is full, and then no consumer is waiting in take().
+        queue.offer(WAKE);
+      }
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       for (Thread t : consumers) {
@@ -332,6 +344,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     if (queue != null) {
       List<Object> left = new ArrayList<>();
       queue.drainTo(left);
+      left.removeIf(o -> o == WAKE);
       if (disk == null) {
         long items = 0;
         for (Object o : left) {
@@ -354,6 +367,9 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   void abandon() throws IOException {
     aborted = true;
     stopping = true;
+    for (Thread t : consumers) {
+      t.interrupt(); // out of take(): aborted, so they return without touching the disk
+    }
     if (disk != null) {
       disk.close();
     }

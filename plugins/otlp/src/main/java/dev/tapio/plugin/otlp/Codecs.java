@@ -1,6 +1,7 @@
 package dev.tapio.plugin.otlp;
 
 import io.airlift.compress.v3.zstd.ZstdInputStream;
+import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
 import io.airlift.compress.v3.zstd.ZstdOutputStream;
 import io.grpc.Codec;
 import io.grpc.CompressorRegistry;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -41,31 +43,73 @@ final class Codecs {
     }
   };
 
-  /** gzip and identity (grpc-java's defaults) plus zstd, for channels and servers. */
-  static final CompressorRegistry COMPRESSORS;
+  /** gzip (default level) and identity, grpc-java's defaults, plus zstd: for the servers. */
+  static final CompressorRegistry COMPRESSORS = compressors(Deflater.DEFAULT_COMPRESSION);
   static final DecompressorRegistry DECOMPRESSORS =
       DecompressorRegistry.getDefaultInstance().with(ZSTD, true);
 
-  static {
-    COMPRESSORS = CompressorRegistry.newEmptyInstance();
-    COMPRESSORS.register(new Codec.Gzip());
-    COMPRESSORS.register(Codec.Identity.NONE);
-    COMPRESSORS.register(ZSTD);
+  /** The gzip level an exporter uses unless {@code compression_params.level} says otherwise. */
+  static final int DEFAULT_GZIP_LEVEL = Deflater.BEST_SPEED;
+
+  private static final ZstdJavaCompressor ZSTD_BLOCKS = new ZstdJavaCompressor();
+
+  /** A channel's compressors: gzip at {@code gzipLevel}, identity and zstd. */
+  static CompressorRegistry compressors(int gzipLevel) {
+    CompressorRegistry registry = CompressorRegistry.newEmptyInstance();
+    registry.register(new Codec() {
+      @Override
+      public String getMessageEncoding() {
+        return "gzip";
+      }
+
+      @Override
+      public OutputStream compress(OutputStream os) throws IOException {
+        return gzip(os, gzipLevel);
+      }
+
+      @Override
+      public InputStream decompress(InputStream is) throws IOException {
+        return new GZIPInputStream(is);
+      }
+    });
+    registry.register(Codec.Identity.NONE);
+    registry.register(ZSTD);
+    return registry;
   }
 
-  /** {@code n} bytes of {@code buffer}, compressed, in a new array the caller keeps. */
-  static byte[] compress(OtlpHttpExporterConfig.Compression compression, byte[] buffer, int n) {
-    if (compression == OtlpHttpExporterConfig.Compression.NONE) {
-      return Arrays.copyOf(buffer, n);
+  private static OutputStream gzip(OutputStream out, int level) throws IOException {
+    return new GZIPOutputStream(out, 8192) {
+      {
+        def.setLevel(level);
+      }
+    };
+  }
+
+  /**
+   * {@code n} bytes of {@code buffer}, compressed, in a new array the caller keeps. zstd goes
+   * through the block compressor, which sizes its tables to the input: the streaming one sets up
+   * megabytes of them per request.
+   */
+  static byte[] compress(OtlpHttpExporterConfig.Compression compression, int gzipLevel,
+      byte[] buffer, int n) {
+    switch (compression) {
+      case NONE -> {
+        return Arrays.copyOf(buffer, n);
+      }
+      case ZSTD -> {
+        byte[] out = new byte[ZSTD_BLOCKS.maxCompressedLength(n)];
+        return Arrays.copyOf(out, ZSTD_BLOCKS.compress(buffer, 0, n, out, 0, out.length));
+      }
+      default -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, n / 4));
+        try (OutputStream c = gzip(out, gzipLevel)) {
+          c.write(buffer, 0, n);
+        } catch (IOException e) {
+          throw new UncheckedIOException("compressing into memory failed", e);
+        }
+        return out.toByteArray();
+      }
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, n / 4));
-    try (OutputStream c = compression == OtlpHttpExporterConfig.Compression.GZIP
-        ? new GZIPOutputStream(out, 8192) : new ZstdOutputStream(out)) {
-      c.write(buffer, 0, n);
-    } catch (IOException e) {
-      throw new UncheckedIOException("compressing into memory failed", e);
-    }
-    return out.toByteArray();
   }
 
   /**

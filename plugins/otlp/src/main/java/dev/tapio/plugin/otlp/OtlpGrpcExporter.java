@@ -89,7 +89,7 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
     ClientAuthenticator auth = Authenticators.client(host, config.authenticator(), context);
     NettyChannelBuilder builder = NettyChannelBuilder
         .forAddress(address.getHostString(), address.getPort())
-        .compressorRegistry(Codecs.COMPRESSORS)
+        .compressorRegistry(Codecs.compressors(config.compressionLevel()))
         .decompressorRegistry(Codecs.DECOMPRESSORS);
     TlsClientSettings tls = config.tls();
     if (tls.insecure()) {

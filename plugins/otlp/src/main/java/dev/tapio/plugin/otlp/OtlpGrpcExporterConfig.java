@@ -21,23 +21,25 @@ import java.util.Map;
  * @param queue the {@code sending_queue}, as for {@code otlphttp}
  * @param authenticator the id of an extension whose headers go with every call as metadata
  *     ({@code auth.authenticator}), or empty for none
+ * @param compressionLevel {@code compression_params.level}, as for {@code otlphttp}
  */
 public record OtlpGrpcExporterConfig(String endpoint, TlsClientSettings tls,
     Map<String, String> headers, OtlpHttpExporterConfig.Compression compression,
     Duration timeout, OtlpHttpExporterConfig.Retry retry, QueueSettings queue,
-    String authenticator) implements ComponentConfig {
+    String authenticator, int compressionLevel) implements ComponentConfig {
 
   /** The Collector's defaults, where TLS is on unless {@code tls.insecure: true}. */
   static final OtlpGrpcExporterConfig DEFAULT = new OtlpGrpcExporterConfig("",
       TlsClientSettings.DEFAULT, Map.of(), OtlpHttpExporterConfig.Compression.GZIP,
-      Duration.ofSeconds(10), OtlpHttpExporterConfig.Retry.DEFAULT, QueueSettings.DEFAULT, "");
+      Duration.ofSeconds(10), OtlpHttpExporterConfig.Retry.DEFAULT, QueueSettings.DEFAULT, "",
+      Codecs.DEFAULT_GZIP_LEVEL);
 
   /** Plaintext ({@code insecure}) or TLS with the JDK's roots, without an authenticator. */
   public OtlpGrpcExporterConfig(String endpoint, boolean insecure, Map<String, String> headers,
       OtlpHttpExporterConfig.Compression compression, Duration timeout,
       OtlpHttpExporterConfig.Retry retry, QueueSettings queue) {
     this(endpoint, insecure ? TlsClientSettings.PLAINTEXT : TlsClientSettings.DEFAULT, headers,
-        compression, timeout, retry, queue, "");
+        compression, timeout, retry, queue, "", Codecs.DEFAULT_GZIP_LEVEL);
   }
 
   public OtlpGrpcExporterConfig {
@@ -63,6 +65,7 @@ public record OtlpGrpcExporterConfig(String endpoint, TlsClientSettings tls,
           + "'");
     }
     tls.validate(problems);
+    OtlpHttpExporterConfig.checkLevel(problems, compressionLevel);
     for (String name : headers.keySet()) {
       if (!name.matches("[0-9a-zA-Z_.-]+") || name.toLowerCase(java.util.Locale.ROOT)
           .endsWith("-bin")) {

@@ -56,8 +56,9 @@ public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcEx
     var queue = QueueSettings.read(r.section("sending_queue"));
     String authenticator = r.section("auth").string("authenticator", d.authenticator());
     ClientKeys.read(r, ClientKeys.GRPC);
+    int level = r.section("compression_params").integer("level", d.compressionLevel());
     return new OtlpGrpcExporterConfig(endpoint, tls, headers, compression, timeout, retry,
-        queue, authenticator);
+        queue, authenticator, level);
   }
 
   @Override

@@ -195,7 +195,8 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
       }
       try {
         int n = encoder.encode(data);
-        return Codecs.compress(config.compression(), encoder.buffer(), n);
+        return Codecs.compress(config.compression(), config.compressionLevel(), encoder.buffer(),
+            n);
       } finally {
         jsonEncoders.offer(encoder);
       }
@@ -206,7 +207,8 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     }
     try {
       int n = encoder.encode(data);
-      return Codecs.compress(config.compression(), encoder.buffer(), n);
+      return Codecs.compress(config.compression(), config.compressionLevel(), encoder.buffer(),
+          n);
     } finally {
       encoders.offer(encoder);
     }

@@ -29,22 +29,24 @@ import java.util.Map;
  * @param authenticator the id of an extension whose headers go with every request
  *     ({@code auth.authenticator}), or empty for none
  * @param json {@code encoding: json}: OTLP/JSON bodies instead of protobuf
+ * @param compressionLevel {@code compression_params.level}: the gzip level, 1 (fastest, the
+ *     default: an agent's CPU matters more than bytes on the wire) to 9 (smallest)
  */
 public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, String metricsEndpoint,
     String tracesEndpoint, Map<String, String> headers, Compression compression,
     Duration timeout, Retry retry, QueueSettings queue, TlsClientSettings tls,
-    String authenticator, boolean json) implements ComponentConfig {
+    String authenticator, boolean json, int compressionLevel) implements ComponentConfig {
 
   static final OtlpHttpExporterConfig DEFAULT = new OtlpHttpExporterConfig("", "", "", "",
       Map.of(), Compression.GZIP, Duration.ofSeconds(10), Retry.DEFAULT, QueueSettings.DEFAULT,
-      TlsClientSettings.DEFAULT, "", false);
+      TlsClientSettings.DEFAULT, "", false, Codecs.DEFAULT_GZIP_LEVEL);
 
   /** Plain http, protobuf, without an authenticator. */
   public OtlpHttpExporterConfig(String endpoint, String logsEndpoint, String metricsEndpoint,
       String tracesEndpoint, Map<String, String> headers, Compression compression,
       Duration timeout, Retry retry, QueueSettings queue) {
     this(endpoint, logsEndpoint, metricsEndpoint, tracesEndpoint, headers, compression, timeout,
-        retry, queue, TlsClientSettings.DEFAULT, "", false);
+        retry, queue, TlsClientSettings.DEFAULT, "", false, Codecs.DEFAULT_GZIP_LEVEL);
   }
 
   /** Request body compression: the {@code Content-Encoding} or gRPC message encoding. */
@@ -116,9 +118,18 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
     Retrier.validate(retry, problems);
     queue.validate(problems, "sending_queue.");
     tls.validate(problems);
+    checkLevel(problems, compressionLevel);
     if (!tls.serverNameOverride().isEmpty()) {
       problems.error("tls.server_name_override", "is not supported by otlphttp: the URL's host"
           + " is what the certificate is checked against");
+    }
+  }
+
+  /** {@code compression_params.level}, shared with the gRPC exporter. */
+  static void checkLevel(ConfigProblems problems, int level) {
+    if (level < 1 || level > 9) {
+      problems.error("compression_params.level", "must be a gzip level from 1 (fastest) to 9"
+          + " (smallest), got " + level);
     }
   }
 

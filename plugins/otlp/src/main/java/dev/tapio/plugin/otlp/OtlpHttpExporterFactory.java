@@ -64,8 +64,9 @@ public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpEx
     TlsClientSettings tls = TlsClientSettings.read(r, d.tls());
     String authenticator = r.section("auth").string("authenticator", d.authenticator());
     ClientKeys.read(r, ClientKeys.HTTP);
+    int level = r.section("compression_params").integer("level", d.compressionLevel());
     return new OtlpHttpExporterConfig(endpoint, logs, metrics, traces, headers, compression,
-        timeout, retry, queue, tls, authenticator, encoding.equals("json"));
+        timeout, retry, queue, tls, authenticator, encoding.equals("json"), level);
   }
 
   @Override

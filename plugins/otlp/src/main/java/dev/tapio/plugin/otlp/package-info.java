@@ -107,6 +107,8 @@
  *     auth: ...                       # as for otlp
  *     headers: {}
  *     compression: gzip               # gzip | zstd | none
+ *     compression_params:
+ *       level: 1                      # gzip level, 1 (fastest) to 9 (smallest)
  *     encoding: proto                 # proto | json
  *     timeout: 10s
  *     retry_on_failure:

@@ -78,8 +78,10 @@ class OtlpHttpExporterFactoryTest {
         retry_on_failure:
           initial_interval: 10s
           max_interval: 1s
+        compression_params: {level: 12}
         """));
     String m = e.getMessage();
+    assertTrue(m.contains("key 'compression_params.level': must be a gzip level from 1"), m);
     assertTrue(m.contains("component.yaml:1:11: exporter 'otlphttp', key 'endpoint': must be an"
         + " http:// or https:// URL"), m);
     assertTrue(m.contains("component.yaml:2:14: exporter 'otlphttp', key 'compression'"), m);
