@@ -27,9 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Run as root, after {@code mvn package} built the distribution: {@code java -cp
  * benchmarks/target/benchmarks.jar dev.tapio.benchmarks.AgentCpuBench [seconds]
- * [events-per-second,...] [otlphttp keys] [batch keys]} (defaults 30 s, 0,10000, none,
- * {@code send_batch_size: 512, timeout: 1s}); keys in YAML flow style, e.g.
- * {@code "compression: none"}.
+ * [events-per-second,...] [otlphttp keys] [batch keys] [ebpf_network keys] [pipeline keys]}
+ * (defaults 30 s, 0,10000, none, {@code send_batch_size: 512, timeout: 1s}, none, none); keys
+ * in YAML flow style, e.g. {@code "compression: none"}.
  */
 public final class AgentCpuBench {
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -43,6 +43,10 @@ public final class AgentCpuBench {
     String exporterKeys = args.length > 2 ? ", " + args[2] : "";
     // Optional: batch processor keys, e.g. "send_batch_size: 8192".
     String batchKeys = args.length > 3 ? args[3] : "send_batch_size: 512, timeout: 1s";
+    // Optional: ebpf_network keys, e.g. "wakeup_bytes: 64KiB".
+    String receiverKeys = args.length > 4 ? args[4] : "";
+    // Optional: pipeline keys, e.g. "queue: {size: 0}" (run the pipeline on the poll thread).
+    String pipelineKeys = args.length > 5 ? ", " + args[5] : "";
     Path tapio = Path.of("distributions/target/tapio/bin/tapio");
     if (!Files.isExecutable(tapio)) {
       throw new IllegalStateException(tapio + " missing: build the distribution first");
@@ -61,7 +65,7 @@ public final class AgentCpuBench {
     Path config = Files.createTempFile("tapio-agent-bench", ".yaml");
     Files.writeString(config, """
         receivers:
-          ebpf_network:
+          ebpf_network: {%s}
         processors:
           batch: {%s}
         exporters:
@@ -69,8 +73,9 @@ public final class AgentCpuBench {
         service:
           telemetry: {metrics: {address: "127.0.0.1:0"}}
           pipelines:
-            logs: {receivers: [ebpf_network], processors: [batch], exporters: [otlphttp]}
-        """.formatted(batchKeys, sink.getAddress().getPort(), exporterKeys));
+            logs: {receivers: [ebpf_network], processors: [batch], exporters: [otlphttp]%s}
+        """.formatted(receiverKeys, batchKeys, sink.getAddress().getPort(), exporterKeys,
+        pipelineKeys));
     System.out.println(Files.readString(config));
     Process agent = new ProcessBuilder(tapio.toString(), "run", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
