@@ -116,7 +116,9 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       // Batches from the last run may outnumber queue_size if it was lowered; keep them all.
       capacity = Math.max(capacity, reloaded.size());
     }
-    queue = new ArrayBlockingQueue<>(capacity);
+    // Room for one WAKE per consumer beyond the batches, so shutdown never takes a producer's
+    // place and its offers never fail.
+    queue = new ArrayBlockingQueue<>(capacity + settings.numConsumers());
     queue.addAll(reloaded);
     slots = new Semaphore(settings.queueSize() - reloaded.size());
     int cap = capacity;
@@ -316,8 +318,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     stopping = true;
     if (queue != null) {
       for (int i = 0; i < consumers.size(); i++) {
-        // Fails only when the queue is full, and then no consumer is waiting in take().
-        queue.offer(WAKE);
+        queue.offer(WAKE); // never fails: the queue has a place per consumer for it
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -2,7 +2,6 @@ package dev.tapio.plugin.otlp;
 
 import io.airlift.compress.v3.zstd.ZstdInputStream;
 import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
-import io.airlift.compress.v3.zstd.ZstdOutputStream;
 import io.grpc.Codec;
 import io.grpc.CompressorRegistry;
 import io.grpc.DecompressorRegistry;
@@ -33,8 +32,17 @@ final class Codecs {
     }
 
     @Override
-    public OutputStream compress(OutputStream os) throws IOException {
-      return new ZstdOutputStream(os);
+    public OutputStream compress(OutputStream os) {
+      // Buffers the message and writes one frame with the block compressor at close: the
+      // streaming compressor would set up megabytes of tables per message.
+      return new ByteArrayOutputStream() {
+        @Override
+        public void close() throws IOException {
+          byte[] frame = Codecs.compress(OtlpHttpExporterConfig.Compression.ZSTD, 0, buf, count);
+          os.write(frame);
+          os.close();
+        }
+      };
     }
 
     @Override

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gRPC server's connection management, with the Collector's keys
  * ({@code keepalive.server_parameters} and {@code keepalive.enforcement_policy}) and
- * {@code max_concurrent_streams}. A zero duration leaves grpc-java's default (no limit).
+ * {@code max_concurrent_streams}. A zero duration leaves grpc-java's default: no limit, or
+ * for {@code min_time} its 5 minutes (as zero means in grpc-go).
  *
  * <p>{@code max_connection_age} matters behind a Kubernetes Service: gRPC connections are long
  * lived, so without it new gateway replicas get no agents until the old connections break.
@@ -78,7 +79,9 @@ public record GrpcServerKeepalive(Duration maxConnectionIdle, Duration maxConnec
     if (timeout.isPositive()) {
       b.keepAliveTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
-    b.permitKeepAliveTime(minTime.toNanos(), TimeUnit.NANOSECONDS);
+    if (minTime.isPositive()) {
+      b.permitKeepAliveTime(minTime.toNanos(), TimeUnit.NANOSECONDS);
+    }
     b.permitKeepAliveWithoutCalls(permitWithoutStream);
     if (maxConcurrentStreams > 0) {
       b.maxConcurrentCallsPerConnection(maxConcurrentStreams);

@@ -87,6 +87,11 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
           + " needs endpoint host:port, got " + config.endpoint());
     }
     ClientAuthenticator auth = Authenticators.client(host, config.authenticator(), context);
+    if (auth != null && config.tls().insecure()) {
+      throw new IllegalStateException("otlp exporter " + context.id() + ": auth.authenticator"
+          + " would send credentials in plaintext; enable TLS (remove tls.insecure), as the"
+          + " Collector requires");
+    }
     NettyChannelBuilder builder = NettyChannelBuilder
         .forAddress(address.getHostString(), address.getPort())
         .compressorRegistry(Codecs.compressors(config.compressionLevel()))
@@ -102,15 +107,17 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
     }
     ManagedChannel m = builder.build();
     Channel c = m;
+    if (auth != null) {
+      // Innermost, so that its start() runs after the static headers are merged and its
+      // credential replaces a static header of the same name.
+      c = ClientInterceptors.intercept(c, authenticating(auth));
+    }
     if (!config.headers().isEmpty()) {
       Metadata headers = new Metadata();
       for (Map.Entry<String, String> h : config.headers().entrySet()) {
         headers.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
       }
       c = ClientInterceptors.intercept(c, MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-    if (auth != null) {
-      c = ClientInterceptors.intercept(c, authenticating(auth));
     }
     managed = m;
     channel = c;
@@ -129,8 +136,9 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
           @Override
           public void start(Listener<R> listener, Metadata headers) {
             for (Map.Entry<String, String> h : auth.headers().entrySet()) {
-              headers.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER),
-                  h.getValue());
+              var key = Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER);
+              headers.discardAll(key); // the credential wins over a static header of that name
+              headers.put(key, h.getValue());
             }
             super.start(listener, headers);
           }

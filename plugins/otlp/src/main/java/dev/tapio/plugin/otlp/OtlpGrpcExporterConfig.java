@@ -65,7 +65,7 @@ public record OtlpGrpcExporterConfig(String endpoint, TlsClientSettings tls,
           + "'");
     }
     tls.validate(problems);
-    OtlpHttpExporterConfig.checkLevel(problems, compressionLevel);
+    OtlpHttpExporterConfig.checkLevel(problems, compression, compressionLevel);
     for (String name : headers.keySet()) {
       if (!name.matches("[0-9a-zA-Z_.-]+") || name.toLowerCase(java.util.Locale.ROOT)
           .endsWith("-bin")) {

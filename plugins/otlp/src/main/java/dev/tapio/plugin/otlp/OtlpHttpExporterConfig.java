@@ -30,7 +30,8 @@ import java.util.Map;
  *     ({@code auth.authenticator}), or empty for none
  * @param json {@code encoding: json}: OTLP/JSON bodies instead of protobuf
  * @param compressionLevel {@code compression_params.level}: the gzip level, 1 (fastest, the
- *     default: an agent's CPU matters more than bytes on the wire) to 9 (smallest)
+ *     default: an agent's CPU matters more than bytes on the wire) to 9 (smallest); zstd
+ *     ignores it
  */
 public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, String metricsEndpoint,
     String tracesEndpoint, Map<String, String> headers, Compression compression,
@@ -118,7 +119,7 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
     Retrier.validate(retry, problems);
     queue.validate(problems, "sending_queue.");
     tls.validate(problems);
-    checkLevel(problems, compressionLevel);
+    checkLevel(problems, compression, compressionLevel);
     if (!tls.serverNameOverride().isEmpty()) {
       problems.error("tls.server_name_override", "is not supported by otlphttp: the URL's host"
           + " is what the certificate is checked against");
@@ -126,8 +127,9 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
   }
 
   /** {@code compression_params.level}, shared with the gRPC exporter. */
-  static void checkLevel(ConfigProblems problems, int level) {
-    if (level < 1 || level > 9) {
+  static void checkLevel(ConfigProblems problems, Compression compression, int level) {
+    // Only gzip takes a level here: the zstd block compressor has one setting.
+    if (compression == Compression.GZIP && (level < 1 || level > 9)) {
       problems.error("compression_params.level", "must be a gzip level from 1 (fastest) to 9"
           + " (smallest), got " + level);
     }

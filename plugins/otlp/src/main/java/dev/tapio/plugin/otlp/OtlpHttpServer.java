@@ -213,7 +213,8 @@ final class OtlpHttpServer {
       System.getLogger(OtlpHttpServer.class.getName())
           .log(Level.ERROR, "otlp receiver on " + key + " failed on a request", e);
       try {
-        error(exchange, 500, INTERNAL, "internal error: " + e);
+        error(exchange, JSON.equals(mediaType(exchange.getRequestHeaders()
+            .getFirst("Content-Type"))), 500, INTERNAL, "internal error: " + e);
       } catch (IOException | RuntimeException ignored) {
         // Headers may already have been sent; the connection is closed either way.
       }
@@ -221,40 +222,40 @@ final class OtlpHttpServer {
   }
 
   private void serve(HttpExchange exchange) throws IOException {
+    String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+    // Answers, errors included, go back in the request's encoding (OTLP/HTTP spec).
+    boolean json = JSON.equals(contentType);
+    // Credentials first, as the Collector wraps its whole handler: an unauthenticated client
+    // learns nothing, not even which paths or signals exist.
+    if (auth != null && !auth.authenticate(exchange.getRequestHeaders()::getFirst)) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", auth.challenge());
+      exchange.getResponseHeaders().set("Connection", "close"); // the body is left unread
+      error(exchange, json, 401, UNAUTHENTICATED, "missing or invalid credentials");
+      return;
+    }
     String path = exchange.getRequestURI().getPath();
     Signal signal = routes.get(path);
     if (signal == null) {
-      error(exchange, 404, NOT_FOUND, "unknown path " + path + "; OTLP/HTTP paths are "
+      error(exchange, json, 404, NOT_FOUND, "unknown path " + path + "; OTLP/HTTP paths are "
           + config.logsUrlPath() + ", " + config.metricsUrlPath() + " and "
           + config.tracesUrlPath());
       return;
     }
     if (!"POST".equals(exchange.getRequestMethod())) {
       exchange.getResponseHeaders().set("Allow", "POST");
-      error(exchange, 405, UNIMPLEMENTED, exchange.getRequestMethod() + " is not allowed on "
-          + path + "; use POST");
+      error(exchange, json, 405, UNIMPLEMENTED, exchange.getRequestMethod()
+          + " is not allowed on " + path + "; use POST");
       return;
     }
     Slot slot = slots.get(signal.ordinal());
     if (slot == null) {
-      error(exchange, 404, NOT_FOUND, "this receiver serves no "
+      error(exchange, json, 404, NOT_FOUND, "this receiver serves no "
           + signal.name().toLowerCase(Locale.ROOT) + " pipeline");
       return;
     }
-    if (auth != null && !auth.authenticate(exchange.getRequestHeaders()::getFirst)) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", auth.challenge());
-      exchange.getResponseHeaders().set("Connection", "close"); // the body is left unread
-      error(exchange, 401, UNAUTHENTICATED, "missing or invalid credentials");
-      return;
-    }
-    String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
-    boolean json = JSON.equals(contentType);
-    if (json) {
-      // Answers, errors included, go back in the request's encoding (OTLP/HTTP spec).
-      exchange.setAttribute(JSON, Boolean.TRUE);
-    } else if (!PROTOBUF.equals(contentType)) {
+    if (!json && !PROTOBUF.equals(contentType)) {
       slot.unsupported().add(1);
-      error(exchange, 415, INVALID_ARGUMENT, "unsupported content type '" + contentType
+      error(exchange, json, 415, INVALID_ARGUMENT, "unsupported content type '" + contentType
           + "'; application/x-protobuf and application/json are supported");
       return;
     }
@@ -264,11 +265,11 @@ final class OtlpHttpServer {
     }
     if (!encoding.isEmpty() && !"gzip".equals(encoding) && !"zstd".equals(encoding)) {
       slot.unsupported().add(1);
-      error(exchange, 415, INVALID_ARGUMENT, "unsupported content encoding '" + encoding
+      error(exchange, json, 415, INVALID_ARGUMENT, "unsupported content encoding '" + encoding
           + "'; gzip, zstd and identity are supported");
       return;
     }
-    byte[] body = readBody(exchange, encoding, slot);
+    byte[] body = readBody(exchange, encoding, slot, json);
     if (body == null) {
       return;
     }
@@ -285,7 +286,7 @@ final class OtlpHttpServer {
       };
     } catch (OtlpFormatException e) {
       slot.malformed().add(1);
-      error(exchange, 400, INVALID_ARGUMENT, e.getMessage());
+      error(exchange, json, 400, INVALID_ARGUMENT, e.getMessage());
       return;
     }
     try {
@@ -297,10 +298,10 @@ final class OtlpHttpServer {
     } catch (ConsumerException e) {
       if (e.retryable()) {
         exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        error(exchange, 503, UNAVAILABLE, "the pipeline is refusing data for now, retry: "
+        error(exchange, json, 503, UNAVAILABLE, "the pipeline is refusing data for now, retry: "
             + e.getMessage());
       } else {
-        error(exchange, 400, INVALID_ARGUMENT, "the pipeline refused the data: "
+        error(exchange, json, 400, INVALID_ARGUMENT, "the pipeline refused the data: "
             + e.getMessage());
       }
       return;
@@ -319,7 +320,8 @@ final class OtlpHttpServer {
   }
 
   /** The request body, decompressed; null when an error has been answered instead. */
-  private byte[] readBody(HttpExchange exchange, String encoding, Slot slot) throws IOException {
+  private byte[] readBody(HttpExchange exchange, String encoding, Slot slot, boolean json)
+      throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
       long declared;
@@ -330,17 +332,16 @@ final class OtlpHttpServer {
       }
       if (declared > maxBody) {
         slot.tooLarge().add(1);
-        tooLarge(exchange);
+        tooLarge(exchange, json);
         return null;
       }
     }
     byte[] body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = in.readNBytes(maxBody + 1);
-    }
+    // Not closed here: a refusal below may still drain it; closing the exchange closes it.
+    body = exchange.getRequestBody().readNBytes(maxBody + 1);
     if (body.length > maxBody) {
       slot.tooLarge().add(1);
-      tooLarge(exchange);
+      tooLarge(exchange, json);
       return null;
     }
     if (encoding.isEmpty()) {
@@ -354,24 +355,24 @@ final class OtlpHttpServer {
       // Only the in-memory body is read here: every failure is the body's (aircompressor
       // reports a damaged frame as a RuntimeException).
       slot.malformed().add(1);
-      error(exchange, 400, INVALID_ARGUMENT, "invalid " + encoding + " body: " + e.getMessage());
+      error(exchange, json, 400, INVALID_ARGUMENT, "invalid " + encoding + " body: " + e.getMessage());
       return null;
     }
     if (plain.length > maxBody) {
       slot.tooLarge().add(1);
-      tooLarge(exchange);
+      tooLarge(exchange, json);
       return null;
     }
     return plain;
   }
 
-  private void tooLarge(HttpExchange exchange) throws IOException {
+  private void tooLarge(HttpExchange exchange, boolean json) throws IOException {
     // Reads (and discards) what the client is still sending, up to a bound: closing on a client
     // in mid-send resets the connection, and the reset can destroy the 413 before it is read.
     // Past the bound the body is left unread, so the connection cannot be reused either way.
     drain(exchange.getRequestBody(), DRAIN_LIMIT);
     exchange.getResponseHeaders().set("Connection", "close");
-    error(exchange, 413, RESOURCE_EXHAUSTED, "request body exceeds max_request_body_size ("
+    error(exchange, json, 413, RESOURCE_EXHAUSTED, "request body exceeds max_request_body_size ("
         + maxBody + " bytes, after decompression)");
   }
 
@@ -400,9 +401,8 @@ final class OtlpHttpServer {
   }
 
   /** Answers with a {@code google.rpc.Status} body, as the OTLP/HTTP specification asks. */
-  private static void error(HttpExchange exchange, int httpStatus, int code, String message)
-      throws IOException {
-    boolean json = exchange.getAttribute(JSON) != null;
+  private static void error(HttpExchange exchange, boolean json, int httpStatus, int code,
+      String message) throws IOException {
     byte[] body = json ? jsonStatus(code, message) : status(code, message);
     exchange.getResponseHeaders().set("Content-Type", json ? JSON : PROTOBUF);
     exchange.sendResponseHeaders(httpStatus, body.length);

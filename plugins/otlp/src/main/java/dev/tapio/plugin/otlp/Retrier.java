@@ -21,6 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 final class Retrier {
   /** The longest single park while waiting to retry, so that shutdown is noticed promptly. */
   private static final long MAX_PARK_NANOS = 50_000_000L;
+  private static final long MAX_SERVER_DELAY_NANOS = TimeUnit.DAYS.toNanos(1);
 
   /** A failed attempt worth retrying. */
   static final class RetryableFailure extends Exception {
@@ -73,8 +74,10 @@ final class Retrier {
         throw ConsumerException.retryable(failure.getMessage()
             + " (retry_on_failure is disabled)");
       }
-      long wait = failure.retryAfterNanos >= 0 ? failure.retryAfterNanos : jittered(backoff);
-      if (maxElapsed > 0 && System.nanoTime() + wait - start > maxElapsed) {
+      // A server's delay is honoured up to a day; past that it is a broken header, not advice.
+      long wait = failure.retryAfterNanos >= 0
+          ? Math.min(failure.retryAfterNanos, MAX_SERVER_DELAY_NANOS) : jittered(backoff);
+      if (maxElapsed > 0 && wait > maxElapsed - (System.nanoTime() - start)) {
         throw ConsumerException.retryable(failure.getMessage() + " (gave up after " + attempts
             + " attempts; max_elapsed_time " + retry.maxElapsedTime() + ")");
       }

@@ -252,6 +252,10 @@ final class TlsContexts {
   /** The private key in a PEM file. */
   static PrivateKey privateKey(String file) throws IOException {
     String pem = new String(read(file), StandardCharsets.US_ASCII);
+    if (pem.contains("Proc-Type: 4,ENCRYPTED")) {
+      throw new IOException(file + " holds an encrypted private key; decrypt it first:"
+          + " openssl pkey -in " + file + " -out key.pem");
+    }
     Matcher m = PEM_KEY.matcher(pem);
     if (!m.find()) {
       throw new IOException(file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");

@@ -16,6 +16,7 @@ import dev.tapio.otlp.OtlpEncoder;
 import dev.tapio.plugin.bearertokenauth.BearerTokenAuthFactory;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.LogsBuilder;
+import dev.tapio.testkit.TestCertificates;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
 import java.net.ServerSocket;
@@ -187,11 +188,16 @@ class AuthTest {
     int httpPort = freePort();
     int grpcPort = freePort();
     OtlpReceiverFactory factory = new OtlpReceiverFactory();
+    TestCertificates certs = TlsTest.certificates();
+    // gRPC over TLS: the otlp exporter refuses to send credentials in plaintext.
     var config = ComponentConfigs.read(factory, """
         protocols:
           http: {endpoint: "127.0.0.1:%d", auth: {authenticator: bearertokenauth}}
-          grpc: {endpoint: "127.0.0.1:%d", auth: {authenticator: bearertokenauth}}
-        """.formatted(httpPort, grpcPort));
+          grpc:
+            endpoint: "127.0.0.1:%d"
+            auth: {authenticator: bearertokenauth}
+            tls: {cert_file: "%s", key_file: "%s"}
+        """.formatted(httpPort, grpcPort, certs.serverCert, certs.serverKey));
     ConsumerSink sink = new ConsumerSink();
     Component receiver = factory.createLogs(new TestContext("otlp", Kind.RECEIVER, Signal.LOGS),
         config, sink);
@@ -201,8 +207,12 @@ class AuthTest {
     try {
       int delivered = 0;
       for (String type : new String[] {"otlp", "otlphttp"}) {
-        String endpoint = type.equals("otlp") ? "endpoint: \"127.0.0.1:" + grpcPort
-            + "\"\ntls: {insecure: true}\n" : "endpoint: http://127.0.0.1:" + httpPort + "\n";
+        // A static header of the same name loses to the authenticator's credential.
+        String endpoint = type.equals("otlp") ? "endpoint: \"localhost:" + grpcPort
+            + "\"\ntls: {ca_file: \"" + certs.ca + "\"}\n"
+            + "headers: {authorization: \"Bearer stale\"}\n"
+            : "endpoint: http://127.0.0.1:" + httpPort + "\n"
+            + "headers: {Authorization: \"Bearer stale\"}\n";
         // Retries on, fast: a permanent failure must still be tried exactly once.
         String common = endpoint + """
             sending_queue: {enabled: false}
@@ -233,6 +243,23 @@ class AuthTest {
       rightToken.shutdown();
       wrongToken.shutdown();
     }
+  }
+
+  @Test
+  void theGrpcExporterRefusesToSendCredentialsInPlaintext() throws Exception {
+    Component token = bearer("s3cret");
+    LogsExporter e = new OtlpGrpcExporterFactory().createLogs(
+        new TestContext("otlp", Kind.EXPORTER, Signal.LOGS),
+        ComponentConfigs.read(new OtlpGrpcExporterFactory(), """
+            endpoint: "127.0.0.1:4317"
+            tls: {insecure: true}
+            auth: {authenticator: bearertokenauth}
+            """));
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> e.start(
+        new TestHost(Map.of(ComponentId.parse("bearertokenauth"), token))));
+    assertTrue(refused.getMessage().contains("credentials in plaintext"), refused.getMessage());
+    e.shutdown();
+    token.shutdown();
   }
 
   private static long refused(TestContext auth) {

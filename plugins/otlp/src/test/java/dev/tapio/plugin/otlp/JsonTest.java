@@ -101,9 +101,20 @@ class JsonTest {
       assertTrue(response.body().contains("resourceLogs[0].scopeLogs[0].logRecords[0].spanId"),
           response.body());
       assertEquals(400, post(r, "/v1/traces", "{\"resourceSpans\": [").statusCode());
+      // A protobuf request after a JSON one is answered in protobuf: the encoding is the
+      // request's own, not the server's memory of an earlier one.
+      try (HttpClient client = HttpClient.newHttpClient()) {
+        HttpResponse<byte[]> proto = client.send(HttpRequest.newBuilder(r.uri("/v1/logs"))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xFF}))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(400, proto.statusCode());
+        assertEquals("application/x-protobuf",
+            proto.headers().firstValue("Content-Type").orElse(""));
+      }
       assertEquals(400, post(r, "/v1/metrics", "[]").statusCode());
       assertEquals(0, sink.itemCount());
-      assertEquals(3, r.logsContext.counterValue("tapio_otlp_receiver_malformed_requests",
+      assertEquals(4, r.logsContext.counterValue("tapio_otlp_receiver_malformed_requests",
           "reason", "malformed") + r.metricsContext.counterValue(
           "tapio_otlp_receiver_malformed_requests", "reason", "malformed")
           + r.tracesContext.counterValue("tapio_otlp_receiver_malformed_requests", "reason",
