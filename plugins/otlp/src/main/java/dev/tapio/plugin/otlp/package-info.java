@@ -79,7 +79,8 @@
  *       min_version: "1.2"
  *       max_version: "1.3"
  *     auth:
- *       authenticator: ""             # an extension whose headers go with every call
+ *       authenticator: ""             # an extension whose headers go with every call;
+ *                                     # needs TLS (credentials are never sent in plaintext)
  *     headers: {}                     # sent as gRPC metadata
  *     compression: gzip               # gzip | zstd | none
  *     timeout: 10s                    # deadline of one call
@@ -108,7 +109,7 @@
  *     headers: {}
  *     compression: gzip               # gzip | zstd | none
  *     compression_params:
- *       level: 1                      # gzip level, 1 (fastest) to 9 (smallest)
+ *       level: 1                      # gzip level, 1 (fastest) to 9 (smallest); zstd ignores it
  *     encoding: proto                 # proto | json
  *     timeout: 10s
  *     retry_on_failure:
