@@ -225,7 +225,10 @@ final class OtlpHttpServer {
     String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
     // Answers, errors included, go back in the request's encoding (OTLP/HTTP spec).
     boolean json = JSON.equals(contentType);
-    // Credentials first, as the Collector wraps its whole handler: an unauthenticated client
+    if (cors(exchange)) {
+      return; // a preflight, answered
+    }
+    // Credentials next, as the Collector wraps its whole handler: an unauthenticated client
     // learns nothing, not even which paths or signals exist.
     if (auth != null && !auth.authenticate(exchange.getRequestHeaders()::getFirst)) {
       exchange.getResponseHeaders().set("WWW-Authenticate", auth.challenge());
@@ -317,6 +320,42 @@ final class OtlpHttpServer {
     exchange.getResponseHeaders().set("Content-Type", PROTOBUF);
     // An empty Export*ServiceResponse (no partial success) is zero bytes.
     exchange.sendResponseHeaders(200, -1);
+  }
+
+  /**
+   * CORS for an allowed {@code Origin}: answers a preflight (true), or marks the answer readable
+   * by the page (false). Requests from other origins pass without CORS headers.
+   */
+  private boolean cors(HttpExchange exchange) throws IOException {
+    CorsSettings cors = config.cors();
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    if (!cors.enabled() || !cors.allows(origin)) {
+      return false;
+    }
+    var headers = exchange.getResponseHeaders();
+    headers.set("Access-Control-Allow-Origin", origin);
+    headers.add("Vary", "Origin");
+    String method = exchange.getRequestHeaders().getFirst("Access-Control-Request-Method");
+    if (!"OPTIONS".equals(exchange.getRequestMethod()) || method == null) {
+      return false;
+    }
+    String allowHeaders = cors.allowHeaders(
+        exchange.getRequestHeaders().getFirst("Access-Control-Request-Headers"));
+    if (!"POST".equalsIgnoreCase(method) || allowHeaders == null) {
+      // Without the allow headers the browser refuses the request it asked about.
+      headers.remove("Access-Control-Allow-Origin");
+      exchange.sendResponseHeaders(204, -1);
+      return true;
+    }
+    headers.set("Access-Control-Allow-Methods", "POST");
+    if (!allowHeaders.isEmpty()) {
+      headers.set("Access-Control-Allow-Headers", allowHeaders);
+    }
+    if (cors.maxAgeSeconds() > 0) {
+      headers.set("Access-Control-Max-Age", Integer.toString(cors.maxAgeSeconds()));
+    }
+    exchange.sendResponseHeaders(204, -1);
+    return true;
   }
 
   /** The request body, decompressed; null when an error has been answered instead. */

@@ -56,16 +56,19 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
    * @param authenticator the id of an extension that checks each request ({@code
    *     auth.authenticator}), or empty for none
    * @param tls the {@code tls} section (HTTPS), or null for plaintext
+   * @param cors the {@code cors} section: which web pages may send
    */
   public record Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
-      String metricsUrlPath, String tracesUrlPath, String authenticator, TlsServerSettings tls) {
+      String metricsUrlPath, String tracesUrlPath, String authenticator, TlsServerSettings tls,
+      CorsSettings cors) {
     static final Http DEFAULT = new Http("localhost:4318", 4L << 20, "/v1/logs", "/v1/metrics",
-        "/v1/traces", "", null);
+        "/v1/traces", "", null, CorsSettings.NONE);
 
     /** Plaintext, without an authenticator. */
     public Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
         String metricsUrlPath, String tracesUrlPath) {
-      this(endpoint, maxRequestBodySize, logsUrlPath, metricsUrlPath, tracesUrlPath, "", null);
+      this(endpoint, maxRequestBodySize, logsUrlPath, metricsUrlPath, tracesUrlPath, "", null,
+          CorsSettings.NONE);
     }
 
     public Http {
@@ -74,6 +77,7 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
       metricsUrlPath = metricsUrlPath == null ? "" : metricsUrlPath;
       tracesUrlPath = tracesUrlPath == null ? "" : tracesUrlPath;
       authenticator = authenticator == null ? "" : authenticator;
+      cors = cors == null ? CorsSettings.NONE : cors;
     }
   }
 
@@ -114,6 +118,7 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
     if (http.tls() != null) {
       http.tls().validate(problems, "protocols.http.");
     }
+    http.cors().validate(problems);
     checkPath(problems, "protocols.http.logs_url_path", http.logsUrlPath());
     checkPath(problems, "protocols.http.metrics_url_path", http.metricsUrlPath());
     checkPath(problems, "protocols.http.traces_url_path", http.tracesUrlPath());

@@ -41,6 +41,10 @@
  *         traces_url_path: /v1/traces
  *         tls: ...                          # as for grpc: HTTPS
  *         auth: ...                         # as for grpc: 401 with WWW-Authenticate
+ *         cors:                             # for web pages posting OTLP/HTTP
+ *           allowed_origins: []             # e.g. https://*.example.com; empty: off
+ *           allowed_headers: []             # besides Content-Type/-Encoding and safelisted
+ *           max_age: 0                      # seconds a preflight may be cached
  * }</pre>
  *
  * <p>An empty {@code otlp:} section serves HTTP on {@code localhost:4318}. gRPC serves
