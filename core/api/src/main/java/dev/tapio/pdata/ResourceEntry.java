@@ -23,6 +23,11 @@ public abstract sealed class ResourceEntry<S extends ScopeEntry<?>> extends Elem
     return resource;
   }
 
+  /** The scope groups, whatever the signal: for code that walks every signal alike. */
+  public PList<S> scopes() {
+    return scopes;
+  }
+
   public String schemaUrl() {
     return schemaUrl;
   }

@@ -20,9 +20,6 @@ import dev.tapio.pdata.NumberDataPoint;
 import dev.tapio.pdata.PList;
 import dev.tapio.pdata.Resource;
 import dev.tapio.pdata.ResourceEntry;
-import dev.tapio.pdata.ResourceLogs;
-import dev.tapio.pdata.ResourceMetrics;
-import dev.tapio.pdata.ResourceSpans;
 import dev.tapio.pdata.Scope;
 import dev.tapio.pdata.ScopeEntry;
 import dev.tapio.pdata.ScopeLogs;
@@ -104,6 +101,25 @@ public final class OtlpJsonDecoder {
   private static final StatusCode[] CODES = StatusCode.values();
   private static final AggregationTemporality[] TEMPORALITIES = AggregationTemporality.values();
 
+  /** Appends one item (a log record, metric or span) to a scope and reads it. */
+  private interface ItemReader<S> {
+    void read(Run run, S scope) throws IOException, OtlpFormatException;
+  }
+
+  /** A signal's JSON names at the resource, scope and item levels, and its item reader. */
+  private record Shape<S>(String resources, String resourcesSnake, String scopes,
+      String scopesSnake, String items, String itemsSnake, ItemReader<S> reader) {}
+
+  private static final Shape<ScopeLogs> LOGS = new Shape<>("resourceLogs", "resource_logs",
+      "scopeLogs", "scope_logs", "logRecords", "log_records",
+      (run, scope) -> run.logRecord(scope.logRecords().appendEmpty()));
+  private static final Shape<ScopeMetrics> METRICS = new Shape<>("resourceMetrics",
+      "resource_metrics", "scopeMetrics", "scope_metrics", "metrics", "metrics",
+      (run, scope) -> run.metric(scope.metrics().appendEmpty()));
+  private static final Shape<ScopeSpans> TRACES = new Shape<>("resourceSpans", "resource_spans",
+      "scopeSpans", "scope_spans", "spans", "spans",
+      (run, scope) -> run.span(scope.spans().appendEmpty()));
+
   private final int maxMessageSize;
   private final int maxNestingDepth;
   private final JsonFactory factory;
@@ -168,7 +184,7 @@ public final class OtlpJsonDecoder {
   public void decodeLogs(byte[] request, int offset, int length, Logs into)
       throws OtlpFormatException {
     try (Run run = open(request, offset, length, "ExportLogsServiceRequest")) {
-      run.logsRequest(into);
+      run.request(into.resourceLogs(), LOGS);
     }
   }
 
@@ -182,7 +198,7 @@ public final class OtlpJsonDecoder {
   public void decodeMetrics(byte[] request, int offset, int length, Metrics into)
       throws OtlpFormatException {
     try (Run run = open(request, offset, length, "ExportMetricsServiceRequest")) {
-      run.metricsRequest(into);
+      run.request(into.resourceMetrics(), METRICS);
     }
   }
 
@@ -196,7 +212,7 @@ public final class OtlpJsonDecoder {
   public void decodeTraces(byte[] request, int offset, int length, Traces into)
       throws OtlpFormatException {
     try (Run run = open(request, offset, length, "ExportTraceServiceRequest")) {
-      run.tracesRequest(into);
+      run.request(into.resourceSpans(), TRACES);
     }
   }
 
@@ -304,64 +320,23 @@ public final class OtlpJsonDecoder {
     // -------------------------------------------------------------------------------------
     // Request, resource and scope levels
 
-    void logsRequest(Logs into) throws OtlpFormatException {
+    /**
+     * One request: {@code resources} is the request's list of the signal's resource groups,
+     * read as {@code shape} names them.
+     */
+    <S extends ScopeEntry<?>, R extends ResourceEntry<S>> void request(PList<R> resources,
+        Shape<S> shape) throws OtlpFormatException {
       try {
         beginRequest();
         String f;
         while ((f = nextField()) != null) {
-          switch (f) {
-            case "resourceLogs", "resource_logs" -> {
-              beginArray();
-              PList<ResourceLogs> resources = into.resourceLogs();
-              while (nextElement()) {
-                resourceLogs(resources.appendEmpty());
-              }
+          if (f.equals(shape.resources) || f.equals(shape.resourcesSnake)) {
+            beginArray();
+            while (nextElement()) {
+              resourceEntry(resources.appendEmpty(), shape);
             }
-            default -> p.skipChildren();
-          }
-        }
-        endRequest();
-      } catch (IOException e) {
-        throw jsonError(e);
-      }
-    }
-
-    void metricsRequest(Metrics into) throws OtlpFormatException {
-      try {
-        beginRequest();
-        String f;
-        while ((f = nextField()) != null) {
-          switch (f) {
-            case "resourceMetrics", "resource_metrics" -> {
-              beginArray();
-              PList<ResourceMetrics> resources = into.resourceMetrics();
-              while (nextElement()) {
-                resourceMetrics(resources.appendEmpty());
-              }
-            }
-            default -> p.skipChildren();
-          }
-        }
-        endRequest();
-      } catch (IOException e) {
-        throw jsonError(e);
-      }
-    }
-
-    void tracesRequest(Traces into) throws OtlpFormatException {
-      try {
-        beginRequest();
-        String f;
-        while ((f = nextField()) != null) {
-          switch (f) {
-            case "resourceSpans", "resource_spans" -> {
-              beginArray();
-              PList<ResourceSpans> resources = into.resourceSpans();
-              while (nextElement()) {
-                resourceSpans(resources.appendEmpty());
-              }
-            }
-            default -> p.skipChildren();
+          } else {
+            p.skipChildren();
           }
         }
         endRequest();
@@ -383,104 +358,42 @@ public final class OtlpJsonDecoder {
       }
     }
 
-    private void resourceLogs(ResourceLogs rl) throws IOException, OtlpFormatException {
+    private <S extends ScopeEntry<?>> void resourceEntry(ResourceEntry<S> entry,
+        Shape<S> shape) throws IOException, OtlpFormatException {
       beginObject();
       String f;
       while ((f = nextField()) != null) {
-        switch (f) {
-          case "resource" -> resource(rl);
-          case "scopeLogs", "scope_logs" -> {
-            beginArray();
-            while (nextElement()) {
-              ScopeLogs sl = rl.scopeLogs().appendEmpty();
-              beginObject();
-              String g;
-              while ((g = nextField()) != null) {
-                switch (g) {
-                  case "scope" -> scope(sl);
-                  case "logRecords", "log_records" -> {
-                    beginArray();
-                    PList<LogRecord> records = sl.logRecords();
-                    while (nextElement()) {
-                      logRecord(records.appendEmpty());
-                    }
-                  }
-                  case "schemaUrl", "schema_url" -> sl.setSchemaUrl(string());
-                  default -> p.skipChildren();
-                }
-              }
-            }
+        if (f.equals("resource")) {
+          resource(entry);
+        } else if (f.equals(shape.scopes) || f.equals(shape.scopesSnake)) {
+          beginArray();
+          while (nextElement()) {
+            scopeEntry(entry.scopes().appendEmpty(), shape);
           }
-          case "schemaUrl", "schema_url" -> rl.setSchemaUrl(string());
-          default -> p.skipChildren();
+        } else if (f.equals("schemaUrl") || f.equals("schema_url")) {
+          entry.setSchemaUrl(string());
+        } else {
+          p.skipChildren();
         }
       }
     }
 
-    private void resourceMetrics(ResourceMetrics rm) throws IOException, OtlpFormatException {
+    private <S extends ScopeEntry<?>> void scopeEntry(S entry, Shape<S> shape)
+        throws IOException, OtlpFormatException {
       beginObject();
       String f;
       while ((f = nextField()) != null) {
-        switch (f) {
-          case "resource" -> resource(rm);
-          case "scopeMetrics", "scope_metrics" -> {
-            beginArray();
-            while (nextElement()) {
-              ScopeMetrics sm = rm.scopeMetrics().appendEmpty();
-              beginObject();
-              String g;
-              while ((g = nextField()) != null) {
-                switch (g) {
-                  case "scope" -> scope(sm);
-                  case "metrics" -> {
-                    beginArray();
-                    PList<Metric> metrics = sm.metrics();
-                    while (nextElement()) {
-                      metric(metrics.appendEmpty());
-                    }
-                  }
-                  case "schemaUrl", "schema_url" -> sm.setSchemaUrl(string());
-                  default -> p.skipChildren();
-                }
-              }
-            }
+        if (f.equals("scope")) {
+          scope(entry);
+        } else if (f.equals(shape.items) || f.equals(shape.itemsSnake)) {
+          beginArray();
+          while (nextElement()) {
+            shape.reader.read(this, entry);
           }
-          case "schemaUrl", "schema_url" -> rm.setSchemaUrl(string());
-          default -> p.skipChildren();
-        }
-      }
-    }
-
-    private void resourceSpans(ResourceSpans rs) throws IOException, OtlpFormatException {
-      beginObject();
-      String f;
-      while ((f = nextField()) != null) {
-        switch (f) {
-          case "resource" -> resource(rs);
-          case "scopeSpans", "scope_spans" -> {
-            beginArray();
-            while (nextElement()) {
-              ScopeSpans ss = rs.scopeSpans().appendEmpty();
-              beginObject();
-              String g;
-              while ((g = nextField()) != null) {
-                switch (g) {
-                  case "scope" -> scope(ss);
-                  case "spans" -> {
-                    beginArray();
-                    PList<Span> spans = ss.spans();
-                    while (nextElement()) {
-                      span(spans.appendEmpty());
-                    }
-                  }
-                  case "schemaUrl", "schema_url" -> ss.setSchemaUrl(string());
-                  default -> p.skipChildren();
-                }
-              }
-            }
-          }
-          case "schemaUrl", "schema_url" -> rs.setSchemaUrl(string());
-          default -> p.skipChildren();
+        } else if (f.equals("schemaUrl") || f.equals("schema_url")) {
+          entry.setSchemaUrl(string());
+        } else {
+          p.skipChildren();
         }
       }
     }
