@@ -64,7 +64,7 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  */
-public final class OtlpDecoder {
+public final class OtlpDecoder implements OtlpRequestDecoder {
   /** The default maximum request size: gRPC's default maximum message size, 4 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
   /** The default maximum nesting of AnyValue arrays and maps. */

@@ -60,7 +60,7 @@ import java.util.function.BiConsumer;
  * <p>Not thread-safe: keep one instance per thread (an exporter's sender thread) and reuse it;
  * the bytes of the last request stay in {@link #buffer()} until the next call.
  */
-public final class OtlpEncoder {
+public final class OtlpEncoder implements OtlpRequestEncoder {
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT_LE =

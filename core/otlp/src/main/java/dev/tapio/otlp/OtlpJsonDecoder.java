@@ -82,7 +82,7 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  */
-public final class OtlpJsonDecoder {
+public final class OtlpJsonDecoder implements OtlpRequestDecoder {
   /** JSON levels from the request object down to a data point's attribute value. */
   private static final int STRUCTURE_DEPTH = 16;
   /** JSON levels one AnyValue map adds (kvlistValue, values, KeyValue, value). */

@@ -49,7 +49,7 @@ import java.util.Map;
  * <p>Not thread-safe: keep one instance per thread or use it under the owner's lock; the bytes of
  * the last request stay in {@link #buffer()} until the next call.
  */
-public final class OtlpJsonEncoder {
+public final class OtlpJsonEncoder implements OtlpRequestEncoder {
   private final JsonWriter w = new JsonWriter();
 
   public OtlpJsonEncoder() {}

@@ -1,17 +1,12 @@
 package dev.tapio.plugin.otlp;
 
+import dev.tapio.auth.ServerAuthenticator;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.Signal;
 import dev.tapio.consumer.ConsumerException;
-import dev.tapio.consumer.LogsConsumer;
-import dev.tapio.consumer.MetricsConsumer;
-import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.otlp.OtlpDecoder;
 import dev.tapio.otlp.OtlpFormatException;
-import dev.tapio.pdata.Logs;
-import dev.tapio.pdata.Metrics;
-import dev.tapio.pdata.Traces;
-import dev.tapio.auth.ServerAuthenticator;
+import dev.tapio.pdata.TelemetryData;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -188,24 +183,16 @@ final class OtlpGrpcServer {
           + signal.name().toLowerCase(Locale.ROOT) + " pipeline").asRuntimeException());
       return;
     }
-    Object data;
+    TelemetryData<?> data;
     try {
-      data = switch (signal) {
-        case LOGS -> decoder.decodeLogs(request);
-        case METRICS -> decoder.decodeMetrics(request);
-        case TRACES -> decoder.decodeTraces(request);
-      };
+      data = decoder.decode(signal, request);
     } catch (OtlpFormatException e) {
       slot.malformed().add(1);
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
     try {
-      switch (signal) {
-        case LOGS -> ((LogsConsumer) slot.consumer()).consumeLogs((Logs) data);
-        case METRICS -> ((MetricsConsumer) slot.consumer()).consumeMetrics((Metrics) data);
-        case TRACES -> ((TracesConsumer) slot.consumer()).consumeTraces((Traces) data);
-      }
+      slot.consume(signal, data);
     } catch (ConsumerException e) {
       if (e.retryable()) {
         String message = "the pipeline is refusing data for now, retry: " + e.getMessage();

@@ -12,6 +12,7 @@ import dev.tapio.consumer.TracesExporter;
 import dev.tapio.exporterhelper.SendingQueue;
 import dev.tapio.otlp.OtlpEncoder;
 import dev.tapio.otlp.OtlpJsonEncoder;
+import dev.tapio.otlp.OtlpRequestEncoder;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.TelemetryData;
@@ -64,8 +65,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   private final ComponentContext context;
   private final OtlpHttpExporterConfig config;
   private final String url;
-  private final ConcurrentLinkedQueue<OtlpEncoder> encoders = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<OtlpJsonEncoder> jsonEncoders =
+  private final ConcurrentLinkedQueue<OtlpRequestEncoder> encoders =
       new ConcurrentLinkedQueue<>();
   private volatile HttpClient client;
   private final Retrier retrier;
@@ -188,22 +188,9 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
    * since the body may still be read after the encoder has gone back to the pool.
    */
   private byte[] encode(TelemetryData<?> data) {
-    if (config.json()) {
-      OtlpJsonEncoder encoder = jsonEncoders.poll();
-      if (encoder == null) {
-        encoder = new OtlpJsonEncoder();
-      }
-      try {
-        int n = encoder.encode(data);
-        return Codecs.compress(config.compression(), config.compressionLevel(), encoder.buffer(),
-            n);
-      } finally {
-        jsonEncoders.offer(encoder);
-      }
-    }
-    OtlpEncoder encoder = encoders.poll();
+    OtlpRequestEncoder encoder = encoders.poll();
     if (encoder == null) {
-      encoder = new OtlpEncoder();
+      encoder = config.json() ? new OtlpJsonEncoder() : new OtlpEncoder();
     }
     try {
       int n = encoder.encode(data);

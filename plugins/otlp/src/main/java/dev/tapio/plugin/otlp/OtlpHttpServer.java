@@ -17,6 +17,7 @@ import dev.tapio.otlp.OtlpFormatException;
 import dev.tapio.otlp.OtlpJsonDecoder;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.TelemetryData;
 import dev.tapio.pdata.Traces;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -93,6 +94,15 @@ final class OtlpHttpServer {
   /** What one signal's receiver registered: where its data goes and what it counts. */
   record Slot(Object consumer, ComponentContext context, ComponentContext.Counter malformed,
       ComponentContext.Counter tooLarge, ComponentContext.Counter unsupported) {
+    /** Hands {@code data} of {@code signal} to the registered consumer. */
+    void consume(Signal signal, TelemetryData<?> data) {
+      switch (signal) {
+        case LOGS -> ((LogsConsumer) consumer).consumeLogs((Logs) data);
+        case METRICS -> ((MetricsConsumer) consumer).consumeMetrics((Metrics) data);
+        case TRACES -> ((TracesConsumer) consumer).consumeTraces((Traces) data);
+      }
+    }
+
     static Slot of(Object consumer, ComponentContext context) {
       String name = "tapio_otlp_receiver_malformed_requests";
       String help = "Requests refused for their body (malformed, too large, unsupported type)";
@@ -276,28 +286,16 @@ final class OtlpHttpServer {
     if (body == null) {
       return;
     }
-    Object data;
+    TelemetryData<?> data;
     try {
-      data = json ? switch (signal) {
-        case LOGS -> jsonDecoder.decodeLogs(body);
-        case METRICS -> jsonDecoder.decodeMetrics(body);
-        case TRACES -> jsonDecoder.decodeTraces(body);
-      } : switch (signal) {
-        case LOGS -> decoder.decodeLogs(body);
-        case METRICS -> decoder.decodeMetrics(body);
-        case TRACES -> decoder.decodeTraces(body);
-      };
+      data = (json ? jsonDecoder : decoder).decode(signal, body);
     } catch (OtlpFormatException e) {
       slot.malformed().add(1);
       error(exchange, json, 400, INVALID_ARGUMENT, e.getMessage());
       return;
     }
     try {
-      switch (signal) {
-        case LOGS -> ((LogsConsumer) slot.consumer()).consumeLogs((Logs) data);
-        case METRICS -> ((MetricsConsumer) slot.consumer()).consumeMetrics((Metrics) data);
-        case TRACES -> ((TracesConsumer) slot.consumer()).consumeTraces((Traces) data);
-      }
+      slot.consume(signal, data);
     } catch (ConsumerException e) {
       if (e.retryable()) {
         exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
