@@ -76,8 +76,13 @@ final class ServiceSection {
       service.error("shutdown_timeout", "must not be negative");
       shutdownTimeout = ServiceSpec.DEFAULT_SHUTDOWN_TIMEOUT;
     }
+    Duration stuckTimeout = service.duration("stuck_timeout", ServiceSpec.DEFAULT_STUCK_TIMEOUT);
+    if (stuckTimeout.isNegative() || stuckTimeout.isZero()) {
+      service.error("stuck_timeout", "must be greater than zero");
+      stuckTimeout = ServiceSpec.DEFAULT_STUCK_TIMEOUT;
+    }
     service.reportUnknownKeys();
-    return new ServiceSpec(extensions, pipelines, telemetry, shutdownTimeout);
+    return new ServiceSpec(extensions, pipelines, telemetry, shutdownTimeout, stuckTimeout);
   }
 
   private List<ComponentId> extensions(SectionReader service) {

@@ -10,15 +10,18 @@ import java.util.Objects;
 
 /**
  * The {@code service} section: which extensions run, the pipelines in file order, self-telemetry,
- * and how long a stop may take to drain queues (a Tapio extension). Immutable.
+ * how long a stop may take to drain queues, and how long one processor or exporter call may run
+ * before it is reported as stuck (both Tapio extensions). Immutable.
  */
 public record ServiceSpec(
     List<ComponentId> extensions,
     Map<PipelineId, PipelineSpec> pipelines,
     TelemetrySpec telemetry,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration stuckTimeout) {
 
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_STUCK_TIMEOUT = Duration.ofSeconds(30);
 
   public ServiceSpec {
     extensions = List.copyOf(extensions);
@@ -26,5 +29,6 @@ public record ServiceSpec(
     pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(stuckTimeout, "stuckTimeout");
   }
 }

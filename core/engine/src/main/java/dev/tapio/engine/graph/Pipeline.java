@@ -5,7 +5,10 @@ import dev.tapio.engine.config.PipelineId;
 import dev.tapio.engine.config.QueueSpec;
 import dev.tapio.pdata.TelemetryData;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
 
@@ -18,6 +21,12 @@ import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
  * and returns; {@code block} waits up to the block timeout, then refuses with a retryable
  * {@link ConsumerException}. A retryable refusal from a processor (memory_limiter) is retried by
  * the pipeline thread with backoff, which fills the queue and so pushes back to receivers.
+ *
+ * <p>The pipeline thread never dies of what a component throws: processors and exporters are
+ * wrapped ({@link GuardedProcessor}, {@link ObservedExporter}) so their failures are counted
+ * against them, and anything that still escapes is counted here ({@code pipeline_error}). When a
+ * component is stuck past the stop deadline, the stop abandons the thread and counts every item
+ * it still held, queued or in the stuck call, as {@code shutdown_timeout}.
  */
 final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private static final int DRAIN_LIMIT = 256;
@@ -41,7 +50,13 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private volatile long drainDeadlineNanos = Long.MAX_VALUE;
   private long currentEnqueueNanos;
   private volatile Thread syncThread; // the caller running a synchronous pipeline
+  private final ReentrantLock syncLock = new ReentrantLock();
   private long lastErrorLogNanos;
+  // Items queued, not yet taken by the pipeline thread: what a stop that abandons it counts.
+  private final AtomicLong queuedItems = new AtomicLong();
+  private volatile int inFlightItems;
+  private volatile boolean abandoned;
+  private List<ComponentCall> calls = List.of();
 
   Pipeline(PipelineId id, QueueSpec spec, PipelineTelemetry telemetry) {
     this.id = id;
@@ -55,6 +70,27 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
 
   PipelineId id() {
     return id;
+  }
+
+  System.Logger logger() {
+    return logger;
+  }
+
+  /** The processor and exporter calls of this pipeline, to name a stuck one at stop. */
+  void calls(List<ComponentCall> calls) {
+    this.calls = List.copyOf(calls);
+  }
+
+  /** Whether the pipeline is stopping and its drain deadline has passed: stop retrying. */
+  boolean pastDrainDeadline() {
+    return abandoned || (stopping && System.nanoTime() - drainDeadlineNanos >= 0);
+  }
+
+  /** Items a stage gave up on at the stop deadline, counted as {@code shutdown_timeout}. */
+  void droppedAtStop(int items, String why) {
+    telemetry.dropped(items, "shutdown_timeout");
+    logger.log(Level.WARNING, "shutdown deadline passed: dropped " + items + " items ("
+        + why + ")");
   }
 
   /**
@@ -82,9 +118,16 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
       consumeSynchronously(data);
       return;
     }
+    int items = data.itemCount();
     Envelope<T> e = new Envelope<>(data, System.nanoTime());
-    if (!queue.offer(e)) {
-      overflow(e);
+    queuedItems.addAndGet(items);
+    try {
+      if (!queue.offer(e)) {
+        overflow(e);
+      }
+    } catch (RuntimeException refused) {
+      queuedItems.addAndGet(-items);
+      throw refused;
     }
     if (parked) {
       LockSupport.unpark(thread);
@@ -98,26 +141,29 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
    */
   private void consumeSynchronously(T data) {
     int items = data.itemCount();
-    synchronized (this) {
-      currentEnqueueNanos = System.nanoTime();
-      syncThread = Thread.currentThread();
-      try {
-        head.consume(data);
-      } catch (ConsumerException ce) {
-        throw ce;
-      } catch (RuntimeException re) {
-        telemetry.dropped(items, "processor_error");
-        logger.log(Level.ERROR, "a processor failed on " + items + " items; they are dropped", re);
-      } finally {
-        syncThread = null;
-      }
+    syncLock.lock();
+    currentEnqueueNanos = System.nanoTime();
+    syncThread = Thread.currentThread();
+    try {
+      head.consume(data);
+    } catch (ConsumerException ce) {
+      throw ce;
+    } catch (Throwable t) {
+      // Components are guarded; this is the engine's own failure. Nothing was acknowledged.
+      logger.log(Level.ERROR, "pipeline failed on " + items + " items; refused to the caller", t);
+      throw ConsumerException.retryable("pipeline '" + id + "' failed: " + t, t);
+    } finally {
+      syncThread = null;
+      syncLock.unlock();
     }
   }
 
   // Slow path: the queue is full.
   private void overflow(Envelope<T> e) {
     if (spec.overflow() == QueueSpec.Overflow.DROP) {
-      telemetry.dropped(e.data().itemCount(), "queue_full");
+      int items = e.data().itemCount();
+      queuedItems.addAndGet(-items);
+      telemetry.dropped(items, "queue_full");
       return;
     }
     long deadline = System.nanoTime() + spec.blockTimeout().toNanos();
@@ -157,9 +203,17 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     drainDeadlineNanos = deadlineNanos;
     stopping = true;
     if (spec.synchronous()) {
-      synchronized (this) {
-        return; // waited for a caller still inside the pipeline; new ones are refused
+      // Wait for a caller still inside the pipeline (new ones are refused), but not forever: a
+      // stuck component leaves that caller's client waiting, never acknowledged, so nothing the
+      // engine accepted is lost by going on.
+      long waitNanos = Math.max(0, deadlineNanos - System.nanoTime());
+      if (syncLock.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {
+        syncLock.unlock();
+      } else {
+        logger.log(Level.WARNING, "a caller is still inside the synchronous pipeline at the"
+            + " shutdown deadline (a component is stuck); stopping without it");
       }
+      return;
     }
     if (thread == null) {
       return;
@@ -168,14 +222,38 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     thread.join(waitMillis + 1_000);
     if (thread.isAlive()) {
-      logger.log(Level.WARNING, "pipeline thread did not stop in time; a component is stuck");
-      thread.interrupt();
-      thread.join(1_000);
+      abandon();
     }
   }
 
+  /*
+   * The thread is inside a component that does not return. It is left behind (a daemon); what it
+   * still holds is counted now, and should the call ever return, the thread exits without
+   * touching the queue. A batch the stuck call delivers after all is then counted and delivered,
+   * or counted twice if the call fails late: over-counting a loss, never hiding one.
+   */
+  private void abandon() throws InterruptedException {
+    abandoned = true;
+    String where = "";
+    for (ComponentCall c : calls) {
+      if (c.inCall()) {
+        where = where.isEmpty() ? c.label() : where + ", " + c.label();
+      }
+    }
+    thread.interrupt();
+    thread.join(1_000);
+    // Freed by the interrupt, the thread counted its own batch and exited without polling more.
+    long items = queuedItems.getAndSet(0) + (thread.isAlive() ? inFlightItems : 0);
+    if (items > 0) {
+      telemetry.dropped(items, "shutdown_timeout");
+    }
+    logger.log(Level.WARNING, "pipeline thread is stuck in " + (where.isEmpty() ? "a component"
+        : where) + " past the shutdown deadline; abandoned it with " + items
+        + " items (counted as dropped, reason shutdown_timeout)");
+  }
+
   private void run() {
-    while (true) {
+    while (!abandoned) {
       if (stopping && System.nanoTime() - drainDeadlineNanos >= 0) {
         dropRemaining();
         return;
@@ -203,6 +281,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     long dropped = 0;
     while ((e = queue.poll()) != null) {
       int items = e.data().itemCount();
+      queuedItems.addAndGet(-items);
       dropped += items;
       telemetry.dropped(items, "shutdown_timeout");
     }
@@ -216,6 +295,19 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     currentEnqueueNanos = e.enqueueNanos();
     T data = e.data();
     int items = data.itemCount();
+    queuedItems.addAndGet(-items);
+    if (abandoned) {
+      return; // counted by the stop that abandoned this thread
+    }
+    inFlightItems = items;
+    try {
+      processOne(data, items);
+    } finally {
+      inFlightItems = 0;
+    }
+  }
+
+  private void processOne(T data, int items) {
     long backoff = 1_000_000;
     while (true) {
       try {
@@ -227,16 +319,21 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
           logRateLimited("a processor refused " + items + " items permanently: " + ce.getMessage());
           return;
         }
-        if (stopping && System.nanoTime() - drainDeadlineNanos >= 0) {
-          telemetry.dropped(items, "shutdown_timeout");
+        if (pastDrainDeadline()) {
+          if (!abandoned) {
+            telemetry.dropped(items, "shutdown_timeout");
+          }
           return;
         }
         logRateLimited("a processor refused " + items + " items, retrying: " + ce.getMessage());
         LockSupport.parkNanos(backoff);
         backoff = Math.min(backoff * 2, 100_000_000);
-      } catch (RuntimeException re) {
-        telemetry.dropped(items, "processor_error");
-        logger.log(Level.ERROR, "a processor failed on " + items + " items; they are dropped", re);
+      } catch (Throwable t) {
+        // Components are guarded, so this is the engine's own failure; the thread carries on.
+        if (!abandoned) {
+          telemetry.dropped(items, "pipeline_error");
+        }
+        logRateLimited("pipeline failed on " + items + " items; they are dropped: " + t);
         return;
       }
     }

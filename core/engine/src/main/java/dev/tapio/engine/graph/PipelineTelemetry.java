@@ -7,48 +7,51 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import java.util.List;
 
 /**
- * A pipeline's own counters: items handed to its exporters, items it dropped by reason, queue
- * fill, and the latency from entering the queue to reaching the exporters (HdrHistogram,
- * microseconds, exposed as quantile gauges over the life of the pipeline). Thread-safe.
+ * A pipeline's own counters: items handed to its exporters, items it dropped by reason (every
+ * reason present from the start, at 0, so alerts see a series), queue fill, and the latency from
+ * entering the queue to reaching the exporters as a histogram in seconds ({@code
+ * tapio_pipeline_latency_seconds}), recorded once per batch. Thread-safe.
  */
 final class PipelineTelemetry {
-  private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+  /** Every reason a pipeline itself drops items for. */
+  static final List<String> DROP_REASONS =
+      List.of("queue_full", "shutdown_timeout", "refused", "pipeline_error");
+  // 50 µs to 10 s: the budget is p99 < 1 ms, so resolution sits around it.
+  private static final List<Double> LATENCY_BUCKETS = List.of(0.00005, 0.0001, 0.00025, 0.0005,
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
 
   private final SelfTelemetry telemetry;
   private final PipelineId id;
   private final String label;
   private final LongAdder processed;
   private final Map<String, LongAdder> drops = new ConcurrentHashMap<>();
-  private final Recorder latency = new Recorder(3);
-  private final Histogram cumulative = new Histogram(3);
-  private Histogram interval;
+  private final DoubleHistogram latency;
+  private final Attributes attributes;
 
   PipelineTelemetry(SelfTelemetry telemetry, PipelineId id) {
     this.telemetry = telemetry;
     this.id = id;
     this.label = "pipeline/" + id;
+    this.attributes = Attributes.builder().put("pipeline", id.toString()).build();
     this.processed = telemetry.counter("tapio_events_processed",
-        "Items a pipeline handed to its exporters.",
-        Attributes.builder().put("pipeline", id.toString()).build());
-    for (double q : QUANTILES) {
-      telemetry.gauge("tapio_pipeline_latency_microseconds",
-          "Time from entering the pipeline queue to reaching the exporters, since start.",
-          Attributes.builder().put("pipeline", id.toString())
-              .put("quantile", Double.toString(q)).build(),
-          () -> quantile(q));
+        "Items a pipeline handed to its exporters.", attributes);
+    this.latency = telemetry.secondsHistogram("tapio_pipeline_latency",
+        "Time from entering the pipeline queue to reaching the exporters, per batch.",
+        LATENCY_BUCKETS);
+    for (String reason : DROP_REASONS) {
+      dropped(0, reason);
     }
   }
 
   void queueGauges(IntSupplier size, int capacity) {
-    Attributes a = Attributes.builder().put("pipeline", id.toString()).build();
-    telemetry.gauge("tapio_pipeline_queue_size", "Batches waiting in the pipeline queue.", a,
-        size::getAsInt);
+    telemetry.gauge("tapio_pipeline_queue_size", "Batches waiting in the pipeline queue.",
+        attributes, size::getAsInt);
     telemetry.gauge("tapio_pipeline_queue_capacity", "Capacity of the pipeline queue, in batches.",
-        a, () -> capacity);
+        attributes, () -> capacity);
   }
 
   void processed(int items) {
@@ -75,18 +78,6 @@ final class PipelineTelemetry {
   }
 
   void recordLatency(long nanos) {
-    latency.recordValue(Math.max(0, nanos / 1_000));
-  }
-
-  Recorder latency() {
-    return latency;
-  }
-
-  /** Folds the latest interval into the cumulative histogram and reads a quantile. */
-  synchronized double quantile(double q) {
-    interval = latency.getIntervalHistogram(interval);
-    cumulative.add(interval);
-    return cumulative.getTotalCount() == 0 ? Double.NaN
-        : cumulative.getValueAtPercentile(q * 100);
+    latency.record(Math.max(0, nanos) / 1e9, attributes);
   }
 }

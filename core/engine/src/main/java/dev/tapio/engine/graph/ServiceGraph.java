@@ -43,8 +43,20 @@ public final class ServiceGraph implements Host {
 
   private record SignalKey(ComponentId id, Signal signal) {}
 
+  /** An exporter created once per id and signal, shared by the pipelines naming it. */
+  private record SharedExporter<T extends TelemetryData<?>>(DataSink<T> sink, EngineContext context) {}
+
+  /** Reasons every processor and exporter can be charged by the engine: series exist from start. */
+  private static final List<String> PROCESSOR_REASONS =
+      List.of("processor_error", "out_of_memory", "linkage_error");
+  private static final List<String> EXPORTER_REASONS =
+      List.of("export_failed", "out_of_memory", "linkage_error");
+
   private final SelfTelemetry telemetry;
   private final Duration shutdownTimeout;
+  private final Duration stuckTimeout;
+  private final List<ComponentCall> calls = new ArrayList<>();
+  private Watchdog watchdog;
   private final List<Managed> extensions = new ArrayList<>();
   private final List<Managed> exporters = new ArrayList<>();
   private final List<Managed> processors = new ArrayList<>();
@@ -56,9 +68,10 @@ public final class ServiceGraph implements Host {
   private final List<Managed> started = new ArrayList<>();
   private boolean pipelinesStarted;
 
-  private ServiceGraph(SelfTelemetry telemetry, Duration shutdownTimeout) {
+  private ServiceGraph(SelfTelemetry telemetry, Duration shutdownTimeout, Duration stuckTimeout) {
     this.telemetry = telemetry;
     this.shutdownTimeout = shutdownTimeout;
+    this.stuckTimeout = stuckTimeout;
   }
 
   /**
@@ -66,7 +79,8 @@ public final class ServiceGraph implements Host {
    * fails the build with the component's id and the reason.
    */
   public static ServiceGraph build(LoadedConfig config, SelfTelemetry telemetry) {
-    ServiceGraph g = new ServiceGraph(telemetry, config.service().shutdownTimeout());
+    ServiceGraph g = new ServiceGraph(telemetry, config.service().shutdownTimeout(),
+        config.service().stuckTimeout());
     g.wire(config);
     return g;
   }
@@ -85,7 +99,7 @@ public final class ServiceGraph implements Host {
       extensions.add(new Managed(ext, ctx, "extension " + id));
       extensionsById.put(id, ext);
     }
-    Map<SignalKey, DataSink<?>> exporterSinks = new LinkedHashMap<>();
+    Map<SignalKey, SharedExporter<?>> exporterSinks = new LinkedHashMap<>();
     Map<SignalKey, List<Pipeline<?>>> receiverPipelines = new LinkedHashMap<>();
     for (PipelineSpec p : config.service().pipelines().values()) {
       wirePipeline(SignalAdapter.of(p.id().signal()), p, config, exporterSinks, receiverPipelines);
@@ -96,18 +110,25 @@ public final class ServiceGraph implements Host {
   }
 
   private <T extends TelemetryData<?>> void wirePipeline(SignalAdapter<T> adapter, PipelineSpec p,
-      LoadedConfig config, Map<SignalKey, DataSink<?>> exporterSinks,
+      LoadedConfig config, Map<SignalKey, SharedExporter<?>> exporterSinks,
       Map<SignalKey, List<Pipeline<?>>> receiverPipelines) {
     Signal signal = adapter.signal();
+    boolean synchronous = p.queue().synchronous();
+    Pipeline<T> pipeline =
+        new Pipeline<>(p.id(), p.queue(), new PipelineTelemetry(telemetry, p.id()));
+    List<ComponentCall> pipelineCalls = new ArrayList<>();
     List<DataSink<T>> sinks = new ArrayList<>();
     for (ComponentId id : p.exporters()) {
       @SuppressWarnings("unchecked")
-      DataSink<T> sink = (DataSink<T>) exporterSinks.computeIfAbsent(new SignalKey(id, signal),
-          k -> createExporter(adapter, config.exporters().get(id)));
-      sinks.add(sink);
+      SharedExporter<T> shared = (SharedExporter<T>) exporterSinks.computeIfAbsent(
+          new SignalKey(id, signal), k -> createExporter(adapter, config.exporters().get(id)));
+      ComponentCall call = new ComponentCall(shared.context(), p.id(), telemetry.health());
+      pipelineCalls.add(call);
+      DataSink<T> sink = new ObservedExporter<>(shared.sink(), call, telemetry);
+      // Queued pipelines hold a refused batch and retry it; synchronous ones refuse upstream.
+      sinks.add(synchronous ? sink
+          : new RetryRefusals<>(sink, pipeline, shared.context().componentLabel()));
     }
-    Pipeline<T> pipeline =
-        new Pipeline<>(p.id(), p.queue(), new PipelineTelemetry(telemetry, p.id()));
     DataSink<T> exporterFanOut = FanOut.of(adapter, sinks);
     DataSink<T> next = new PipelineEnd<>(pipeline, exporterFanOut);
     boolean mutates = exporterFanOut.mutates();
@@ -120,9 +141,16 @@ public final class ServiceGraph implements Host {
           cast(spec.factory()), ctx, spec.config(), downstream));
       chain.addFirst(new Managed(stage.component(), ctx, "processor " + spec.id() + " in "
           + p.id()));
+      for (String reason : PROCESSOR_REASONS) {
+        ctx.dropped(0, reason);
+      }
+      ComponentCall call = new ComponentCall(ctx, p.id(), telemetry.health());
+      pipelineCalls.add(call);
       mutates |= stage.sink().mutates();
-      next = stage.sink();
+      next = new GuardedProcessor<>(stage.sink(), call, synchronous);
     }
+    pipeline.calls(pipelineCalls);
+    calls.addAll(pipelineCalls);
     // Processors start last-to-first so that each finds its downstream running.
     processors.addAll(chain.reversed());
     pipeline.head(next, mutates);
@@ -137,13 +165,16 @@ public final class ServiceGraph implements Host {
         + "] -> " + join(p.exporters()));
   }
 
-  private <T extends TelemetryData<?>> DataSink<T> createExporter(
+  private <T extends TelemetryData<?>> SharedExporter<T> createExporter(
       SignalAdapter<T> adapter, ComponentSpec spec) {
     EngineContext ctx = context(spec, adapter.signal());
     Stage<T> stage = create(spec, () -> adapter.createExporter(cast(spec.factory()), ctx,
         spec.config()));
     exporters.add(new Managed(stage.component(), ctx, "exporter " + spec.id()));
-    return new ObservedExporter<>(stage.sink(), ctx, telemetry);
+    for (String reason : EXPORTER_REASONS) {
+      ctx.dropped(0, reason);
+    }
+    return new SharedExporter<>(stage.sink(), ctx);
   }
 
   @SuppressWarnings("unchecked")
@@ -201,6 +232,8 @@ public final class ServiceGraph implements Host {
         p.start();
       }
       pipelinesStarted = true;
+      watchdog = new Watchdog(calls, stuckTimeout);
+      watchdog.start();
       startAll(receivers);
       telemetry.health().pipelinesStarted(true);
     } catch (GraphException e) {
@@ -246,6 +279,10 @@ public final class ServiceGraph implements Host {
     stopStarted(processors.reversed());
     stopStarted(exporters);
     stopStarted(extensions);
+    if (watchdog != null) {
+      watchdog.stop();
+      watchdog = null;
+    }
   }
 
   private void stopStarted(List<Managed> components) {

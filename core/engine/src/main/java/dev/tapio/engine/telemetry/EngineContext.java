@@ -23,6 +23,7 @@ public final class EngineContext implements ComponentContext {
   private final SelfTelemetry telemetry;
   private final System.Logger logger;
   private final Map<String, LongAdder[]> drops = new ConcurrentHashMap<>();
+  private volatile boolean countsOwnDelivery;
 
   public EngineContext(ComponentId id, Kind kind, Signal signal, SelfTelemetry telemetry) {
     this.id = id;
@@ -86,8 +87,20 @@ public final class EngineContext implements ComponentContext {
     return new LongAdder[] {total, own};
   }
 
+  /**
+   * Whether this exporter counts {@code otelcol_exporter_sent_*} itself, when its destination
+   * accepted (it registered that counter, as a sending queue does), so the engine must not count
+   * a batch as sent merely because {@code consume} returned.
+   */
+  public boolean countsOwnDelivery() {
+    return countsOwnDelivery;
+  }
+
   @Override
   public Counter counter(String name, String description, String... labelPairs) {
+    if (kind == Kind.EXPORTER && name.startsWith("otelcol_exporter_sent_")) {
+      countsOwnDelivery = true;
+    }
     LongAdder adder = telemetry.counter(name, description, attributes(labelPairs));
     return new Counter() {
       @Override

@@ -8,9 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The state of every component, as {@code /readyz} shows it. Thread-safe: components report
  * from their own threads while the HTTP server reads.
+ *
+ * <p>Two sources per component: what the component reports about itself ({@link #report}) and
+ * what the engine saw of it ({@link #engineReport}: it threw on a batch, or a call is stuck). The
+ * engine's report lasts until the engine clears it (a later call succeeded), and while it lasts
+ * the worse of the two is shown, so a component's own "ok" cannot hide its failures.
  */
 public final class Health {
   private final Map<String, Entry> components = new ConcurrentHashMap<>();
+  private final Map<String, Entry> engine = new ConcurrentHashMap<>();
   private volatile boolean pipelinesStarted;
 
   /** One component's state and why. */
@@ -26,12 +32,33 @@ public final class Health {
         ? new Entry(ComponentStatus.OK, "") : e);
   }
 
+  /** The engine's own finding about a component; see the class comment. */
+  public void engineReport(String component, ComponentStatus status, String reason) {
+    engine.put(component, new Entry(status, reason == null ? "" : reason));
+  }
+
+  public void clearEngineReport(String component) {
+    engine.remove(component);
+  }
+
   public void pipelinesStarted(boolean started) {
     pipelinesStarted = started;
   }
 
   public Map<String, Entry> snapshot() {
-    return new TreeMap<>(components);
+    Map<String, Entry> out = new TreeMap<>(components);
+    for (Map.Entry<String, Entry> e : engine.entrySet()) {
+      out.merge(e.getKey(), e.getValue(), (own, seen) -> rank(seen) >= rank(own) ? seen : own);
+    }
+    return out;
+  }
+
+  private static int rank(Entry e) {
+    return switch (e.status()) {
+      case ERROR -> 2;
+      case DEGRADED -> 1;
+      default -> 0;
+    };
   }
 
   /** Ready: pipelines started and no component in ERROR. Degraded components are still ready. */
@@ -40,6 +67,11 @@ public final class Health {
       return false;
     }
     for (Entry e : components.values()) {
+      if (e.status() == ComponentStatus.ERROR) {
+        return false;
+      }
+    }
+    for (Entry e : engine.values()) {
       if (e.status() == ComponentStatus.ERROR) {
         return false;
       }

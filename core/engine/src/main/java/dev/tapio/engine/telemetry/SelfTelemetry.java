@@ -2,6 +2,7 @@ package dev.tapio.engine.telemetry;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -99,6 +100,15 @@ public final class SelfTelemetry implements AutoCloseable {
       family.series.add(new Series<>(attributes, adder));
       return adder;
     }
+  }
+
+  /**
+   * A histogram of durations in seconds with the given bucket boundaries, exposed as {@code
+   * name_seconds_bucket}, {@code _sum} and {@code _count}. Record per batch, not per item.
+   */
+  public DoubleHistogram secondsHistogram(String name, String description, List<Double> buckets) {
+    return meter.histogramBuilder(name).setDescription(description).setUnit("s")
+        .setExplicitBucketBoundariesAdvice(buckets).build();
   }
 
   /** A gauge read at every scrape; registering the same name and attributes replaces it. */

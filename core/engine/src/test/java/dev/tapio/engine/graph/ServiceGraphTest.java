@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapio.component.ComponentId;
 import dev.tapio.consumer.ConsumerException;
 import dev.tapio.consumer.LogsConsumer;
 import dev.tapio.engine.config.ConfigLoader;
@@ -239,10 +240,17 @@ class ServiceGraphTest {
       push.consumeLogs(LogsBuilder.logs("s" + i, 5));
       assertEquals(i * 5L, sink.itemCount(), "delivered before the call returned");
     }
+    // A retryable refusal (queue or disk full) reaches the caller, who keeps the data.
     sink.failWith(ConsumerException.retryable("backend down"));
-    // An exporter failure ends at the exporter (counted export_failed), not at the receiver.
-    push.consumeLogs(LogsBuilder.logs("x", 3));
+    ConsumerException refused = assertThrows(ConsumerException.class,
+        () -> push.consumeLogs(LogsBuilder.logs("x", 3)));
+    assertTrue(refused.retryable());
     assertEquals(100, sink.itemCount());
-    assertEquals(100, graph.processedByPipeline().get(PipelineId.parse("logs")) - 3);
+    assertEquals(100, graph.acceptedFromReceiver(ComponentId.parse("push")));
+    // A permanent failure ends at the exporter, counted as export_failed.
+    sink.failWith(ConsumerException.permanent("bad data"));
+    push.consumeLogs(LogsBuilder.logs("y", 4));
+    assertEquals(100, sink.itemCount());
+    assertEquals(104, graph.acceptedFromReceiver(ComponentId.parse("push")));
   }
 }

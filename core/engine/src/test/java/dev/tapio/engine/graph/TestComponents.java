@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * Real components for engine tests: a receiver the test pushes through, a sink exporter, a
@@ -36,6 +37,11 @@ final class TestComponents {
   static final Map<String, ConsumerSink> SINKS = new ConcurrentHashMap<>();
   static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
   static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+  /**
+   * By component id: what the next consume of that {@code fault} processor or {@code sink}
+   * exporter throws; a supplier returning null lets the call through.
+   */
+  static final Map<String, Supplier<Throwable>> FAULTS = new ConcurrentHashMap<>();
   static volatile String failStartOf = "";
 
   private TestComponents() {}
@@ -45,15 +51,28 @@ final class TestComponents {
     SINKS.clear();
     GATES.clear();
     EVENTS.clear();
+    FAULTS.clear();
     failStartOf = "";
   }
 
   static ComponentCatalog catalog() {
     return ComponentCatalog.of(List.of(new PushReceiverFactory(), new SinkExporterFactory(),
-        new TagProcessorFactory()));
+        new TagProcessorFactory(), new FaultProcessorFactory()));
   }
 
   record Empty() implements ComponentConfig {}
+
+  /** Throws what FAULTS holds for {@code id}, if anything; unchecked so Errors pass as-is. */
+  static void fault(String id) {
+    Supplier<Throwable> f = FAULTS.get(id);
+    Throwable t = f == null ? null : f.get();
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+  }
 
   record Named(String name) implements ComponentConfig {}
 
@@ -161,6 +180,7 @@ final class TestComponents {
               Thread.currentThread().interrupt();
             }
           }
+          fault(id);
           sink.consumeLogs(logs);
         }
       }
@@ -221,6 +241,56 @@ final class TestComponents {
         }
       }
       return new Tag();
+    }
+  }
+
+  /** Processor {@code fault}: throws what FAULTS says for its id, else passes data on as is. */
+  static final class FaultProcessorFactory implements ProcessorFactory<Empty> {
+    @Override
+    public String type() {
+      return "fault";
+    }
+
+    @Override
+    public Stability stability() {
+      return Stability.DEVELOPMENT;
+    }
+
+    @Override
+    public Set<Signal> signals() {
+      return Set.of(Signal.LOGS);
+    }
+
+    @Override
+    public Empty createDefaultConfig() {
+      return new Empty();
+    }
+
+    @Override
+    public Empty readConfig(ConfigReader reader) {
+      return new Empty();
+    }
+
+    @Override
+    public LogsProcessor createLogs(ComponentContext context, Empty config, LogsConsumer next) {
+      String id = context.id().toString();
+      class Fault extends Lifecycle implements LogsProcessor {
+        Fault() {
+          super("processor " + id);
+        }
+
+        @Override
+        public void consumeLogs(Logs logs) {
+          fault(id);
+          next.consumeLogs(logs);
+        }
+
+        @Override
+        public Capabilities capabilities() {
+          return Capabilities.READS_ONLY;
+        }
+      }
+      return new Fault();
     }
   }
 }
