@@ -126,7 +126,13 @@ public final class RingBuffer implements AutoCloseable {
         int length = len & ~(BUSY | DISCARD);
         cons += (length + HEADER + 7) & ~7L;
         if ((len & DISCARD) == 0) {
-          handler.onRecord(data, at + HEADER, length);
+          try {
+            handler.onRecord(data, at + HEADER, length);
+          } catch (Throwable t) {
+            // The record is consumed even so: re-reading it would fail the same way forever.
+            LONG.setRelease(consumer, 0L, cons);
+            throw t;
+          }
         }
         n++;
         // Release each record's space at once so a slow handler does not starve the kernel.

@@ -3,6 +3,7 @@ package dev.tapio.bpf.receiver;
 import dev.tapio.bpf.BpfException;
 import dev.tapio.bpf.RingBuffer;
 import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ComponentStatus;
 import dev.tapio.consumer.ConsumerException;
 import dev.tapio.consumer.LogsConsumer;
 import dev.tapio.pdata.Logs;
@@ -17,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  * retryable refusal is retried with backoff (the kernel ring fills meanwhile and counts its own
  * drops); a permanent one, or one still refused at shutdown, is counted as dropped.
  *
+ * <p>The thread never dies of what the decoder throws: the record it failed on is consumed and
+ * counted as dropped ({@code decode_error}), the receiver reports {@code degraded} with the
+ * reason until a drain succeeds, the log says so at most every 10 s, and polling goes on.
+ *
  * <p>{@link #start} and {@link #stop} from the lifecycle thread; the rest on the poll thread.
  */
 public final class RingPoller {
@@ -30,6 +35,9 @@ public final class RingPoller {
   private final int timeoutMillis;
   private final Thread thread;
   private volatile boolean running = true;
+  // Poll thread only.
+  private boolean failing;
+  private long lastFailureLogNanos;
 
   public RingPoller(ComponentContext context, String name, RingBuffer ring, BatchDecoder decoder,
       KernelDrops drops, LogsConsumer next, Duration pollTimeout) {
@@ -41,6 +49,9 @@ public final class RingPoller {
     this.timeoutMillis = (int) Math.max(1, pollTimeout.toMillis());
     this.thread = Thread.ofPlatform().daemon(true).name("tapio-" + name + "-" + context.id())
         .unstarted(this::run);
+    context.dropped(0, "decode_error");
+    context.dropped(0, "refused");
+    context.dropped(0, "shutdown");
   }
 
   public void start() {
@@ -80,13 +91,40 @@ public final class RingPoller {
 
   private void drainAndDeliver() {
     int n;
+    boolean failedNow = false;
     do {
-      n = ring.drain(decoder, DRAIN_LIMIT);
+      try {
+        n = ring.drain(decoder, DRAIN_LIMIT);
+      } catch (Throwable t) {
+        decodeFailed(t);
+        failedNow = true;
+        n = DRAIN_LIMIT; // drain on past the bad record
+      }
       Logs batch = decoder.take();
       if (batch != null) {
         deliver(batch);
       }
-    } while (n == DRAIN_LIMIT);
+    } while (n == DRAIN_LIMIT && running);
+    if (failing && !failedNow) {
+      failing = false;
+      context.reportStatus(ComponentStatus.OK, "");
+    }
+  }
+
+  // Slow path: the decoder threw on one record.
+  private void decodeFailed(Throwable t) {
+    context.dropped(1, "decode_error");
+    String what = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    if (!failing) {
+      failing = true;
+      context.reportStatus(ComponentStatus.DEGRADED, "the decoder failed on a record: " + what);
+    }
+    long now = System.nanoTime();
+    if (lastFailureLogNanos == 0 || now - lastFailureLogNanos > TimeUnit.SECONDS.toNanos(10)) {
+      lastFailureLogNanos = now;
+      context.logger().log(Level.ERROR, "decoder of " + context.id() + " failed on a record;"
+          + " dropped it (counted as decode_error) and polling goes on", t);
+    }
   }
 
   private void deliver(Logs batch) {
@@ -95,6 +133,11 @@ public final class RingPoller {
     while (true) {
       try {
         next.consumeLogs(batch);
+        return;
+      } catch (Error e) {
+        // The engine's entry does not throw these; an OutOfMemoryError may still reach here.
+        context.dropped(items, "refused");
+        context.logger().log(Level.ERROR, "dropped " + items + " records: " + e);
         return;
       } catch (ConsumerException e) {
         if (!e.retryable()) {
