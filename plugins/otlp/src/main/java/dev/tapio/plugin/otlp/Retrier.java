@@ -7,6 +7,7 @@ import dev.tapio.consumer.ConsumerException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,6 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  * runs an attempt until it succeeds, fails permanently (it throws a permanent
  * {@link ConsumerException}, which passes through), or the retries run out; waits with
  * exponential backoff, or the server's requested delay when it names one.
+ *
+ * <p>Every retry is counted ({@code tapio_exporter_retries_total{exporter}}). An outage — from
+ * the first failed attempt to the next success, over all concurrent sends — is logged once when
+ * it starts, with its cause, and once when it ends, with how many retries and how long it took.
  *
  * <p>Thread-safe: one instance per exporter, {@link #send} called concurrently by the pipelines,
  * each call synchronously on the caller's thread. {@link #stop} makes waiting calls give up.
@@ -41,11 +46,16 @@ final class Retrier {
 
   private final ComponentContext context;
   private final OtlpHttpExporterConfig.Retry retry;
+  private final ComponentContext.Counter retries;
+  private final AtomicLong outageStartNanos = new AtomicLong(); // 0: no outage
+  private final AtomicLong outageRetries = new AtomicLong();
   private volatile boolean stopping;
 
   Retrier(ComponentContext context, OtlpHttpExporterConfig.Retry retry) {
     this.context = context;
     this.retry = retry;
+    this.retries = context.counter("tapio_exporter_retries",
+        "Send attempts the exporter retried after a retryable failure.");
   }
 
   void stop() {
@@ -63,9 +73,11 @@ final class Retrier {
       RetryableFailure failure;
       try {
         attempt.run();
+        outageOver();
         return;
       } catch (RetryableFailure f) {
         failure = f;
+        outage(target, f);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw ConsumerException.retryable("interrupted while sending to " + target, e);
@@ -83,11 +95,32 @@ final class Retrier {
       }
       context.logger().log(Level.DEBUG, "{0}; retrying in {1} ms", failure.getMessage(),
           TimeUnit.NANOSECONDS.toMillis(wait));
+      retries.add(1);
+      outageRetries.incrementAndGet();
       if (!pause(wait)) {
         throw ConsumerException.retryable(failure.getMessage() + " (exporter shutting down)");
       }
       backoff = (long) Math.min(backoff * retry.multiplier(),
           (double) retry.maxInterval().toNanos());
+    }
+  }
+
+  // Slow path: an attempt failed. Only the first failure of an outage is logged.
+  private void outage(String target, RetryableFailure f) {
+    long now = System.nanoTime();
+    if (outageStartNanos.compareAndSet(0, now == 0 ? 1 : now)) {
+      context.logger().log(Level.WARNING, "exporter " + context.id() + " cannot send to "
+          + target + ": " + f.getMessage() + "; retrying (retries are counted in"
+          + " tapio_exporter_retries_total; logged again when sending works)");
+    }
+  }
+
+  private void outageOver() {
+    long start = outageStartNanos.get();
+    if (start != 0 && outageStartNanos.compareAndSet(start, 0)) {
+      context.logger().log(Level.INFO, "exporter " + context.id() + " sends again after "
+          + outageRetries.getAndSet(0) + " retries over "
+          + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
     }
   }
 

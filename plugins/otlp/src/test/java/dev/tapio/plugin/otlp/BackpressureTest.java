@@ -89,6 +89,7 @@ class BackpressureTest {
       }
       assertEquals(2, consumer.refused.get());
       assertEquals(3, consumer.calls.get(), "two refusals, then one accepted attempt");
+      assertEquals(2, context.counterValue("tapio_exporter_retries"), "each retry counted");
       assertEquals(1, consumer.sink.logs().size());
       Set<Long> seqs = new HashSet<>();
       for (LogRecord r : consumer.sink.logRecords()) {
