@@ -14,8 +14,12 @@ import java.util.function.Function;
  */
 public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
     permits Logs, Metrics, Traces {
+  /** Bytes per item assumed when the producer gave no estimate: a record with ~10 attributes. */
+  public static final int DEFAULT_ITEM_BYTES = 512;
+
   final State state = new State();
   final PList<E> resources;
+  private long estimatedBytes; // 0: unknown, use DEFAULT_ITEM_BYTES per item
 
   TelemetryData(Function<State, E> factory) {
     resources = new PList<>(state, factory);
@@ -33,13 +37,33 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
   /** The number of items (log records, metric data points, spans): what telemetry counts. */
   public abstract int itemCount();
 
+  /**
+   * The heap this tree is estimated to hold, for memory budgets: what its producer set with
+   * {@link #setEstimatedBytes} (an OTLP receiver knows its request's size), carried along by
+   * moves, splits and copies; else {@link #DEFAULT_ITEM_BYTES} per item. Constant time: no walk.
+   */
+  public final long estimatedBytes() {
+    long e = estimatedBytes;
+    return e > 0 ? e : (long) itemCount() * DEFAULT_ITEM_BYTES;
+  }
+
+  /** Sets the estimate {@link #estimatedBytes()} returns; 0 or less means unknown. */
+  public final void setEstimatedBytes(long bytes) {
+    estimatedBytes = Math.max(0, bytes);
+  }
+
   /** Moves every resource group into {@code dest}, leaving this tree empty. */
   public final void moveTo(TelemetryData<E> dest) {
+    if (estimatedBytes > 0 || dest.estimatedBytes > 0) {
+      dest.estimatedBytes = dest.estimatedBytes() + estimatedBytes();
+    }
     resources.moveAllTo(dest.resources);
+    estimatedBytes = 0;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   final void copyInto(TelemetryData<E> dest) {
+    dest.estimatedBytes = estimatedBytes;
     dest.resources.copyFrom(resources, (a, b) -> ((ResourceEntry) b).copyFrom((ResourceEntry) a));
   }
 
@@ -51,6 +75,14 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public final void moveFirstItemsTo(int count, TelemetryData<E> dest) {
+    if (estimatedBytes > 0) {
+      int total = itemCount();
+      long share = total == 0 ? 0 : estimatedBytes * Math.min(count, total) / total;
+      dest.estimatedBytes = dest.estimatedBytes() + share;
+      estimatedBytes = Math.max(1, estimatedBytes - share);
+    } else if (dest.estimatedBytes > 0) {
+      dest.estimatedBytes += (long) count * DEFAULT_ITEM_BYTES;
+    }
     int left = count;
     while (left > 0 && !resources.isEmpty()) {
       E rl = resources.get(0);

@@ -81,8 +81,14 @@ final class ServiceSection {
       service.error("stuck_timeout", "must be greater than zero");
       stuckTimeout = ServiceSpec.DEFAULT_STUCK_TIMEOUT;
     }
+    long memoryBudget = service.bytes("memory_budget", 0);
+    if (memoryBudget < 0) {
+      service.error("memory_budget", "must not be negative (0: a quarter of the maximum heap)");
+      memoryBudget = 0;
+    }
     service.reportUnknownKeys();
-    return new ServiceSpec(extensions, pipelines, telemetry, shutdownTimeout, stuckTimeout);
+    return new ServiceSpec(extensions, pipelines, telemetry, shutdownTimeout, stuckTimeout,
+        memoryBudget);
   }
 
   private List<ComponentId> extensions(SectionReader service) {

@@ -1,5 +1,7 @@
 package dev.tapio.engine.graph;
 
+import dev.tapio.component.MemoryBudget;
+import dev.tapio.consumer.Admission;
 import dev.tapio.consumer.ConsumerException;
 import dev.tapio.engine.config.PipelineId;
 import dev.tapio.engine.config.QueueSpec;
@@ -34,13 +36,15 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   // it can be long: an idle agent wakes 10 times a second, not 100.
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private record Envelope<T>(T data, long enqueueNanos) {}
+  private record Envelope<T>(T data, long enqueueNanos, long bytes) {}
 
   private final PipelineId id;
   private final QueueSpec spec;
   private final MpscVarHandleArrayQueue<Envelope<T>> queue;
   private final PipelineTelemetry telemetry;
   private final System.Logger logger;
+  private final MemoryBudget memory;
+  private Admission[] admissions = new Admission[0];
   private DataSink<T> head;
   private boolean mutates;
   private Thread thread;
@@ -58,7 +62,8 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private volatile boolean abandoned;
   private List<ComponentCall> calls = List.of();
 
-  Pipeline(PipelineId id, QueueSpec spec, PipelineTelemetry telemetry) {
+  Pipeline(PipelineId id, QueueSpec spec, PipelineTelemetry telemetry, MemoryBudget memory) {
+    this.memory = memory;
     this.id = id;
     this.spec = spec;
     // A synchronous pipeline has no queue; a minimal one keeps the fields final and simple.
@@ -74,6 +79,11 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
 
   System.Logger logger() {
     return logger;
+  }
+
+  /** Processors that may refuse data before it is queued; see {@link Admission}. */
+  void admissions(List<Admission> admissions) {
+    this.admissions = admissions.toArray(new Admission[0]);
   }
 
   /** The processor and exporter calls of this pipeline, to name a stuck one at stop. */
@@ -114,12 +124,21 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     if (closed) {
       throw ConsumerException.permanent("pipeline '" + id + "' is stopped");
     }
+    for (Admission a : admissions) {
+      a.admit(data); // a refusal goes back to the receiver's caller, who still has the data
+    }
     if (spec.synchronous()) {
       consumeSynchronously(data);
       return;
     }
     int items = data.itemCount();
-    Envelope<T> e = new Envelope<>(data, System.nanoTime());
+    long bytes = data.estimatedBytes();
+    if (!memory.tryReserve(bytes)) {
+      if (!awaitMemory(items, bytes)) {
+        return; // dropped and counted (overflow: drop)
+      }
+    }
+    Envelope<T> e = new Envelope<>(data, System.nanoTime(), bytes);
     queuedItems.addAndGet(items);
     try {
       if (!queue.offer(e)) {
@@ -127,6 +146,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
       }
     } catch (RuntimeException refused) {
       queuedItems.addAndGet(-items);
+      memory.release(bytes);
       throw refused;
     }
     if (parked) {
@@ -158,11 +178,40 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     }
   }
 
+  /*
+   * Slow path: the memory budget is spent. With overflow "drop" the batch is dropped and counted
+   * (memory_budget) and false returned; with "block" the caller waits up to the block timeout
+   * for queued data to drain, then is refused with a retryable error — an OTLP client gets a 503
+   * or UNAVAILABLE and keeps its data.
+   */
+  private boolean awaitMemory(int items, long bytes) {
+    if (spec.overflow() == QueueSpec.Overflow.DROP) {
+      telemetry.dropped(items, "memory_budget");
+      return false;
+    }
+    long deadline = System.nanoTime() + spec.blockTimeout().toNanos();
+    long park = 1_000;
+    while (!memory.tryReserve(bytes)) {
+      if (closed) {
+        throw ConsumerException.permanent("pipeline '" + id + "' is stopped");
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw ConsumerException.retryable("memory budget spent: " + memory.reservedBytes()
+            + " of " + memory.limitBytes() + " bytes of telemetry are queued and a batch of "
+            + bytes + " more does not fit (service.memory_budget); retry later");
+      }
+      LockSupport.parkNanos(park);
+      park = Math.min(park * 2, 1_000_000);
+    }
+    return true;
+  }
+
   // Slow path: the queue is full.
   private void overflow(Envelope<T> e) {
     if (spec.overflow() == QueueSpec.Overflow.DROP) {
       int items = e.data().itemCount();
       queuedItems.addAndGet(-items);
+      memory.release(e.bytes());
       telemetry.dropped(items, "queue_full");
       return;
     }
@@ -282,6 +331,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     while ((e = queue.poll()) != null) {
       int items = e.data().itemCount();
       queuedItems.addAndGet(-items);
+      memory.release(e.bytes());
       dropped += items;
       telemetry.dropped(items, "shutdown_timeout");
     }
@@ -297,6 +347,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     int items = data.itemCount();
     queuedItems.addAndGet(-items);
     if (abandoned) {
+      memory.release(e.bytes());
       return; // counted by the stop that abandoned this thread
     }
     inFlightItems = items;
@@ -304,6 +355,8 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
       processOne(data, items);
     } finally {
       inFlightItems = 0;
+      // Held until the batch left the pipeline: while an exporter refuses it, it still counts.
+      memory.release(e.bytes());
     }
   }
 

@@ -19,7 +19,7 @@ import java.util.List;
 final class PipelineTelemetry {
   /** Every reason a pipeline itself drops items for. */
   static final List<String> DROP_REASONS =
-      List.of("queue_full", "shutdown_timeout", "refused", "pipeline_error");
+      List.of("queue_full", "memory_budget", "shutdown_timeout", "refused", "pipeline_error");
   // 50 µs to 10 s: the budget is p99 < 1 ms, so resolution sits around it.
   private static final List<Double> LATENCY_BUCKETS = List.of(0.00005, 0.0001, 0.00025, 0.0005,
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);

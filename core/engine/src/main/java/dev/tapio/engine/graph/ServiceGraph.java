@@ -16,7 +16,9 @@ import dev.tapio.engine.config.ComponentSpec;
 import dev.tapio.engine.config.LoadedConfig;
 import dev.tapio.engine.config.PipelineId;
 import dev.tapio.engine.config.PipelineSpec;
+import dev.tapio.consumer.Admission;
 import dev.tapio.engine.telemetry.EngineContext;
+import dev.tapio.engine.telemetry.HeapBudget;
 import dev.tapio.engine.telemetry.SelfTelemetry;
 import dev.tapio.pdata.TelemetryData;
 import java.lang.System.Logger.Level;
@@ -55,6 +57,7 @@ public final class ServiceGraph implements Host {
   private final SelfTelemetry telemetry;
   private final Duration shutdownTimeout;
   private final Duration stuckTimeout;
+  private final HeapBudget memory;
   private final List<ComponentCall> calls = new ArrayList<>();
   private Watchdog watchdog;
   private final List<Managed> extensions = new ArrayList<>();
@@ -68,7 +71,9 @@ public final class ServiceGraph implements Host {
   private final List<Managed> started = new ArrayList<>();
   private boolean pipelinesStarted;
 
-  private ServiceGraph(SelfTelemetry telemetry, Duration shutdownTimeout, Duration stuckTimeout) {
+  private ServiceGraph(SelfTelemetry telemetry, Duration shutdownTimeout, Duration stuckTimeout,
+      HeapBudget memory) {
+    this.memory = memory;
     this.telemetry = telemetry;
     this.shutdownTimeout = shutdownTimeout;
     this.stuckTimeout = stuckTimeout;
@@ -79,8 +84,10 @@ public final class ServiceGraph implements Host {
    * fails the build with the component's id and the reason.
    */
   public static ServiceGraph build(LoadedConfig config, SelfTelemetry telemetry) {
+    long budget = HeapBudget.limitFor(config.service().memoryBudget(),
+        Runtime.getRuntime().maxMemory());
     ServiceGraph g = new ServiceGraph(telemetry, config.service().shutdownTimeout(),
-        config.service().stuckTimeout());
+        config.service().stuckTimeout(), new HeapBudget(budget).exposeOn(telemetry));
     g.wire(config);
     return g;
   }
@@ -115,7 +122,8 @@ public final class ServiceGraph implements Host {
     Signal signal = adapter.signal();
     boolean synchronous = p.queue().synchronous();
     Pipeline<T> pipeline =
-        new Pipeline<>(p.id(), p.queue(), new PipelineTelemetry(telemetry, p.id()));
+        new Pipeline<>(p.id(), p.queue(), new PipelineTelemetry(telemetry, p.id()), memory);
+    List<Admission> admissions = new ArrayList<>();
     List<ComponentCall> pipelineCalls = new ArrayList<>();
     List<DataSink<T>> sinks = new ArrayList<>();
     for (ComponentId id : p.exporters()) {
@@ -146,10 +154,14 @@ public final class ServiceGraph implements Host {
       }
       ComponentCall call = new ComponentCall(ctx, p.id(), telemetry.health());
       pipelineCalls.add(call);
+      if (stage.component() instanceof Admission a) {
+        admissions.addFirst(a);
+      }
       mutates |= stage.sink().mutates();
       next = new GuardedProcessor<>(stage.sink(), call, synchronous);
     }
     pipeline.calls(pipelineCalls);
+    pipeline.admissions(admissions);
     calls.addAll(pipelineCalls);
     // Processors start last-to-first so that each finds its downstream running.
     processors.addAll(chain.reversed());
@@ -196,7 +208,7 @@ public final class ServiceGraph implements Host {
   }
 
   private EngineContext context(ComponentSpec spec, Signal signal) {
-    EngineContext ctx = new EngineContext(spec.id(), spec.kind(), signal, telemetry);
+    EngineContext ctx = new EngineContext(spec.id(), spec.kind(), signal, telemetry, memory);
     ctx.reportStatus(ComponentStatus.STARTING, "");
     return ctx;
   }

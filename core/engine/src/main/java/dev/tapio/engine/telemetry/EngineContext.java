@@ -4,6 +4,7 @@ import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ComponentId;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Kind;
+import dev.tapio.component.MemoryBudget;
 import dev.tapio.component.Signal;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -24,8 +25,15 @@ public final class EngineContext implements ComponentContext {
   private final System.Logger logger;
   private final Map<String, LongAdder[]> drops = new ConcurrentHashMap<>();
   private volatile boolean countsOwnDelivery;
+  private final MemoryBudget memory;
 
   public EngineContext(ComponentId id, Kind kind, Signal signal, SelfTelemetry telemetry) {
+    this(id, kind, signal, telemetry, MemoryBudget.UNLIMITED);
+  }
+
+  public EngineContext(ComponentId id, Kind kind, Signal signal, SelfTelemetry telemetry,
+      MemoryBudget memory) {
+    this.memory = memory;
     this.id = id;
     this.kind = kind;
     this.signal = signal;
@@ -118,6 +126,11 @@ public final class EngineContext implements ComponentContext {
   @Override
   public void gauge(String name, String description, DoubleSupplier value, String... labelPairs) {
     telemetry.gauge(name, description, attributes(labelPairs), value);
+  }
+
+  @Override
+  public MemoryBudget memory() {
+    return memory;
   }
 
   @Override

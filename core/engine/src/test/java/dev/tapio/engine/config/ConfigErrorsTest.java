@@ -77,7 +77,7 @@ class ConfigErrorsTest {
               pipelines:
                 logs: {receivers: [otlp], exporters: [debug]}
             """, "config.yaml:6:3", "unknown key 'extension' for service; did you mean "
-            + "'extensions'? valid keys: extensions, pipelines, shutdown_timeout, stuck_timeout, telemetry"),
+            + "'extensions'? valid keys: extensions, memory_budget, pipelines, shutdown_timeout, stuck_timeout, telemetry"),
         Arguments.of("unknown pipeline key", """
             receivers:
               otlp: {protocols: {grpc: }}

@@ -10,7 +10,9 @@ import dev.tapio.component.Signal;
 import dev.tapio.component.Stability;
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigReader;
+import dev.tapio.consumer.Admission;
 import dev.tapio.consumer.Capabilities;
+import dev.tapio.consumer.ConsumerException;
 import dev.tapio.consumer.LogsConsumer;
 import dev.tapio.consumer.LogsExporter;
 import dev.tapio.consumer.LogsProcessor;
@@ -19,6 +21,7 @@ import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.ResourceLogs;
 import dev.tapio.pdata.ScopeLogs;
+import dev.tapio.pdata.TelemetryData;
 import dev.tapio.testkit.ConsumerSink;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,8 @@ final class TestComponents {
    */
   static final Map<String, Supplier<Throwable>> FAULTS = new ConcurrentHashMap<>();
   static volatile String failStartOf = "";
+  /** Whether {@code fault} processors refuse data at admission (before the pipeline queue). */
+  static volatile boolean REFUSE_ADMISSION;
 
   private TestComponents() {}
 
@@ -52,6 +57,7 @@ final class TestComponents {
     GATES.clear();
     EVENTS.clear();
     FAULTS.clear();
+    REFUSE_ADMISSION = false;
     failStartOf = "";
   }
 
@@ -274,7 +280,14 @@ final class TestComponents {
     @Override
     public LogsProcessor createLogs(ComponentContext context, Empty config, LogsConsumer next) {
       String id = context.id().toString();
-      class Fault extends Lifecycle implements LogsProcessor {
+      class Fault extends Lifecycle implements LogsProcessor, Admission {
+        @Override
+        public void admit(TelemetryData<?> data) {
+          if (REFUSE_ADMISSION) {
+            throw ConsumerException.retryable(id + " refuses: memory is short");
+          }
+        }
+
         Fault() {
           super("processor " + id);
         }

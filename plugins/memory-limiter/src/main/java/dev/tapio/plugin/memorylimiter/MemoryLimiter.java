@@ -67,20 +67,28 @@ final class MemoryLimiter implements Component {
     this.gc = gc;
     this.nanoClock = nanoClock;
     this.checkInterval = config.checkInterval();
-    this.hardLimitBytes = config.hardLimitBytes(maxBytes);
-    this.softLimitBytes = config.softLimitBytes(maxBytes);
+    long hard = config.hardLimitBytes(maxBytes);
+    long soft = config.softLimitBytes(maxBytes);
+    long ceiling = maxBytes / 10 * 9;
+    if (hard > ceiling) {
+      // A limit the heap can never reach protects nothing: the JVM throws OutOfMemoryError
+      // first. Clamp it below -Xmx, keeping the spike margin where it fits.
+      long spike = Math.min(hard - soft, ceiling / 2);
+      context.logger().log(Level.WARNING, "memory limit " + hard / MIB + " MiB is above 90% of"
+          + " the maximum heap (" + maxBytes / MIB + " MiB, -Xmx): clamped to " + ceiling / MIB
+          + " MiB (soft limit " + (ceiling - spike) / MIB + " MiB); raise -Xmx (TAPIO_JAVA_OPTS)"
+          + " to allow more");
+      hard = ceiling;
+      soft = ceiling - spike;
+    }
+    this.hardLimitBytes = hard;
+    this.softLimitBytes = soft;
     this.minGcNanosSoft = config.minGcIntervalWhenSoftLimited().toNanos();
     this.minGcNanosHard = config.minGcIntervalWhenHardLimited().toNanos();
     String signal = context.signal() == null ? "" : context.signal().id();
     this.refused = context.counter(REFUSED_COUNTER,
         "Items refused because heap usage was above the memory limiter's soft limit",
         "signal", signal);
-    if (hardLimitBytes > maxBytes) {
-      context.logger().log(Level.WARNING, "memory limit " + hardLimitBytes / MIB
-          + " MiB is above the maximum heap (" + maxBytes / MIB + " MiB, -Xmx): the heap will"
-          + " never reach it, so data is refused only above the soft limit of "
-          + softLimitBytes / MIB + " MiB");
-    }
   }
 
   private static long usedHeapBytes() {

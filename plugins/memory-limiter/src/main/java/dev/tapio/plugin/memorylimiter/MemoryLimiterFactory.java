@@ -1,7 +1,5 @@
 package dev.tapio.plugin.memorylimiter;
 
-import dev.tapio.consumer.Capabilities;
-import dev.tapio.consumer.Processors;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ProcessorFactory;
 import dev.tapio.component.Signal;
@@ -78,26 +76,15 @@ public final class MemoryLimiterFactory implements ProcessorFactory<MemoryLimite
     return traces(new MemoryLimiter(context, config), next);
   }
 
-  // Each face asks the limiter to admit the data and passes it on unchanged, or throws the
-  // limiter's retryable refusal without retaining it; it only reads, so data may be read-only.
   static LogsProcessor logs(MemoryLimiter limiter, LogsConsumer next) {
-    return Processors.logs(limiter, data -> {
-      limiter.admit(data);
-      next.consumeLogs(data);
-    }, Capabilities.READS_ONLY);
+    return new LimitingProcessor(limiter, next, null, null);
   }
 
   static MetricsProcessor metrics(MemoryLimiter limiter, MetricsConsumer next) {
-    return Processors.metrics(limiter, data -> {
-      limiter.admit(data);
-      next.consumeMetrics(data);
-    }, Capabilities.READS_ONLY);
+    return new LimitingProcessor(limiter, null, next, null);
   }
 
   static TracesProcessor traces(MemoryLimiter limiter, TracesConsumer next) {
-    return Processors.traces(limiter, data -> {
-      limiter.admit(data);
-      next.consumeTraces(data);
-    }, Capabilities.READS_ONLY);
+    return new LimitingProcessor(limiter, null, null, next);
   }
 }

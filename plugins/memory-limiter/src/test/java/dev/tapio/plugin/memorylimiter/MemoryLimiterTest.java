@@ -46,6 +46,23 @@ class MemoryLimiterTest {
   }
 
   @Test
+  void aLimitAboveTheHeapIsClampedBelowItSoRefusalsComeBeforeOutOfMemory() {
+    // The Collector's usual limit_mib: 1500 MiB, with a 256 MiB heap (the launcher's default).
+    MemoryLimiter limiter = limiter(mib(1500, 300), 256 * MIB);
+    assertEquals(256 * MIB / 10 * 9, limiter.hardLimitBytes());
+    assertEquals(limiter.hardLimitBytes() - limiter.hardLimitBytes() / 2,
+        limiter.softLimitBytes(), "the spike margin is kept up to half the clamped limit");
+    LogsProcessor p = MemoryLimiterFactory.logs(limiter, sink);
+    used.set(200 * MIB); // above the clamped soft limit, far below the configured 1,200 MiB
+    limiter.check();
+    assertThrows(ConsumerException.class, () -> p.consumeLogs(LogsBuilder.logs("x", 2)));
+    assertThrows(ConsumerException.class,
+        () -> ((dev.tapio.consumer.Admission) p).admit(LogsBuilder.logs("y", 2)),
+        "the engine asks the same limiter on the receiver's thread");
+    assertEquals(4, refused());
+  }
+
+  @Test
   void refusesAboveSoftLimitAndAcceptsAgainBelowIt() {
     MemoryLimiter limiter = limiter(mib(100, 20), 1024 * MIB);
     LogsProcessor p = MemoryLimiterFactory.logs(limiter, sink);
