@@ -187,6 +187,12 @@ class KernelDnsTest {
         assertEquals(silent, lost.attributes().getLong("server.port", -1));
         assertEquals(null, lost.attributes().getString("dns.response_code"));
         assertEquals(0, ctx.droppedCount("malformed"));
+        // The socket is unconnected: each query was remembered in the kernel for a response
+        // read without an address, and a response read with one (recvfrom) took it out too.
+        long[] stats = new long[EbpfDnsReceiver.STATS];
+        assertTrue(receiver.kernel().readPerCpu("stats", stats));
+        assertEquals(5, stats[EbpfDnsReceiver.STAT_TRACKED]);
+        assertEquals(4, stats[EbpfDnsReceiver.STAT_ANSWERED]);
       } finally {
         receiver.shutdown();
       }
@@ -249,6 +255,119 @@ class KernelDnsTest {
     } finally {
       server.destroy();
       server.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  static String python3() {
+    for (String p : List.of("/usr/bin/python3", "/usr/local/bin/python3")) {
+      if (Files.isExecutable(Path.of(p))) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** This process's dns.query records once {@code n} have come, or all of them at the deadline. */
+  static List<LogRecord> recordsOf(ConsumerSink sink, long pid, int n)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<LogRecord> found;
+    do {
+      Thread.sleep(10);
+      found = sink.logRecords().stream().filter(r -> r.eventName().equals("dns.query")
+          && r.attributes().getLong("process.pid", -1) == pid).toList();
+    } while (found.size() < n && System.nanoTime() < deadline);
+    return found;
+  }
+
+  /**
+   * The usual Python client: an unconnected socket, {@code sendto} with the server's address,
+   * then {@code recv()} — {@code recvfrom} with no address at the syscall, so neither the call
+   * nor the socket says who answered — and the same read with {@code recvmsg} and no
+   * {@code msg_name}. Every query must be reported answered, none as a timeout, and the
+   * kernel's table of such queries must be emptied by the responses.
+   */
+  @Test
+  void responsesReadWithoutTheSendersAddressOnUnconnectedSocketsAreMatched() throws Exception {
+    assumeRootWithBtfAndDnsmasq();
+    String python = python3();
+    if (python == null) {
+      System.out.println("SKIPPED unconnected-socket test: python3 is not installed");
+      Assumptions.abort("python3 is not installed");
+    }
+    Path client = Files.createTempFile("tapio-unconnected-client", ".py");
+    try (var in = KernelDnsTest.class.getResourceAsStream("unconnected_client.py")) {
+      Files.write(client, in.readAllBytes());
+    }
+    int port = freePort();
+    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
+        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+        "--address=/unconnected.test/10.9.8.7", "--pid-file=")
+        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(500);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (ask(s, port, Packets.query(1, "a.unconnected.test", 1)) == null) {
+        assertTrue(server.isAlive() && System.nanoTime() < deadline,
+            "dnsmasq did not start: " + log());
+      }
+      TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
+      ConsumerSink sink = new ConsumerSink();
+      EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("""
+          ports: [%d]
+          timeout: 1s
+          """.formatted(port)), sink);
+      receiver.start(new TestHost());
+      try {
+        assertTrue(receiver.usingKernel(), ctx.status() + " " + ctx.statusReason());
+        int n = 20;
+        for (String mode : List.of("recv", "recvmsg")) {
+          int firstId = mode.equals("recv") ? 1000 : 2000;
+          Process py = new ProcessBuilder(python, client.toString(), Integer.toString(port),
+              Integer.toString(n), Integer.toString(firstId), mode).redirectErrorStream(true)
+              .start();
+          String out = new String(py.getInputStream().readAllBytes());
+          assertTrue(py.waitFor(30, TimeUnit.SECONDS), "python client hangs");
+          assertEquals(0, py.exitValue(), out);
+          assertEquals(n, out.lines().count(), out);
+          List<LogRecord> records = recordsOf(sink, py.pid(), n);
+          assertEquals(n, records.size(), mode + ": " + records);
+          // Past the timeout: an unmatched query would only now be reported, as a timeout.
+          Thread.sleep(1500);
+          records = recordsOf(sink, py.pid(), n);
+          assertEquals(n, records.size(), mode + ": " + records);
+          java.util.Set<Long> ids = new java.util.TreeSet<>();
+          for (LogRecord r : records) {
+            assertEquals(null, r.attributes().getString("error.type"), mode + ", id "
+                + r.attributes().getLong("dns.id", -1));
+            assertAnswered(r, port, "NOERROR", List.of("A 10.9.8.7"));
+            assertEquals("udp", r.attributes().getString("network.transport"));
+            ids.add(r.attributes().getLong("dns.id", -1));
+          }
+          assertEquals(n, ids.size(), mode + ": " + ids);
+          assertEquals(firstId, ids.iterator().next(), mode + ": " + ids);
+        }
+        long timeouts = sink.logRecords().stream()
+            .filter(r -> "timeout".equals(r.attributes().getString("error.type"))).count();
+        assertEquals(0, timeouts, sink.logRecords().toString());
+        assertEquals(0, ctx.droppedCount("unmatched"));
+        assertEquals(0, ctx.droppedCount("malformed"));
+        long[] stats = new long[EbpfDnsReceiver.STATS];
+        assertTrue(receiver.kernel().readPerCpu("stats", stats));
+        assertEquals(2 * n, stats[EbpfDnsReceiver.STAT_TRACKED], "queries remembered");
+        assertEquals(2 * n, stats[EbpfDnsReceiver.STAT_ANSWERED], "entries taken by responses");
+        assertEquals(0, stats[EbpfDnsReceiver.STAT_UNTRACKED]);
+        assertEquals(0.0, ctx.gaugeValue("tapio_ebpf_dns_untracked_queries", "program", "dns"));
+      } finally {
+        receiver.shutdown();
+      }
+    } finally {
+      Files.deleteIfExists(client);
+      server.destroy();
+      server.waitFor(5, TimeUnit.SECONDS);
+      if (server.isAlive()) {
+        server.destroyForcibly();
+      }
     }
   }
 
