@@ -67,6 +67,47 @@ class KernelDnsTest {
     }
   }
 
+  /**
+   * dnsmasq on 127.0.0.1:{@code port} (UDP and TCP) with these records, once it answers: the
+   * queries that wait for it are sent before any receiver starts, so they are not recorded.
+   */
+  static Process startDnsmasq(int port, String... records) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(dnsmasq(), "--no-daemon",
+        "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
+        "--no-hosts", "--pid-file="));
+    command.addAll(List.of(records));
+    Process server = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(DNSMASQ_LOG.toFile()).start();
+    boolean ready = false;
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(500);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!ready && server.isAlive() && System.nanoTime() < deadline) {
+        ready = ask(s, port, Packets.query(1, "ready.test", 1)) != null; // REFUSED will do
+      }
+    } finally {
+      if (!ready) {
+        stop(server);
+      }
+    }
+    if (!ready) {
+      throw new AssertionError("dnsmasq did not start: " + log());
+    }
+    return server;
+  }
+
+  static void stop(Process server) {
+    server.destroy();
+    try {
+      if (!server.waitFor(5, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      server.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A port free for UDP and TCP on loopback: dnsmasq binds both. */
   static int freePort() throws IOException {
     for (int attempt = 0; ; attempt++) {
@@ -145,18 +186,10 @@ class KernelDnsTest {
     assumeRootWithBtfAndDnsmasq();
     int port = freePort();
     int silent = freePort();
-    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--host-record=a.test,10.1.2.3", "--host-record=aaaa.test,fd00::1",
-        "--cname=alias.test,a.test", "--address=/nx.test/", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
+    Process server = startDnsmasq(port, "--host-record=a.test,10.1.2.3",
+        "--host-record=aaaa.test,fd00::1", "--cname=alias.test,a.test", "--address=/nx.test/");
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(500);
-      // Wait until dnsmasq answers, before the receiver starts: these are not recorded.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline, "dnsmasq did not start: " + log());
-      }
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
       EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("""
@@ -197,11 +230,7 @@ class KernelDnsTest {
         receiver.shutdown();
       }
     } finally {
-      server.destroy();
-      server.waitFor(5, TimeUnit.SECONDS);
-      if (server.isAlive()) {
-        server.destroyForcibly();
-      }
+      stop(server);
     }
   }
 
@@ -215,16 +244,8 @@ class KernelDnsTest {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dig")),
         "SKIPPED: dig is not installed (apt-get install dnsutils)");
     int port = freePort();
-    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--host-record=a.test,10.1.2.3", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
-    try (DatagramSocket s = new DatagramSocket()) {
-      s.setSoTimeout(500);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline, "dnsmasq did not start: " + log());
-      }
+    Process server = startDnsmasq(port, "--host-record=a.test,10.1.2.3");
+    try {
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
       EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("ports: [%d]"
@@ -253,8 +274,7 @@ class KernelDnsTest {
         receiver.shutdown();
       }
     } finally {
-      server.destroy();
-      server.waitFor(5, TimeUnit.SECONDS);
+      stop(server);
     }
   }
 
@@ -295,21 +315,12 @@ class KernelDnsTest {
       System.out.println("SKIPPED unconnected-socket test: python3 is not installed");
       Assumptions.abort("python3 is not installed");
     }
-    Path client = Files.createTempFile("tapio-unconnected-client", ".py");
-    try (var in = KernelDnsTest.class.getResourceAsStream("unconnected_client.py")) {
-      Files.write(client, in.readAllBytes());
-    }
     int port = freePort();
-    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--address=/unconnected.test/10.9.8.7", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
-    try (DatagramSocket s = new DatagramSocket()) {
-      s.setSoTimeout(500);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (ask(s, port, Packets.query(1, "a.unconnected.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline,
-            "dnsmasq did not start: " + log());
+    Process server = startDnsmasq(port, "--address=/unconnected.test/10.9.8.7");
+    Path client = Files.createTempFile("tapio-unconnected-client", ".py");
+    try {
+      try (var in = KernelDnsTest.class.getResourceAsStream("unconnected_client.py")) {
+        Files.write(client, in.readAllBytes());
       }
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
@@ -363,11 +374,7 @@ class KernelDnsTest {
       }
     } finally {
       Files.deleteIfExists(client);
-      server.destroy();
-      server.waitFor(5, TimeUnit.SECONDS);
-      if (server.isAlive()) {
-        server.destroyForcibly();
-      }
+      stop(server);
     }
   }
 
@@ -396,18 +403,9 @@ class KernelDnsTest {
   void dnsOverTcpFromThisJvmAndDigIsReassembledAndMatched() throws Exception {
     assumeRootWithBtfAndDnsmasq();
     int port = freePort();
-    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--host-record=a.test,10.1.2.3", "--host-record=aaaa.test,fd00::1",
-        "--cname=alias.test,a.test", "--address=/nx.test/", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
-    try (DatagramSocket s = new DatagramSocket()) {
-      s.setSoTimeout(500);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline,
-            "dnsmasq did not start: " + log());
-      }
+    Process server = startDnsmasq(port, "--host-record=a.test,10.1.2.3",
+        "--host-record=aaaa.test,fd00::1", "--cname=alias.test,a.test", "--address=/nx.test/");
+    try {
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
       EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("ports: [%d]"
@@ -462,11 +460,7 @@ class KernelDnsTest {
         receiver.shutdown();
       }
     } finally {
-      server.destroy();
-      server.waitFor(5, TimeUnit.SECONDS);
-      if (server.isAlive()) {
-        server.destroyForcibly();
-      }
+      stop(server);
     }
   }
 
