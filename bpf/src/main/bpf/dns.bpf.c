@@ -7,6 +7,12 @@
  * connects, then sends with no address). Parsing is the reader's job: here only the first
  * TAPIO_DNS_PAYLOAD_MAX bytes are copied.
  *
+ * A response read with no address on an unconnected socket (Python's sendto then recv(), which
+ * is recvfrom with a NULL address; recvmsg with no msg_name) shows its peer nowhere: neither
+ * the call nor the socket has it. Such a socket's queries are remembered in `udp_queries` by
+ * (process, socket, transaction id) when sent, and a receive with no address is kept only when
+ * it carries the id of one of them, which it then takes out of the table.
+ *
  * DNS over TCP: the same hooks plus write/writev (entry) and read (entry+exit) also keep TCP
  * sockets whose peer port is configured. Each call's bytes (up to TAPIO_DNS_PAYLOAD_MAX) are one
  * record of type TAPIO_DNS_EVENT_TCP_*: a slice of the stream, which the reader reassembles per
@@ -55,6 +61,58 @@ struct {
 	__type(key, __u32);
 	__type(value, char[RECORD_MAX]);
 } scratch SEC(".maps");
+
+/* Indexes of the per-CPU `stats` array, read by the receiver (EbpfDnsReceiver.STAT_*). */
+enum tapio_dns_stat {
+	TAPIO_DNS_STAT_TRACKED = 0,   /* queries on unconnected sockets entered in udp_queries */
+	TAPIO_DNS_STAT_ANSWERED = 1,  /* entries taken out by their response */
+	TAPIO_DNS_STAT_UNTRACKED = 2, /* entries that could not be stored: a recv() of their
+				       * response is not seen and the query is reported as a timeout */
+	TAPIO_DNS_STATS = 3,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TAPIO_DNS_STATS);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+static __always_inline void count_stat(__u32 slot)
+{
+	__u64 *n = bpf_map_lookup_elem(&stats, &slot);
+	if (n)
+		*n += 1;
+}
+
+/* A query sent on an unconnected UDP socket, awaiting its response. The socket is its struct
+ * sock's address: with the process and the id, a response can only match a query this process
+ * sent on this very socket. 16 bytes, padding zeroed (hash keys compare every byte). */
+struct udp_query_key {
+	__u64 sk;
+	__u32 tgid;
+	__u16 id;     /* transaction id, as on the wire */
+	__u16 pad;
+};
+
+/* The server the query went to: the peer reported with a response that came without one. */
+struct udp_query_peer {
+	__u16 family;
+	__u16 port;   /* host order */
+	__u32 pad;
+	__u8 addr[16];
+};
+
+/* LRU, sized by the loader at twice max_pending (EbpfDnsConfig.udpQueriesTableSize): entries of
+ * queries never answered are not taken out, and age out here. Evicting an entry still awaited
+ * takes about max_pending newer queries in flight on unconnected sockets, by when the reader's
+ * pending map has evicted its query (counted `evicted`). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 20480); /* replaced by the loader */
+	__type(key, struct udp_query_key);
+	__type(value, struct udp_query_peer);
+} udp_queries SEC(".maps");
 
 /* A receive in flight, from entry (where the user pointers are) to exit (where the data is). */
 struct recv_args {
@@ -149,6 +207,43 @@ static __always_inline bool peer_of(struct sock *sk, __u64 uaddr, struct tapio_d
 	return port_wanted(d->peer_port);
 }
 
+/* A receive with no address on an unconnected socket: true, with the peer filled in from the
+ * table, when the datagram's first two bytes are the id of a query this process sent on this
+ * socket; the entry is taken out. Anything else read that way is not DNS to us. */
+static __always_inline bool take_query(struct sock *sk, __u64 ubuf, struct tapio_dns *d)
+{
+	struct udp_query_key key = {.sk = (__u64)sk, .tgid = bpf_get_current_pid_tgid() >> 32};
+	if (bpf_probe_read_user(&key.id, sizeof(key.id), (void *)ubuf) < 0)
+		return false;
+	struct udp_query_peer *p = bpf_map_lookup_elem(&udp_queries, &key);
+	if (!p)
+		return false;
+	d->family = p->family;
+	d->peer_port = p->port;
+	__builtin_memcpy(d->peer_addr, p->addr, sizeof(d->peer_addr));
+	if (bpf_map_delete_elem(&udp_queries, &key) == 0)
+		count_stat(TAPIO_DNS_STAT_ANSWERED);
+	return true;
+}
+
+/* After a send or receive with an address on an unconnected socket: a query is remembered for
+ * a response that may come with none; a response takes its query out, however it was read. */
+static __always_inline void track_query(struct sock *sk, __u32 type, const char *payload,
+					struct tapio_dns *d)
+{
+	struct udp_query_key key = {.sk = (__u64)sk, .tgid = bpf_get_current_pid_tgid() >> 32};
+	__builtin_memcpy(&key.id, payload, sizeof(key.id));
+	if (type != TAPIO_DNS_EVENT_SEND) {
+		if (bpf_map_delete_elem(&udp_queries, &key) == 0)
+			count_stat(TAPIO_DNS_STAT_ANSWERED);
+		return;
+	}
+	struct udp_query_peer p = {.family = d->family, .port = d->peer_port};
+	__builtin_memcpy(p.addr, d->peer_addr, sizeof(p.addr));
+	count_stat(bpf_map_update_elem(&udp_queries, &key, &p, BPF_ANY) == 0
+		   ? TAPIO_DNS_STAT_TRACKED : TAPIO_DNS_STAT_UNTRACKED);
+}
+
 /* Copies the datagram (UDP) or stream slice (TCP) and emits the record; `type` is
  * TAPIO_DNS_EVENT_SEND or _RECV, turned into its _TCP_ twin on a TCP socket. tcp_only: the
  * read/write hooks, which have no business with UDP. */
@@ -176,8 +271,11 @@ static __always_inline void emit(__u32 type, __u32 fd, __u64 ubuf, __u64 len, __
 	struct tapio_dns *d = (void *)(buf + sizeof(*h));
 	char *payload = buf + sizeof(*h) + sizeof(*d);
 	__builtin_memset(d->peer_addr, 0, sizeof(d->peer_addr));
-	if (!peer_of(sk, uaddr, d))
-		return;
+	bool unconnected = !tcp && BPF_CORE_READ(sk, __sk_common.skc_dport) == 0;
+	if (!peer_of(sk, uaddr, d)) {
+		if (!unconnected || uaddr || type != TAPIO_DNS_EVENT_RECV || !take_query(sk, ubuf, d))
+			return;
+	}
 	__u32 want = len > TAPIO_DNS_PAYLOAD_MAX ? TAPIO_DNS_PAYLOAD_MAX : len;
 	want &= (2 * TAPIO_DNS_PAYLOAD_MAX - 1); /* the verifier's bound */
 	if (want > TAPIO_DNS_PAYLOAD_MAX)
@@ -193,6 +291,8 @@ static __always_inline void emit(__u32 type, __u32 fd, __u64 ubuf, __u64 len, __
 			return;
 		}
 	}
+	if (unconnected && uaddr)
+		track_query(sk, type, payload, d);
 	d->fd = fd;
 	d->length = len > 0xffffffff ? 0xffffffff : len;
 	d->captured = want;

@@ -13,7 +13,8 @@ import java.util.List;
  * @param ports peer (server) UDP and TCP ports whose traffic is DNS, at most 8
  * @param ringBufferSize bytes of the kernel ring buffer; a power of two, 4KiB..1GiB
  * @param timeout how long a query waits for its response before it is reported as a timeout
- * @param maxPending queries awaiting a response at most; the oldest is evicted beyond
+ * @param maxPending queries awaiting a response at most; the oldest is evicted beyond. Also
+ *     sizes the kernel's table of queries on unconnected sockets ({@link #udpQueriesTableSize})
  * @param sampling keep 1 in N transaction ids, in the kernel (a query and its response together)
  * @param pollTimeout longest wait before pending records are read
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
@@ -89,6 +90,16 @@ public record EbpfDnsConfig(
     if (tcpStreams < 1) {
       problems.error("tcp_streams", "must be at least 1, got " + tcpStreams);
     }
+  }
+
+  /**
+   * Entries of the kernel's LRU table of queries sent on unconnected UDP sockets (dns.bpf.c,
+   * {@code udp_queries}): twice {@code max_pending}, so that an entry still awaited is in practice
+   * evicted only after the reader has evicted its query; at least 4096, at most 1M (about 100
+   * bytes each, preallocated).
+   */
+  int udpQueriesTableSize() {
+    return (int) Math.min(Math.max(2L * maxPending, 4096), 1 << 20);
   }
 
   /** The program's read-only config struct (tapio.h, struct tapio_dns_config). */

@@ -34,13 +34,19 @@ final class EbpfDnsReceiver implements Component {
       "tapio_dns_sendmmsg", "tapio_dns_recvfrom_enter", "tapio_dns_recvfrom_exit",
       "tapio_dns_recvmsg_enter", "tapio_dns_recvmsg_exit", "tapio_dns_write",
       "tapio_dns_writev", "tapio_dns_read_enter", "tapio_dns_read_exit"};
+  /** Slots of the program's per-CPU {@code stats} array (dns.bpf.c, enum tapio_dns_stat). */
+  static final int STAT_TRACKED = 0;
+  static final int STAT_ANSWERED = 1;
+  static final int STAT_UNTRACKED = 2;
+  static final int STATS = 3;
 
   private final ComponentContext context;
   private final EbpfDnsConfig config;
   private final LogsConsumer next;
   private final String objectName;
   private final EbpfProgram.Status status;
-  private EbpfProgram kernel;
+  private final long[] stats = new long[STATS]; // guarded by itself: gauges read at scrape time
+  private volatile EbpfProgram kernel;
 
   EbpfDnsReceiver(ComponentContext context, EbpfDnsConfig config, LogsConsumer next) {
     this(context, config, next, OBJECT);
@@ -54,6 +60,10 @@ final class EbpfDnsReceiver implements Component {
     this.next = next;
     this.objectName = objectName;
     this.status = new EbpfProgram.Status(context, "dns");
+    context.gauge("tapio_ebpf_dns_untracked_queries", "Queries on unconnected UDP sockets that"
+        + " the kernel's table of such queries refused: a response to one read without its"
+        + " sender's address (recv) is not seen, and the query is reported as a timeout.",
+        () -> stat(STAT_UNTRACKED), "program", "dns");
   }
 
   @Override
@@ -68,7 +78,7 @@ final class EbpfDnsReceiver implements Component {
     try {
       kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "dns",
           config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
-          config.pollTimeout(), Map.of()),
+          config.pollTimeout(), Map.of("udp_queries", config.udpQueriesTableSize())),
           offset -> new DnsRecordDecoder(context, attribution, offset, config,
               () -> Libc.bootTimeNanos(scratch)), next);
       context.reportStatus(ComponentStatus.OK, "");
@@ -81,6 +91,14 @@ final class EbpfDnsReceiver implements Component {
           + " events (DNS traffic has no /proc equivalent): " + e.getMessage());
       context.reportStatus(ComponentStatus.DEGRADED, "eBPF unavailable (" + e.getMessage()
           + "); no DNS events");
+    }
+  }
+
+  /** A slot of the kernel's stats array; NaN when not loaded. */
+  private double stat(int slot) {
+    EbpfProgram k = kernel;
+    synchronized (stats) {
+      return k != null && k.readPerCpu("stats", stats) ? stats[slot] : Double.NaN;
     }
   }
 

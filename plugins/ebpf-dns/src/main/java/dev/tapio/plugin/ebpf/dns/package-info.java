@@ -22,5 +22,12 @@
  * dns_tcp_send|dns_tcp_recv, reason=ring_buffer_full|sampled}}; in the reader {@code malformed},
  * {@code evicted}, {@code unmatched}, {@code unexpected}, {@code sampled} (TCP), {@code
  * tcp_desync}, {@code tcp_stale}, and {@code refused}/{@code shutdown} from the pipeline.
+ *
+ * <p>Matching: the reader pairs a query and its response by (pid, fd, transaction id). A
+ * response read with no address on an unconnected socket (Python's {@code sendto} then
+ * {@code recv()}) carries no server port to select it by, so the kernel keeps it only when it
+ * answers a query remembered for that process, socket and id ({@code udp_queries}, twice
+ * {@code max_pending} entries, LRU); a query that table refused is counted in {@code
+ * tapio_ebpf_dns_untracked_queries}.
  */
 package dev.tapio.plugin.ebpf.dns;

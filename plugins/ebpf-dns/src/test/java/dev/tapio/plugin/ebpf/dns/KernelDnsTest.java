@@ -67,6 +67,47 @@ class KernelDnsTest {
     }
   }
 
+  /**
+   * dnsmasq on 127.0.0.1:{@code port} (UDP and TCP) with these records, once it answers: the
+   * queries that wait for it are sent before any receiver starts, so they are not recorded.
+   */
+  static Process startDnsmasq(int port, String... records) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(dnsmasq(), "--no-daemon",
+        "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
+        "--no-hosts", "--pid-file="));
+    command.addAll(List.of(records));
+    Process server = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(DNSMASQ_LOG.toFile()).start();
+    boolean ready = false;
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(500);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!ready && server.isAlive() && System.nanoTime() < deadline) {
+        ready = ask(s, port, Packets.query(1, "ready.test", 1)) != null; // REFUSED will do
+      }
+    } finally {
+      if (!ready) {
+        stop(server);
+      }
+    }
+    if (!ready) {
+      throw new AssertionError("dnsmasq did not start: " + log());
+    }
+    return server;
+  }
+
+  static void stop(Process server) {
+    server.destroy();
+    try {
+      if (!server.waitFor(5, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      server.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A port free for UDP and TCP on loopback: dnsmasq binds both. */
   static int freePort() throws IOException {
     for (int attempt = 0; ; attempt++) {
@@ -145,18 +186,10 @@ class KernelDnsTest {
     assumeRootWithBtfAndDnsmasq();
     int port = freePort();
     int silent = freePort();
-    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--host-record=a.test,10.1.2.3", "--host-record=aaaa.test,fd00::1",
-        "--cname=alias.test,a.test", "--address=/nx.test/", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
+    Process server = startDnsmasq(port, "--host-record=a.test,10.1.2.3",
+        "--host-record=aaaa.test,fd00::1", "--cname=alias.test,a.test", "--address=/nx.test/");
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(500);
-      // Wait until dnsmasq answers, before the receiver starts: these are not recorded.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline, "dnsmasq did not start: " + log());
-      }
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
       EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("""
@@ -187,15 +220,17 @@ class KernelDnsTest {
         assertEquals(silent, lost.attributes().getLong("server.port", -1));
         assertEquals(null, lost.attributes().getString("dns.response_code"));
         assertEquals(0, ctx.droppedCount("malformed"));
+        // The socket is unconnected: each query was remembered in the kernel for a response
+        // read without an address, and a response read with one (recvfrom) took it out too.
+        long[] stats = new long[EbpfDnsReceiver.STATS];
+        assertTrue(receiver.kernel().readPerCpu("stats", stats));
+        assertEquals(5, stats[EbpfDnsReceiver.STAT_TRACKED]);
+        assertEquals(4, stats[EbpfDnsReceiver.STAT_ANSWERED]);
       } finally {
         receiver.shutdown();
       }
     } finally {
-      server.destroy();
-      server.waitFor(5, TimeUnit.SECONDS);
-      if (server.isAlive()) {
-        server.destroyForcibly();
-      }
+      stop(server);
     }
   }
 
@@ -209,16 +244,8 @@ class KernelDnsTest {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dig")),
         "SKIPPED: dig is not installed (apt-get install dnsutils)");
     int port = freePort();
-    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--host-record=a.test,10.1.2.3", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
-    try (DatagramSocket s = new DatagramSocket()) {
-      s.setSoTimeout(500);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline, "dnsmasq did not start: " + log());
-      }
+    Process server = startDnsmasq(port, "--host-record=a.test,10.1.2.3");
+    try {
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
       EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("ports: [%d]"
@@ -247,8 +274,107 @@ class KernelDnsTest {
         receiver.shutdown();
       }
     } finally {
-      server.destroy();
-      server.waitFor(5, TimeUnit.SECONDS);
+      stop(server);
+    }
+  }
+
+  static String python3() {
+    for (String p : List.of("/usr/bin/python3", "/usr/local/bin/python3")) {
+      if (Files.isExecutable(Path.of(p))) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** This process's dns.query records once {@code n} have come, or all of them at the deadline. */
+  static List<LogRecord> recordsOf(ConsumerSink sink, long pid, int n)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<LogRecord> found;
+    do {
+      Thread.sleep(10);
+      found = sink.logRecords().stream().filter(r -> r.eventName().equals("dns.query")
+          && r.attributes().getLong("process.pid", -1) == pid).toList();
+    } while (found.size() < n && System.nanoTime() < deadline);
+    return found;
+  }
+
+  /**
+   * The usual Python client: an unconnected socket, {@code sendto} with the server's address,
+   * then {@code recv()} — {@code recvfrom} with no address at the syscall, so neither the call
+   * nor the socket says who answered — and the same read with {@code recvmsg} and no
+   * {@code msg_name}. Every query must be reported answered, none as a timeout, and the
+   * kernel's table of such queries must be emptied by the responses.
+   */
+  @Test
+  void responsesReadWithoutTheSendersAddressOnUnconnectedSocketsAreMatched() throws Exception {
+    assumeRootWithBtfAndDnsmasq();
+    String python = python3();
+    if (python == null) {
+      System.out.println("SKIPPED unconnected-socket test: python3 is not installed");
+      Assumptions.abort("python3 is not installed");
+    }
+    int port = freePort();
+    Process server = startDnsmasq(port, "--address=/unconnected.test/10.9.8.7");
+    Path client = Files.createTempFile("tapio-unconnected-client", ".py");
+    try {
+      try (var in = KernelDnsTest.class.getResourceAsStream("unconnected_client.py")) {
+        Files.write(client, in.readAllBytes());
+      }
+      TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
+      ConsumerSink sink = new ConsumerSink();
+      EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("""
+          ports: [%d]
+          timeout: 1s
+          """.formatted(port)), sink);
+      receiver.start(new TestHost());
+      try {
+        assertTrue(receiver.usingKernel(), ctx.status() + " " + ctx.statusReason());
+        int n = 20;
+        for (String mode : List.of("recv", "recvmsg")) {
+          int firstId = mode.equals("recv") ? 1000 : 2000;
+          Process py = new ProcessBuilder(python, client.toString(), Integer.toString(port),
+              Integer.toString(n), Integer.toString(firstId), mode).redirectErrorStream(true)
+              .start();
+          String out = new String(py.getInputStream().readAllBytes());
+          assertTrue(py.waitFor(30, TimeUnit.SECONDS), "python client hangs");
+          assertEquals(0, py.exitValue(), out);
+          assertEquals(n, out.lines().count(), out);
+          List<LogRecord> records = recordsOf(sink, py.pid(), n);
+          assertEquals(n, records.size(), mode + ": " + records);
+          // Past the timeout: an unmatched query would only now be reported, as a timeout.
+          Thread.sleep(1500);
+          records = recordsOf(sink, py.pid(), n);
+          assertEquals(n, records.size(), mode + ": " + records);
+          java.util.Set<Long> ids = new java.util.TreeSet<>();
+          for (LogRecord r : records) {
+            assertEquals(null, r.attributes().getString("error.type"), mode + ", id "
+                + r.attributes().getLong("dns.id", -1));
+            assertAnswered(r, port, "NOERROR", List.of("A 10.9.8.7"));
+            assertEquals("udp", r.attributes().getString("network.transport"));
+            ids.add(r.attributes().getLong("dns.id", -1));
+          }
+          assertEquals(n, ids.size(), mode + ": " + ids);
+          assertEquals(firstId, ids.iterator().next(), mode + ": " + ids);
+        }
+        long timeouts = sink.logRecords().stream()
+            .filter(r -> "timeout".equals(r.attributes().getString("error.type"))).count();
+        assertEquals(0, timeouts, sink.logRecords().toString());
+        assertEquals(0, ctx.droppedCount("unmatched"));
+        assertEquals(0, ctx.droppedCount("malformed"));
+        long[] stats = new long[EbpfDnsReceiver.STATS];
+        assertTrue(receiver.kernel().readPerCpu("stats", stats));
+        assertEquals(2 * n, stats[EbpfDnsReceiver.STAT_TRACKED], "queries remembered");
+        assertEquals(2 * n, stats[EbpfDnsReceiver.STAT_ANSWERED], "entries taken by responses");
+        assertEquals(0, stats[EbpfDnsReceiver.STAT_UNTRACKED]);
+        assertEquals(0.0, ctx.gaugeValue("tapio_ebpf_dns_untracked_queries", "program", "dns"));
+      } finally {
+        receiver.shutdown();
+      }
+    } finally {
+      Files.deleteIfExists(client);
+      stop(server);
     }
   }
 
@@ -277,18 +403,9 @@ class KernelDnsTest {
   void dnsOverTcpFromThisJvmAndDigIsReassembledAndMatched() throws Exception {
     assumeRootWithBtfAndDnsmasq();
     int port = freePort();
-    Process server = new ProcessBuilder(dnsmasq(), "--no-daemon", "--port=" + port,
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--host-record=a.test,10.1.2.3", "--host-record=aaaa.test,fd00::1",
-        "--cname=alias.test,a.test", "--address=/nx.test/", "--pid-file=")
-        .redirectErrorStream(true).redirectOutput(DNSMASQ_LOG.toFile()).start();
-    try (DatagramSocket s = new DatagramSocket()) {
-      s.setSoTimeout(500);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (ask(s, port, Packets.query(1, "a.test", 1)) == null) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline,
-            "dnsmasq did not start: " + log());
-      }
+    Process server = startDnsmasq(port, "--host-record=a.test,10.1.2.3",
+        "--host-record=aaaa.test,fd00::1", "--cname=alias.test,a.test", "--address=/nx.test/");
+    try {
       TestContext ctx = new TestContext("ebpf_dns", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
       EbpfDnsReceiver receiver = new EbpfDnsReceiver(ctx, config("ports: [%d]"
@@ -343,11 +460,7 @@ class KernelDnsTest {
         receiver.shutdown();
       }
     } finally {
-      server.destroy();
-      server.waitFor(5, TimeUnit.SECONDS);
-      if (server.isAlive()) {
-        server.destroyForcibly();
-      }
+      stop(server);
     }
   }
 
