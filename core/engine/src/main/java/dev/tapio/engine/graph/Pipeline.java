@@ -118,11 +118,20 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     return mutates;
   }
 
+  /*
+   * A stopped pipeline never took the data, and the process is going away (or restarting): the
+   * sender should try again, here later or at another replica. A permanent refusal here made an
+   * OTLP client drop a batch it had sent to a gateway in the middle of its shutdown.
+   */
+  private ConsumerException stopped() {
+    return ConsumerException.retryable("pipeline '" + id + "' is stopped; retry");
+  }
+
   /** Called by receivers' threads. See the class comment for overflow behaviour. */
   @Override
   public void consume(T data) {
     if (closed) {
-      throw ConsumerException.permanent("pipeline '" + id + "' is stopped");
+      throw stopped();
     }
     for (Admission a : admissions) {
       a.admit(data); // a refusal goes back to the receiver's caller, who still has the data
@@ -193,7 +202,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     long park = 1_000;
     while (!memory.tryReserve(bytes)) {
       if (closed) {
-        throw ConsumerException.permanent("pipeline '" + id + "' is stopped");
+        throw stopped();
       }
       if (System.nanoTime() - deadline >= 0) {
         throw ConsumerException.retryable("memory budget spent: " + memory.reservedBytes()
@@ -219,7 +228,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     long park = 1_000;
     while (!queue.offer(e)) {
       if (closed) {
-        throw ConsumerException.permanent("pipeline '" + id + "' is stopped");
+        throw stopped();
       }
       if (System.nanoTime() - deadline >= 0) {
         throw ConsumerException.retryable("pipeline '" + id + "' queue is full ("
