@@ -14,10 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class SelfTelemetryTest {
@@ -66,7 +62,7 @@ class SelfTelemetryTest {
       ctx.reportStatus(ComponentStatus.ERROR, "cannot bind");
       assertEquals(503, get(port, "/readyz").statusCode());
 
-      promtoolCheck(metrics);
+      Promtool.check(metrics);
     }
   }
 
@@ -93,28 +89,6 @@ class SelfTelemetryTest {
           + " in:\n" + exposition);
     }
     return found;
-  }
-
-  /** Prometheus's own linter must accept the exposition. */
-  private static void promtoolCheck(String metrics) throws Exception {
-    Path promtool = Path.of("/usr/bin/promtool");
-    if (!Files.isExecutable(promtool)) {
-      System.out.println("SKIPPED promtool check: /usr/bin/promtool is not installed"
-          + " (Debian package prometheus; ./tapio test installs it as root)");
-      Assumptions.abort("promtool not installed");
-    }
-    Process p = new ProcessBuilder(promtool.toString(), "check", "metrics")
-        .redirectErrorStream(true).start();
-    p.getOutputStream().write(metrics.getBytes());
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    // opentelemetry-java writes target_info without HELP; promtool lints that (exit 3). Any
-    // other finding, or a parse error (exit 1), fails the test.
-    String findings = out.lines().filter(l -> !l.equals("target_info no help text"))
-        .reduce("", (a, b) -> a + b + "\n");
-    assertTrue(p.exitValue() == 0 || (p.exitValue() == 3 && findings.isEmpty()),
-        "promtool check metrics failed (exit " + p.exitValue() + "):\n" + out);
   }
 
   @Test
