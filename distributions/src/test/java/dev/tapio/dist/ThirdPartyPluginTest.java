@@ -8,19 +8,15 @@ import dev.tapio.Tapio;
 import dev.tapio.engine.config.ConfigException;
 import dev.tapio.engine.config.PipelineId;
 import dev.tapio.engine.plugin.PluginException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.Attributes;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,36 +61,8 @@ class ThirdPartyPluginTest {
       """;
 
   static Path buildPluginJar(Path work) throws IOException {
-    Path src = work.resolve("src/com/example/upper/UppercaseFactory.java");
-    Files.createDirectories(src.getParent());
-    Files.writeString(src, SOURCE);
-    Path classes = work.resolve("classes");
-    Files.createDirectories(classes);
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    String cp = System.getProperty("java.class.path");
-    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    int rc = javac.run(null, diagnostics, diagnostics, "--release", "25", "-proc:full",
-        "-cp", cp, "-processorpath", cp, "-d", classes.toString(), src.toString());
-    assertEquals(0, rc, "the plugin does not compile:\n" + diagnostics);
-    assertTrue(Files.exists(classes.resolve("META-INF/extensions.idx")),
-        "PF4J's annotation processor wrote no index");
-    Manifest manifest = new Manifest();
-    Attributes a = manifest.getMainAttributes();
-    a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    a.putValue("Plugin-Id", "example-uppercase");
-    a.putValue("Plugin-Version", "1.2.3");
-    Path jar = work.resolve("plugins/example-uppercase.jar");
-    Files.createDirectories(jar.getParent());
-    try (OutputStream out = Files.newOutputStream(jar);
-        JarOutputStream j = new JarOutputStream(out, manifest);
-        Stream<Path> files = Files.walk(classes)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-        j.write(Files.readAllBytes(f));
-        j.closeEntry();
-      }
-    }
-    return jar;
+    return PluginJar.build(work, "example-uppercase",
+        Map.of("com/example/upper/UppercaseFactory.java", SOURCE), null);
   }
 
   static Path pluginsWithBuiltIns(Path work) throws IOException {
