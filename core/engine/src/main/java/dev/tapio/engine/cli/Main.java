@@ -89,6 +89,18 @@ public final class Main {
     }
     a.configs().forEach(b::configFile);
     Tapio tapio = b.start();
+    // Component calls catch what they throw (and count it); a thread that still dies of an
+    // Error is outside them — a JDK server thread, a library's — and the process may be broken
+    // in ways no counter shows. Say so on /healthz, so the supervisor restarts it with SIGTERM
+    // (which drains), rather than exiting here (-XX:+ExitOnOutOfMemoryError would drop every
+    // queued batch uncounted).
+    Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
+      String reason = "thread " + thread.getName() + " died: " + failure;
+      System.getLogger("tapio").log(System.Logger.Level.ERROR, reason, failure);
+      if (failure instanceof Error) {
+        tapio.health().fatal(reason);
+      }
+    });
     tapio.warnings().forEach(w -> err.println("tapio: warning: " + w));
     for (String line : tapio.pipelines()) {
       err.println("tapio: pipeline " + line);

@@ -18,6 +18,7 @@ public final class Health {
   private final Map<String, Entry> components = new ConcurrentHashMap<>();
   private final Map<String, Entry> engine = new ConcurrentHashMap<>();
   private volatile boolean pipelinesStarted;
+  private volatile String fatal; // why the process should be restarted, or null
 
   /** One component's state and why. */
   public record Entry(ComponentStatus status, String reason) {}
@@ -39,6 +40,32 @@ public final class Health {
 
   public void clearEngineReport(String component) {
     engine.remove(component);
+  }
+
+  /**
+   * Something outside every component call failed for good (a thread of the engine or a library
+   * died of an {@code Error}): {@code /healthz} answers 503 with the reason from now on, so a
+   * supervisor (a Kubernetes liveness probe) restarts the process through a normal SIGTERM,
+   * which still drains the queues.
+   */
+  public void fatal(String reason) {
+    fatal = reason == null ? "unknown" : reason;
+  }
+
+  /** Whether the process is worth keeping: no {@link #fatal} failure. */
+  public boolean alive() {
+    return fatal == null;
+  }
+
+  /** The {@code /healthz} body. */
+  public String aliveJson() {
+    String f = fatal;
+    if (f == null) {
+      return "{\"status\":\"alive\"}";
+    }
+    StringBuilder sb = new StringBuilder(128).append("{\"status\":\"failing\",\"reason\":");
+    Json.string(sb, f);
+    return sb.append('}').toString();
   }
 
   public void pipelinesStarted(boolean started) {
@@ -63,7 +90,7 @@ public final class Health {
 
   /** Ready: pipelines started and no component in ERROR. Degraded components are still ready. */
   public boolean ready() {
-    if (!pipelinesStarted) {
+    if (!pipelinesStarted || fatal != null) {
       return false;
     }
     for (Entry e : components.values()) {

@@ -137,8 +137,8 @@ public final class SelfTelemetry implements AutoCloseable {
     String body;
     switch (path) {
       case "/healthz" -> {
-        code = 200;
-        body = "{\"status\":\"alive\"}";
+        code = health.alive() ? 200 : 503;
+        body = health.aliveJson();
       }
       case "/readyz" -> {
         code = health.ready() ? 200 : 503;

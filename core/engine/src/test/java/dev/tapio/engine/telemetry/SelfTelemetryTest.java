@@ -61,6 +61,12 @@ class SelfTelemetryTest {
           + "\"reason\":\"running on the procfs fallback\"}"), ready.body());
       ctx.reportStatus(ComponentStatus.ERROR, "cannot bind");
       assertEquals(503, get(port, "/readyz").statusCode());
+      assertEquals(200, get(port, "/healthz").statusCode(), "a component error is not fatal");
+      health.fatal("thread HTTP-Dispatcher died: java.lang.OutOfMemoryError: Java heap space");
+      HttpResponse<String> failing = get(port, "/healthz");
+      assertEquals(503, failing.statusCode());
+      assertTrue(failing.body().contains("\"status\":\"failing\"")
+          && failing.body().contains("OutOfMemoryError"), failing.body());
 
       Promtool.check(metrics);
     }
