@@ -39,10 +39,14 @@ import java.util.concurrent.TimeUnit;
  * which JCTools queues leave to the caller. The semaphore lets a persistent offer reserve its
  * place before writing to disk, so a write is never followed by a refusal.
  *
- * <p>Drops, via {@link ComponentContext#dropped}: {@code sending_queue_full} (refused when full
- * and {@code block_on_overflow} is false; also counted as {@code
- * otelcol_exporter_enqueue_failed_<items>}), {@code export_failed} (the sender threw), {@code
- * shutdown} (in-memory batches still queued at the shutdown deadline). Gauges {@code
+ * <p>Refusals are not drops: when {@code offer} throws, the batch stays the caller's, to retry or
+ * refuse upstream. It throws a retryable {@link ConsumerException} when the queue is full (and
+ * {@code block_on_overflow} is false; counted in {@code otelcol_exporter_enqueue_failed_<items>}),
+ * stopped, or cannot store the batch on disk.
+ *
+ * <p>Drops, via {@link ComponentContext#dropped}, each counting items the queue had accepted:
+ * {@code export_failed} (the sender threw), {@code shutdown} (in-memory batches still queued at
+ * the shutdown deadline). Gauges {@code
  * otelcol_exporter_queue_size} and {@code otelcol_exporter_queue_capacity}; counter {@code
  * tapio_exporter_queue_corrupt_entries} (torn entries cut off the disk log on start).
  *
@@ -133,8 +137,9 @@ public final class SendingQueue<T extends TelemetryData<?>> {
 
   /**
    * Accepts a batch, or throws a retryable {@link ConsumerException} when the queue is full (and
-   * does not block), stopped, or cannot write to disk. Without a queue ({@code enabled: false}),
-   * sends on this thread and throws what the sender throws.
+   * does not block), stopped, or cannot store the batch on disk; then nothing is counted as
+   * dropped, since the caller keeps the batch. Without a queue ({@code enabled: false}), sends on
+   * this thread and throws what the sender throws.
    */
   public void offer(T data) {
     if (!settings.enabled()) {
@@ -147,7 +152,6 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     int items = data.itemCount();
     if (!acquireSlot()) {
       enqueueFailed.add(items);
-      context.dropped(items, "sending_queue_full");
       throw ConsumerException.retryable("sending queue of " + context.id() + " is full ("
           + queue.size() + " batches)");
     }

@@ -45,7 +45,7 @@ class SendingQueueTest {
   }
 
   @Test
-  void overflowIsRefusedAndCountedWhenNotBlocking() throws Exception {
+  void overflowIsRefusedNotDroppedWhenNotBlocking() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Recorder recorder = new Recorder();
     TestContext context = Fixtures.context();
@@ -68,7 +68,8 @@ class SendingQueueTest {
     assertTrue(refused != null && refused.retryable(), "a full queue refuses, retryably");
     // Two queued plus at most one taken by the single consumer.
     assertTrue(accepted == 2 || accepted == 3, "accepted " + accepted);
-    assertEquals(1, context.droppedCount("sending_queue_full"));
+    // The caller keeps a refused batch: counted as a failed enqueue, not as a drop.
+    assertEquals(java.util.Map.of(), context.droppedByReason());
     assertEquals(1, context.counterValue("otelcol_exporter_enqueue_failed_log_records"));
     release.countDown();
     queue.shutdown(Duration.ofSeconds(30));
