@@ -45,8 +45,9 @@ import java.util.concurrent.TimeUnit;
  * stopped, or cannot store the batch on disk.
  *
  * <p>Drops, via {@link ComponentContext#dropped}, each counting items the queue had accepted:
- * {@code export_failed} (the sender threw), {@code shutdown} (in-memory batches still queued at
- * the shutdown deadline). Gauges {@code
+ * {@code export_failed} (the sender threw an exception: it gave up), {@code exporter_error} (the
+ * sender threw an {@link Error} such as a {@link LinkageError}; the consumer thread carries on),
+ * {@code shutdown} (in-memory batches still queued at the shutdown deadline). Gauges {@code
  * otelcol_exporter_queue_size} and {@code otelcol_exporter_queue_capacity}; counter {@code
  * tapio_exporter_queue_corrupt_entries} (torn entries cut off the disk log on start).
  *
@@ -66,6 +67,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private final Signal signal;
   private final ComponentContext.Counter enqueueFailed;
   private final ComponentContext.Counter corrupt;
+  private final ThrottledLog failures;
   private final List<Thread> consumers = new ArrayList<>();
   private ArrayBlockingQueue<Object> queue;
   private Semaphore slots;
@@ -86,6 +88,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
         "Items the sending queue refused because it was full.");
     this.corrupt = context.counter("tapio_exporter_queue_corrupt_entries",
         "Torn or corrupt entries cut off the persistent queue's log on start.");
+    this.failures = new ThrottledLog(context.logger(), Duration.ofSeconds(10));
   }
 
   /**
@@ -259,23 +262,39 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     }
   }
 
-  /** Returns false when aborted mid-send: a persistent entry then stays for the next start. */
+  /**
+   * Returns false when aborted mid-send: a persistent entry then stays for the next start. Catches
+   * every Throwable: an exporter's bug (a LinkageError from a plugin built against another API,
+   * an OutOfMemoryError for one huge batch) costs that batch, not the consumer thread, which
+   * would otherwise die and leave the queue to fill with no one sending.
+   */
   private boolean send(T data) {
     int items = data.itemCount();
     try {
       sender.send(data);
       return true;
-    } catch (Exception e) {
+    } catch (Throwable t) {
       if (aborted) {
         if (disk == null) {
           context.dropped(items, "shutdown");
         }
         return false;
       }
-      context.dropped(items, "export_failed");
-      context.logger().log(Level.WARNING, "export by " + context.id() + " failed, dropping "
-          + items + " items: " + e.getMessage());
+      failed(items, t);
       return true;
+    }
+  }
+
+  /** Counts a batch given up on because {@code t} was thrown, and logs it, throttled. */
+  private void failed(int items, Throwable t) {
+    if (t instanceof Error) {
+      context.dropped(items, "exporter_error");
+      failures.log(Level.ERROR, "export by " + context.id() + " threw " + t + "; dropped "
+          + items + " items, the queue carries on", t);
+    } else {
+      context.dropped(items, "export_failed");
+      failures.log(Level.WARNING, "export by " + context.id() + " failed, dropping " + items
+          + " items: " + t.getMessage(), null);
     }
   }
 
