@@ -46,10 +46,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Drops, via {@link ComponentContext#dropped}, each counting items the queue had accepted:
  * {@code export_failed} (the sender threw an exception: it gave up), {@code exporter_error} (the
- * sender threw an {@link Error} such as a {@link LinkageError}; the consumer thread carries on),
- * {@code shutdown} (in-memory batches still queued at the shutdown deadline). Gauges {@code
- * otelcol_exporter_queue_size} and {@code otelcol_exporter_queue_capacity}; counter {@code
- * tapio_exporter_queue_corrupt_entries} (torn entries cut off the disk log on start).
+ * sender, or the queue around it, threw an {@link Error} such as a {@link LinkageError}; the
+ * consumer thread carries on), {@code corrupt} (batches on disk that cannot be read back, see
+ * {@link PersistentLog}), {@code shutdown} (in-memory batches still queued at the shutdown
+ * deadline). Gauges {@code otelcol_exporter_queue_size} and {@code
+ * otelcol_exporter_queue_capacity}. Counters {@code tapio_exporter_queue_corrupt_entries} (batches
+ * lost to corruption; their items are in the {@code corrupt} drops, unless a corrupt header hid
+ * how many, which the log then says) and {@code tapio_exporter_queue_torn_entries} (appends cut
+ * short by a crash and truncated on start: never acknowledged, so not drops).
  *
  * <p>Thread-safe: {@link #offer} may be called concurrently; {@link #start} and {@link #shutdown}
  * from the lifecycle thread. Ownership: {@code offer} takes {@code data} when it returns normally
@@ -67,6 +71,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private final Signal signal;
   private final ComponentContext.Counter enqueueFailed;
   private final ComponentContext.Counter corrupt;
+  private final ComponentContext.Counter torn;
   private final ThrottledLog failures;
   private final List<Thread> consumers = new ArrayList<>();
   private ArrayBlockingQueue<Object> queue;
@@ -87,7 +92,10 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     this.enqueueFailed = context.counter("otelcol_exporter_enqueue_failed_" + items,
         "Items the sending queue refused because it was full.");
     this.corrupt = context.counter("tapio_exporter_queue_corrupt_entries",
-        "Torn or corrupt entries cut off the persistent queue's log on start.");
+        "Batches the persistent queue lost to corrupt bytes on disk.");
+    this.torn = context.counter("tapio_exporter_queue_torn_entries",
+        "Appends cut short by a crash, truncated off the persistent queue on start; never"
+            + " acknowledged, so not lost.");
     this.failures = new ThrottledLog(context.logger(), Duration.ofSeconds(10));
   }
 
@@ -112,9 +120,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       Path dir = directoryFor(ext);
       disk = new PersistentLog(dir, fsync(ext), context.logger());
       reloaded = disk.open();
-      if (disk.corruptEntries() > 0) {
-        corrupt.add(disk.corruptEntries());
-      }
+      countDamage();
       if (!reloaded.isEmpty()) {
         context.logger().log(Level.INFO, "persistent queue " + dir + ": resending "
             + reloaded.size() + " batches left from the previous run");
@@ -135,6 +141,20 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     for (int i = 0; i < settings.numConsumers(); i++) {
       consumers.add(Thread.ofPlatform().daemon()
           .name("tapio-queue-" + context.id() + "-" + i).start(this::consume));
+    }
+  }
+
+  private void countDamage() {
+    corrupt.add(disk.lostBatches());
+    if (disk.lostRecords() > 0) {
+      context.dropped(disk.lostRecords(), "corrupt");
+    }
+    torn.add(disk.tornEntries());
+    if (disk.lostBatchesRecordsUnknown() > 0) {
+      context.logger().log(Level.ERROR, "persistent queue " + disk.directory() + ": "
+          + disk.lostBatchesRecordsUnknown() + " of the batches lost to corruption had"
+          + " unreadable headers, so how many items they held is unknown and not in the"
+          + " dropped counters");
     }
   }
 
@@ -168,7 +188,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       // persistent offers is therefore bounded by fsync latency; group commit would lift that.
       synchronized (encoderLock) {
         int n = encoder.encode(data);
-        entry = disk.append(encoder.buffer(), n);
+        entry = disk.append(encoder.buffer(), n, items);
       }
     } catch (IOException | RuntimeException e) {
       slots.release();
@@ -234,11 +254,11 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       }
       slots.release();
       if (item instanceof PersistentLog.Entry entry) {
-        if (buf.length < entry.length()) {
-          buf = new byte[entry.length()];
-        }
         T data;
         try {
+          if (buf.length < entry.length()) {
+            buf = new byte[entry.length()];
+          }
           disk.read(entry, buf);
           data = decode(decoder, buf, entry.length());
         } catch (IOException | OtlpFormatException e) {
@@ -246,8 +266,19 @@ public final class SendingQueue<T extends TelemetryData<?>> {
             return;
           }
           corrupt.add(1);
+          context.dropped(entry.items(), "corrupt");
           context.logger().log(Level.ERROR, "persistent queue of " + context.id()
-              + ": skipping unreadable batch " + entry.index(), e);
+              + ": dropping unreadable batch " + entry.index() + " (" + entry.items()
+              + " items)", e);
+          markDone(entry);
+          continue;
+        } catch (Throwable t) {
+          // Not the bytes (they passed their CRC): this thread, e.g. out of memory. Given up
+          // like a failed send, so that the thread lives on for the batches after it.
+          if (aborted) {
+            return;
+          }
+          failed(entry.items(), t);
           markDone(entry);
           continue;
         }
