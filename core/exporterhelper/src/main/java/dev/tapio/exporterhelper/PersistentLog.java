@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,11 +29,15 @@ import java.util.zip.CRC32C;
  * index advances past the longest finished prefix only, so after a crash everything at or past
  * it is sent again: at-least-once, duplicates possible, nothing acknowledged lost. The committed
  * file has two 32-byte slots written alternately, each with a sequence number and a CRC, so a
- * torn write of one slot leaves the other.
+ * torn write of one slot leaves the other; both are written when the log opens, so that marking
+ * entries done later rewrites space already allocated and still works on a full disk.
  *
- * <p>A segment is sealed when appends move on (it reached {@code segmentBytes}), and deleted once
- * every entry in it is committed. Segments are created by the first append that needs one. A
- * write that fails is truncated off again, so no partial entry stays for the next to follow.
+ * <p>A segment is sealed when appends move on: it reached {@code segmentBytes}, or a write to it
+ * failed. A sealed segment is deleted once every entry in it is committed. A write that fails
+ * (disk full) is truncated off again and seals its segment, so the space of a full disk comes
+ * back as soon as the batches already stored are sent, even when they all sit in one segment.
+ * Segments are created by the first append that needs one, so a log whose committed file exists
+ * opens on a full disk (and refuses appends until there is room).
  *
  * <p>On open, {@link LogScanner} reads each segment: corrupt entries are skipped and counted as
  * lost ({@link #lostBatches()}, {@link #lostRecords()}); a tail torn by a crash mid-append is
@@ -86,6 +91,7 @@ final class PersistentLog implements Closeable {
   private FileChannel lockChannel;
   private FileLock lock;
   private FileChannel meta;
+  private FileStore store;
   private long nextIndex; // append lock
   /** The item number of the next entry's first item (see {@link LogFormat}). Append lock. */
   private long nextItem;
@@ -117,6 +123,7 @@ final class PersistentLog implements Closeable {
    */
   List<Entry> open() throws IOException {
     Files.createDirectories(dir);
+    store = Files.getFileStore(dir);
     lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
     try {
@@ -185,6 +192,10 @@ final class PersistentLog implements Closeable {
       }
     }
     synchronized (commitLock) {
+      if (meta.size() < 2L * META_SLOT) {
+        writeMeta(committed); // allocates both slots now, while there may still be space
+        writeMeta(committed);
+      }
       advance();
       dropCommittedSegments();
     }
@@ -245,6 +256,18 @@ final class PersistentLog implements Closeable {
   }
 
   /**
+   * Free bytes in the directory's file system, counting those reserved for root (a root process
+   * may write them; any other finds out by a failed write); MAX_VALUE if unknown.
+   */
+  long freeSpace() {
+    try {
+      return store.getUnallocatedSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
    * Appends one entry of {@code items} items and, with fsync, forces it to disk before returning.
    * When it throws, nothing of the entry stays in the log (a partial write is truncated off).
    */
@@ -277,11 +300,7 @@ final class PersistentLog implements Closeable {
           seg.channel.force(false);
         }
       } catch (IOException e) {
-        try {
-          seg.channel.truncate(pos);
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+        writeFailed(seg, pos, e);
         throw e;
       }
       seg.size = pos + bytesNeeded;
@@ -289,6 +308,31 @@ final class PersistentLog implements Closeable {
       nextIndex++;
       nextItem += items;
       return entry;
+    }
+  }
+
+  /**
+   * After a failed append to {@code seg} at {@code pos}: cuts the partial entry off, and seals a
+   * segment holding entries so that it is deleted, and its space freed, once they are sent.
+   * Append lock held.
+   */
+  private void writeFailed(Segment seg, long pos, IOException e) {
+    boolean truncated = true;
+    try {
+      seg.channel.truncate(pos);
+    } catch (IOException suppressed) {
+      e.addSuppressed(suppressed);
+      truncated = false;
+    }
+    if (pos == LogFormat.SEGMENT_HEADER && truncated) {
+      return; // no entry in it: appends may retry there
+    }
+    // Sealed, a segment whose partial write could not be cut off is never appended to again;
+    // what is left of that write is an unreadable tail the scan skips.
+    try {
+      seal(seg);
+    } catch (IOException suppressed) {
+      e.addSuppressed(suppressed);
     }
   }
 
@@ -391,7 +435,8 @@ final class PersistentLog implements Closeable {
    */
   private Segment roll(Segment prev) throws IOException {
     if (prev != null && prev.first == nextIndex) {
-      // It holds no entry (its header was unreadable): the new segment takes its name.
+      // It holds no entry (an unreadable header or a write that could not be cut off): the new
+      // segment takes its name.
       synchronized (segments) {
         segments.remove(prev);
       }

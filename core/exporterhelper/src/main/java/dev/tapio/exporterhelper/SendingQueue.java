@@ -2,6 +2,7 @@ package dev.tapio.exporterhelper;
 
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Host;
 import dev.tapio.component.Signal;
 import dev.tapio.consumer.ConsumerException;
@@ -42,7 +43,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Refusals are not drops: when {@code offer} throws, the batch stays the caller's, to retry or
  * refuse upstream. It throws a retryable {@link ConsumerException} when the queue is full (and
  * {@code block_on_overflow} is false; counted in {@code otelcol_exporter_enqueue_failed_<items>}),
- * stopped, or cannot store the batch on disk.
+ * stopped, or cannot store the batch on disk. A disk that cannot take the batch (full, or failing)
+ * also reports the component {@code DEGRADED}, naming the directory; later offers try again, at
+ * once when the file system shows room for the batch that failed (sent batches free their
+ * segments), and the first that is stored reports {@code OK} again.
  *
  * <p>Drops, via {@link ComponentContext#dropped}, each counting items the queue had accepted:
  * {@code export_failed} (the sender threw an exception: it gave up), {@code exporter_error} (the
@@ -79,6 +83,13 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private PersistentLog disk;
   private OtlpEncoder encoder; // guarded by encoderLock
   private final Object encoderLock = new Object();
+  /**
+   * Why the disk log refuses writes (the reason reported with DEGRADED), or null while it takes
+   * them. Written under encoderLock; read without it by offers that refuse early.
+   */
+  private volatile String storeFailure;
+  /** While the disk is full: free bytes the failed write needed, for the early refusal; else 0. */
+  private volatile long bytesWanted;
   private volatile boolean stopping;
   /** Set when consumers must stop at once and leave persistent entries unmarked. */
   private volatile boolean aborted;
@@ -173,6 +184,11 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       throw ConsumerException.retryable("sending queue of " + context.id() + " is not running");
     }
     int items = data.itemCount();
+    String failing = storeFailure;
+    if (failing != null && disk.freeSpace() < bytesWanted) {
+      // Still no room: refuse without encoding the batch or touching the disk.
+      throw ConsumerException.retryable(failing);
+    }
     if (!acquireSlot()) {
       enqueueFailed.add(items);
       throw ConsumerException.retryable("sending queue of " + context.id() + " is full ("
@@ -182,20 +198,66 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       queue.add(data);
       return;
     }
-    PersistentLog.Entry entry;
-    try {
-      // One writer at a time: the log is append-only and the encoder is reused. Throughput of
-      // persistent offers is therefore bounded by fsync latency; group commit would lift that.
-      synchronized (encoderLock) {
-        int n = encoder.encode(data);
-        entry = disk.append(encoder.buffer(), n, items);
+    queue.add(store(data, items));
+  }
+
+  /** Writes a batch to the disk log; on failure releases its slot and throws retryable. */
+  private PersistentLog.Entry store(T data, int items) {
+    // One writer at a time: the log is append-only and the encoder is reused. Throughput of
+    // persistent offers is therefore bounded by fsync latency; group commit would lift that.
+    synchronized (encoderLock) {
+      int n = 0;
+      try {
+        n = encoder.encode(data);
+        PersistentLog.Entry entry = disk.append(encoder.buffer(), n, items);
+        if (storeFailure != null) {
+          storeFailure = null;
+          context.logger().log(Level.INFO, "persistent queue in " + disk.directory()
+              + " stores batches again");
+          context.reportStatus(ComponentStatus.OK, "persistent queue in " + disk.directory()
+              + " stores batches again");
+        }
+        return entry;
+      } catch (IOException e) {
+        slots.release();
+        String reason = storeFailed(e, n);
+        throw ConsumerException.retryable(reason, e);
+      } catch (IllegalArgumentException e) {
+        slots.release(); // larger than an entry may be: offering it again cannot help
+        throw ConsumerException.permanent("persistent queue of " + context.id() + ": "
+            + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        slots.release();
+        throw ConsumerException.retryable("persistent queue of " + context.id()
+            + " cannot store the batch: " + e, e);
       }
-    } catch (IOException | RuntimeException e) {
-      slots.release();
-      throw ConsumerException.retryable("persistent queue of " + context.id()
-          + " cannot store the batch: " + e.getMessage(), e);
     }
-    queue.add(entry);
+  }
+
+  /**
+   * Records why a write failed and reports DEGRADED when the reason is new; returns it. A full
+   * disk is told from other failures by the error or by the free space left, and remembered with
+   * the bytes the batch needed, so offers refuse early until that much is free. encoderLock held.
+   */
+  private String storeFailed(IOException e, int bytes) {
+    // The entry with its header, and a segment header in case it starts a segment.
+    long needed = bytes + (long) LogFormat.ENTRY_HEADER + LogFormat.SEGMENT_HEADER;
+    long free = disk.freeSpace();
+    String message = String.valueOf(e.getMessage());
+    boolean full = free < needed || message.contains("No space left")
+        || message.contains("quota");
+    String reason = "persistent queue in " + disk.directory() + ": "
+        + (full ? "disk full (no space left on device: " + free + " bytes free)"
+            : "cannot write (" + e + ")")
+        + "; refusing new batches until they can be stored";
+    boolean changed = storeFailure == null || full != (bytesWanted > 0);
+    bytesWanted = full ? needed : 0;
+    storeFailure = reason;
+    if (changed) {
+      context.logger().log(Level.WARNING, reason, full ? null : e);
+      context.reportStatus(ComponentStatus.DEGRADED, reason);
+    }
+    return reason;
   }
 
   private boolean acquireSlot() {
