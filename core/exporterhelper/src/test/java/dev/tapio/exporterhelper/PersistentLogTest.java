@@ -145,6 +145,15 @@ class PersistentLogTest {
     return entries;
   }
 
+  /** Writes {@code n} entries of {@code items} items to a log in {@code dir}; its one segment. */
+  private Path segmentWith(int n, int items) throws IOException {
+    PersistentLog log = new PersistentLog(dir, true, LOG);
+    log.open();
+    appendAll(log, n, items);
+    log.close();
+    return onlySegment();
+  }
+
   private Path onlySegment() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       List<Path> segs = s.filter(p -> p.toString().endsWith(".seg")).toList();
@@ -163,11 +172,7 @@ class PersistentLogTest {
 
   @Test
   void aCorruptLastHeaderCostsOneEntryOfUnknownSizeReportedCorruptNotTorn() throws Exception {
-    PersistentLog log = new PersistentLog(dir, true, LOG);
-    log.open();
-    appendAll(log, 10, 5);
-    log.close();
-    Path segment = onlySegment();
+    Path segment = segmentWith(10, 5);
     long last = CorruptionTest.entryOffsets(segment).get(9L);
     CorruptionTest.flip(segment, last + 20); // inside the item number
 
@@ -199,11 +204,7 @@ class PersistentLogTest {
 
   @Test
   void aTornTailIsTruncatedAndReportedTornNotLost() throws Exception {
-    PersistentLog log = new PersistentLog(dir, true, LOG);
-    log.open();
-    appendAll(log, 5, 3);
-    log.close();
-    Path segment = onlySegment();
+    Path segment = segmentWith(5, 3);
     long size = Files.size(segment);
     try (var ch = java.nio.channels.FileChannel.open(segment,
         java.nio.file.StandardOpenOption.WRITE)) {
@@ -251,11 +252,7 @@ class PersistentLogTest {
 
   @Test
   void aCorruptSegmentHeaderCostsNothing() throws Exception {
-    PersistentLog log = new PersistentLog(dir, true, LOG);
-    log.open();
-    appendAll(log, 6, 2);
-    log.close();
-    Path segment = onlySegment();
+    Path segment = segmentWith(6, 2);
     CorruptionTest.flip(segment, 3);
     PersistentLog reopened = new PersistentLog(dir, true, LOG);
     assertEquals(range(0, 6), indices(reopened.open()));
