@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,35 +20,42 @@ import java.util.zip.CRC32C;
 /**
  * The disk side of a persistent {@link SendingQueue}: an append-only log of entries in segment
  * files ({@code <first index, 20 digits>.seg}), plus a {@code committed} file holding the index
- * of the first entry not yet sent.
+ * of the first entry not yet sent. The byte layout (format version 2) is in {@link LogFormat}:
+ * every entry header has a magic, its index, its item count and a CRC, so damage costs only the
+ * damaged entries ({@link LogScanner}).
  *
- * <p>An entry is {@code int length, int CRC32C of the bytes, bytes}, big-endian. An append is
- * forced to disk (when {@code fsync}) before it returns, so an acknowledged entry survives kill -9
- * and power loss. Entries finish out of order (several consumers); the committed index advances
- * past the longest finished prefix only, so after a crash everything at or past it is sent again:
- * at-least-once, duplicates possible, nothing acknowledged lost. The committed file has two
- * 32-byte slots written alternately, each with a sequence number and a CRC, so a torn write of
- * one slot leaves the other. A segment is deleted once every entry in it is committed.
+ * <p>An append is forced to disk (when {@code fsync}) before it returns, so an acknowledged entry
+ * survives kill -9 and power loss. Entries finish out of order (several consumers); the committed
+ * index advances past the longest finished prefix only, so after a crash everything at or past
+ * it is sent again: at-least-once, duplicates possible, nothing acknowledged lost. The committed
+ * file has two 32-byte slots written alternately, each with a sequence number and a CRC, so a
+ * torn write of one slot leaves the other; both are written when the log opens, so that marking
+ * entries done later rewrites space already allocated and still works on a full disk.
  *
- * <p>On open, each segment is scanned; an entry whose header or bytes are incomplete or fail the
- * CRC (a write torn by a crash) ends the segment: the file is truncated there and the entry
- * counted in {@link #corruptEntries()}. Such an entry was never acknowledged, since the append
- * had not returned.
+ * <p>A segment is sealed when appends move on: it reached {@code segmentBytes}, or a write to it
+ * failed. A sealed segment is deleted once every entry in it is committed. A write that fails
+ * (disk full) is truncated off again and seals its segment, so the space of a full disk comes
+ * back as soon as the batches already stored are sent, even when they all sit in one segment.
+ * Segments are created by the first append that needs one, so a log whose committed file exists
+ * opens on a full disk (and refuses appends until there is room).
+ *
+ * <p>On open, {@link LogScanner} reads each segment: corrupt entries are skipped and counted as
+ * lost ({@link #lostBatches()}, {@link #lostRecords()}); a tail torn by a crash mid-append is
+ * truncated and counted in {@link #tornEntries()} (never acknowledged, so not a loss).
  *
  * <p>A {@code lock} file held with an OS file lock keeps two queues off the same directory.
  *
  * <p>Thread-safe: {@link #append} callers are serialized on one lock, {@link #markDone} callers
- * on another; {@link #read} is a positional read and needs no lock.
+ * on another; {@link #read} is a positional read and needs no lock. Lock order: append, then
+ * commit, then the segment list.
  */
 final class PersistentLog implements Closeable {
-  static final int HEADER = 8;
-  /** An entry larger than this is taken for a corrupt length. */
-  static final int MAX_ENTRY = 256 << 20;
+  static final int MAX_ENTRY = LogFormat.MAX_ENTRY;
   static final long SEGMENT_BYTES = 64L << 20;
   private static final int META_SLOT = 32;
 
-  /** One stored batch; {@code position} is where its bytes start. */
-  record Entry(long index, Segment segment, long position, int length, int crc) {}
+  /** One stored batch of {@code items} items; {@code position} is where its bytes start. */
+  record Entry(long index, Segment segment, long position, int length, int crc, int items) {}
 
   static final class Segment {
     final long first;
@@ -55,6 +63,11 @@ final class PersistentLog implements Closeable {
     final FileChannel channel;
     /** Bytes written; guarded by the append lock. */
     long size;
+    /**
+     * -1 while appends may go here; once sealed, the index after its last entry. Written under
+     * the append lock, read under the commit lock.
+     */
+    volatile long end = -1;
 
     Segment(long first, Path path, FileChannel channel, long size) {
       this.first = first;
@@ -67,24 +80,28 @@ final class PersistentLog implements Closeable {
   private final Path dir;
   private final boolean fsync;
   private final System.Logger log;
+  private final long segmentBytes;
   private final Object appendLock = new Object();
   private final Object commitLock = new Object();
-  /** Oldest first; the last one takes appends. Guarded by itself. */
+  /** Oldest first; the last one, unless sealed, takes appends. Guarded by itself. */
   private final ArrayDeque<Segment> segments = new ArrayDeque<>();
   private final CRC32C crc = new CRC32C(); // append lock
-  private final ByteBuffer header = ByteBuffer.allocate(HEADER); // append lock
+  private final ByteBuffer header = ByteBuffer.allocate(LogFormat.ENTRY_HEADER); // append lock
   private final ByteBuffer metaBuf = ByteBuffer.allocate(META_SLOT); // commit lock
   private FileChannel lockChannel;
   private FileLock lock;
   private FileChannel meta;
+  private FileStore store;
   private long nextIndex; // append lock
+  /** The item number of the next entry's first item (see {@link LogFormat}). Append lock. */
+  private long nextItem;
+  /** The next segment's header must say its first item number is unknown. Append lock. */
+  private boolean nextItemUnknown;
   private long committed; // commit lock
   private long metaSeq; // commit lock
   /** Bit i: entry committed + i has finished. Commit lock. */
   private BitSet done = new BitSet();
-  private int corruptEntries;
-
-  private final long segmentBytes;
+  private LogScanner scanned;
 
   PersistentLog(Path dir, boolean fsync, System.Logger log) {
     this(dir, fsync, log, SEGMENT_BYTES);
@@ -99,11 +116,14 @@ final class PersistentLog implements Closeable {
   }
 
   /**
-   * Locks the directory, repairs torn tails and returns the entries not yet committed, oldest
-   * first. Call once, before anything else.
+   * Locks the directory, reads the segments (skipping corrupt entries, truncating torn tails) and
+   * returns the entries not yet committed, oldest first. Call once, before anything else. Throws
+   * when the directory is in use, holds segments of another format version, or cannot be read
+   * or written.
    */
   List<Entry> open() throws IOException {
     Files.createDirectories(dir);
+    store = Files.getFileStore(dir);
     lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
     try {
@@ -115,39 +135,54 @@ final class PersistentLog implements Closeable {
       lockChannel.close();
       throw new IOException("queue directory " + dir + " is in use by another queue (lock held)");
     }
+    List<Segment> found = new ArrayList<>();
+    try {
+      return load(found);
+    } catch (IOException | RuntimeException e) {
+      for (Segment seg : found) {
+        seg.channel.close();
+      }
+      segments.clear();
+      close(); // releases the lock: the directory can be fixed and the queue started again
+      throw e;
+    }
+  }
+
+  private List<Entry> load(List<Segment> found) throws IOException {
     meta = FileChannel.open(dir.resolve("committed"), StandardOpenOption.CREATE,
         StandardOpenOption.READ, StandardOpenOption.WRITE);
     readMeta();
-
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
-    }
-    List<Entry> pending = new ArrayList<>();
-    long end = committed;
-    for (Path p : files) {
-      String name = p.getFileName().toString();
-      long first;
-      try {
-        first = Long.parseLong(name.substring(0, name.length() - 4));
-      } catch (NumberFormatException e) {
-        log.log(System.Logger.Level.WARNING, "ignoring unexpected file " + p);
-        continue;
+    segmentFiles(found);
+    scanned = new LogScanner(committed, log);
+    LogScanner.Scanned last = null;
+    for (int i = 0; i < found.size(); i++) {
+      Segment seg = found.get(i);
+      last = scanned.scan(seg, i == found.size() - 1);
+      seg.size = last.size();
+      seg.end = last.endIndex();
+      if (i > 0) {
+        Segment prev = found.get(i - 1);
+        prev.end = Math.max(prev.end, seg.first);
       }
-      FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      Segment seg = new Segment(first, p, ch, 0);
-      long index = scan(seg, first, pending);
-      end = Math.max(end, index);
       segments.addLast(seg);
     }
-    nextIndex = end;
-    // Appends go to a fresh segment unless the last one ends exactly where they start, so that a
-    // segment's entries always have consecutive indices from its name.
-    Segment last = segments.peekLast();
-    if (last == null || segEnd.get(last).longValue() != nextIndex) {
-      roll();
+    nextIndex = Math.max(scanned.nextIndex(), committed);
+    nextItem = Math.max(scanned.nextItem(), 0);
+    Segment tail = segments.peekLast();
+    // A last segment whose entries were all sent is deleted below rather than appended to, so
+    // that damage in it is not found and reported again on every start.
+    boolean appendable = tail != null && last.headerValid() && !last.tailLost()
+        && last.endIndex() > committed;
+    if (appendable) {
+      tail.end = -1; // appends continue here
     }
-    // Indices with no entry (lost to a truncation, or committed) count as done.
+    // A fresh log numbers items from 0. After a loss of unknown size, the next segment's header
+    // says its first item number is unknown, so no later scan counts items across the gap.
+    nextItemUnknown = tail != null && !appendable
+        && (scanned.nextItem() < 0 || last.tailLost());
+    List<Entry> pending = scanned.pending();
+    // Indices with no entry (lost, or done before the segment holding them was read) count as
+    // done, so that the committed index moves past them.
     int p = 0;
     for (long i = committed; i < nextIndex; i++) {
       if (p < pending.size() && pending.get(p).index() == i) {
@@ -157,105 +192,160 @@ final class PersistentLog implements Closeable {
       }
     }
     synchronized (commitLock) {
+      if (meta.size() < 2L * META_SLOT) {
+        writeMeta(committed); // allocates both slots now, while there may still be space
+        writeMeta(committed);
+      }
       advance();
+      dropCommittedSegments();
     }
     return pending;
   }
 
-  /** Each scanned segment's end index; used by {@link #open()} only. */
-  private final java.util.IdentityHashMap<Segment, Long> segEnd = new java.util.IdentityHashMap<>();
-
-  /** Reads the entries of {@code seg}, truncating at the first bad one; returns the end index. */
-  private long scan(Segment seg, long first, List<Entry> pending) throws IOException {
-    FileChannel ch = seg.channel;
-    long fileSize = ch.size();
-    long pos = 0;
-    long index = first;
-    ByteBuffer h = ByteBuffer.allocate(HEADER);
-    byte[] body = new byte[0];
-    CRC32C c = new CRC32C();
-    while (pos < fileSize) {
-      String problem = null;
-      int length = 0;
-      int expected = 0;
-      if (fileSize - pos < HEADER) {
-        problem = "incomplete header";
-      } else {
-        h.clear();
-        readFully(ch, h, pos);
-        length = h.getInt(0);
-        expected = h.getInt(4);
-        if (length < 0 || length > MAX_ENTRY) {
-          problem = "invalid length " + length;
-        } else if (fileSize - pos - HEADER < length) {
-          problem = "incomplete entry (" + (fileSize - pos - HEADER) + " of " + length + " bytes)";
-        } else {
-          if (body.length < length) {
-            body = new byte[length];
-          }
-          readFully(ch, ByteBuffer.wrap(body, 0, length), pos + HEADER);
-          c.reset();
-          c.update(body, 0, length);
-          if ((int) c.getValue() != expected) {
-            problem = "CRC mismatch";
-          }
-        }
-      }
-      if (problem != null) {
-        corruptEntries++;
-        log.log(System.Logger.Level.WARNING, "persistent queue " + seg.path + ": " + problem
-            + " at byte " + pos + " (a write torn by a crash); truncating the "
-            + (fileSize - pos) + " bytes from there");
-        ch.truncate(pos);
-        ch.force(true);
-        break;
-      }
-      if (index >= committed) {
-        pending.add(new Entry(index, seg, pos + HEADER, length, expected));
-      }
-      index++;
-      pos += HEADER + length;
+  /** Opens the segment files into {@code found}, oldest first; deletes those without a header. */
+  private void segmentFiles(List<Segment> found) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
     }
-    seg.size = pos;
-    segEnd.put(seg, index);
-    return index;
+    for (Path p : files) {
+      String name = p.getFileName().toString();
+      long first;
+      try {
+        first = Long.parseLong(name.substring(0, name.length() - 4));
+      } catch (NumberFormatException e) {
+        log.log(System.Logger.Level.WARNING, "ignoring unexpected file " + p);
+        continue;
+      }
+      long size = Files.size(p);
+      if (size < LogFormat.SEGMENT_HEADER) {
+        // A roll cut short by a crash: the header was being written, so no entry is in it.
+        log.log(System.Logger.Level.WARNING, "persistent queue " + p + ": torn segment header ("
+            + size + " bytes), no entry in it; deleting it");
+        Files.delete(p);
+        continue;
+      }
+      FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      found.add(new Segment(first, p, ch, size));
+    }
   }
 
-  /** Number of corrupt entries found (and cut off) by {@link #open()}. */
-  int corruptEntries() {
-    return corruptEntries;
+  /** Unsent entries {@link #open()} found lost to corruption. */
+  long lostBatches() {
+    return scanned.lostBatches();
   }
 
-  /** Appends one entry and, with fsync, forces it to disk before returning. */
-  Entry append(byte[] bytes, int length) throws IOException {
+  /** Items in those of {@link #lostBatches()} whose item count is known. */
+  long lostRecords() {
+    return scanned.lostRecords();
+  }
+
+  /** Of {@link #lostBatches()}, those whose item count is unknown. */
+  long lostBatchesRecordsUnknown() {
+    return scanned.lostBatchesRecordsUnknown();
+  }
+
+  /** Tails torn by a crash mid-append that {@link #open()} truncated; never acknowledged. */
+  int tornEntries() {
+    return scanned.tornEntries();
+  }
+
+  /** The queue's directory. */
+  Path directory() {
+    return dir;
+  }
+
+  /**
+   * Free bytes in the directory's file system, counting those reserved for root (a root process
+   * may write them; any other finds out by a failed write); MAX_VALUE if unknown.
+   */
+  long freeSpace() {
+    try {
+      return store.getUnallocatedSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Appends one entry of {@code items} items and, with fsync, forces it to disk before returning.
+   * When it throws, nothing of the entry stays in the log (a partial write is truncated off).
+   */
+  Entry append(byte[] bytes, int length, int items) throws IOException {
+    if (length > MAX_ENTRY) {
+      throw new IllegalArgumentException("a batch of " + length + " bytes is larger than the"
+          + " persistent queue's limit of " + MAX_ENTRY + " bytes per batch");
+    }
     synchronized (appendLock) {
-      Segment seg = segments.peekLast();
-      if (seg.size > 0 && seg.size + HEADER + length > segmentBytes) {
-        seg = roll();
+      Segment seg;
+      synchronized (segments) {
+        seg = segments.peekLast();
+      }
+      long bytesNeeded = LogFormat.ENTRY_HEADER + (long) length;
+      if (seg == null || seg.end >= 0
+          || (seg.size > LogFormat.SEGMENT_HEADER && seg.size + bytesNeeded > segmentBytes)) {
+        seg = roll(seg);
       }
       crc.reset();
       crc.update(bytes, 0, length);
       int sum = (int) crc.getValue();
       header.clear();
-      header.putInt(length).putInt(sum).flip();
+      LogFormat.putEntryHeader(header, length, nextIndex, nextItem, items, sum);
+      header.flip();
       long pos = seg.size;
       try {
         writeFully(seg.channel, header, pos);
-        writeFully(seg.channel, ByteBuffer.wrap(bytes, 0, length), pos + HEADER);
+        writeFully(seg.channel, ByteBuffer.wrap(bytes, 0, length), pos + LogFormat.ENTRY_HEADER);
         if (fsync) {
           seg.channel.force(false);
         }
       } catch (IOException e) {
-        // Leave no partial entry behind for the next append to follow.
-        try {
-          seg.channel.truncate(pos);
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+        writeFailed(seg, pos, e);
         throw e;
       }
-      seg.size = pos + HEADER + length;
-      return new Entry(nextIndex++, seg, pos + HEADER, length, sum);
+      seg.size = pos + bytesNeeded;
+      Entry entry = new Entry(nextIndex, seg, pos + LogFormat.ENTRY_HEADER, length, sum, items);
+      nextIndex++;
+      nextItem += items;
+      return entry;
+    }
+  }
+
+  /**
+   * After a failed append to {@code seg} at {@code pos}: cuts the partial entry off, and seals a
+   * segment holding entries so that it is deleted, and its space freed, once they are sent.
+   * Append lock held.
+   */
+  private void writeFailed(Segment seg, long pos, IOException e) {
+    boolean truncated = true;
+    try {
+      seg.channel.truncate(pos);
+    } catch (IOException suppressed) {
+      e.addSuppressed(suppressed);
+      truncated = false;
+    }
+    if (pos == LogFormat.SEGMENT_HEADER && truncated) {
+      return; // no entry in it: appends may retry there
+    }
+    // Sealed, a segment whose partial write could not be cut off is never appended to again;
+    // what is left of that write is an unreadable tail the scan skips.
+    try {
+      seal(seg);
+    } catch (IOException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+  }
+
+  /**
+   * Takes {@code seg} out of appends, and deletes it at once if every entry in it is already
+   * committed: nothing else would, since only a later commit looks again. Append lock held.
+   */
+  private void seal(Segment seg) throws IOException {
+    if (seg.end < 0) {
+      seg.end = nextIndex;
+    }
+    synchronized (commitLock) {
+      dropCommittedSegments();
     }
   }
 
@@ -265,7 +355,8 @@ final class PersistentLog implements Closeable {
     CRC32C c = new CRC32C();
     c.update(into, 0, e.length());
     if ((int) c.getValue() != e.crc()) {
-      throw new IOException("CRC mismatch reading entry " + e.index() + " of " + e.segment().path);
+      throw new IOException("CRC mismatch reading entry " + e.index() + " at byte "
+          + (e.position() - LogFormat.ENTRY_HEADER) + " of " + e.segment().path);
     }
   }
 
@@ -277,21 +368,25 @@ final class PersistentLog implements Closeable {
     }
   }
 
+  /** Commits the finished prefix and deletes the segments it covers. Commit lock held. */
   private void advance() throws IOException {
     int k = done.nextClearBit(0);
     if (k == 0) {
       return;
     }
+    // Durable first: a segment deleted before its entries' commit is on disk would turn them
+    // into a gap, read as a loss, after a crash.
+    writeMeta(committed + k);
     committed += k;
     done = done.get(k, Math.max(k, done.length()));
-    writeMeta();
+    dropCommittedSegments();
+  }
+
+  /** Deletes sealed segments, oldest first, whose entries are all committed. Commit lock held. */
+  private void dropCommittedSegments() throws IOException {
     synchronized (segments) {
-      while (segments.size() > 1) {
-        var it = segments.iterator();
-        Segment head = it.next();
-        if (it.next().first > committed) {
-          break;
-        }
+      Segment head;
+      while ((head = segments.peekFirst()) != null && head.end >= 0 && head.end <= committed) {
         segments.removeFirst();
         head.channel.close();
         Files.deleteIfExists(head.path);
@@ -319,10 +414,11 @@ final class PersistentLog implements Closeable {
     metaSeq = Math.max(bestSeq, 0);
   }
 
-  private void writeMeta() throws IOException {
+  /** Writes {@code value} as the committed index into the next slot. Commit lock held. */
+  private void writeMeta(long value) throws IOException {
     metaSeq++;
     metaBuf.clear();
-    metaBuf.putLong(metaSeq).putLong(committed);
+    metaBuf.putLong(metaSeq).putLong(value);
     CRC32C c = new CRC32C();
     c.update(metaBuf.array(), 0, 16);
     metaBuf.putInt((int) c.getValue());
@@ -333,11 +429,44 @@ final class PersistentLog implements Closeable {
     }
   }
 
-  private Segment roll() throws IOException {
+  /**
+   * Seals {@code prev} (if any) and starts a segment at {@code nextIndex}. A roll that fails
+   * leaves no file behind, so the next append retries it under the same name. Append lock held.
+   */
+  private Segment roll(Segment prev) throws IOException {
+    if (prev != null && prev.first == nextIndex) {
+      // It holds no entry (an unreadable header or a write that could not be cut off): the new
+      // segment takes its name.
+      synchronized (segments) {
+        segments.remove(prev);
+      }
+      prev.channel.close();
+      Files.deleteIfExists(prev.path);
+    } else if (prev != null) {
+      seal(prev);
+    }
     Path p = dir.resolve(String.format("%020d.seg", nextIndex));
     FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
-    Segment seg = new Segment(nextIndex, p, ch, 0);
+    try {
+      ByteBuffer h = ByteBuffer.allocate(LogFormat.SEGMENT_HEADER);
+      LogFormat.putSegmentHeader(h, nextIndex, nextItemUnknown ? -1 : nextItem);
+      h.flip();
+      writeFully(ch, h, 0);
+      if (fsync) {
+        ch.force(false);
+      }
+    } catch (IOException e) {
+      try {
+        ch.close();
+        Files.deleteIfExists(p);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    nextItemUnknown = false;
+    Segment seg = new Segment(nextIndex, p, ch, LogFormat.SEGMENT_HEADER);
     synchronized (segments) {
       segments.addLast(seg);
     }

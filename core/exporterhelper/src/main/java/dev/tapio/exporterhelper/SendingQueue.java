@@ -2,6 +2,7 @@ package dev.tapio.exporterhelper;
 
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Host;
 import dev.tapio.component.Signal;
 import dev.tapio.consumer.ConsumerException;
@@ -39,12 +40,24 @@ import java.util.concurrent.TimeUnit;
  * which JCTools queues leave to the caller. The semaphore lets a persistent offer reserve its
  * place before writing to disk, so a write is never followed by a refusal.
  *
- * <p>Drops, via {@link ComponentContext#dropped}: {@code sending_queue_full} (refused when full
- * and {@code block_on_overflow} is false; also counted as {@code
- * otelcol_exporter_enqueue_failed_<items>}), {@code export_failed} (the sender threw), {@code
- * shutdown} (in-memory batches still queued at the shutdown deadline). Gauges {@code
- * otelcol_exporter_queue_size} and {@code otelcol_exporter_queue_capacity}; counter {@code
- * tapio_exporter_queue_corrupt_entries} (torn entries cut off the disk log on start).
+ * <p>Refusals are not drops: when {@code offer} throws, the batch stays the caller's, to retry or
+ * refuse upstream. It throws a retryable {@link ConsumerException} when the queue is full (and
+ * {@code block_on_overflow} is false; counted in {@code otelcol_exporter_enqueue_failed_<items>}),
+ * stopped, or cannot store the batch on disk. A disk that cannot take the batch (full, or failing)
+ * also reports the component {@code DEGRADED}, naming the directory; later offers try again, at
+ * once when the file system shows room for the batch that failed (sent batches free their
+ * segments), and the first that is stored reports {@code OK} again.
+ *
+ * <p>Drops, via {@link ComponentContext#dropped}, each counting items the queue had accepted:
+ * {@code export_failed} (the sender threw an exception: it gave up), {@code exporter_error} (the
+ * sender, or the queue around it, threw an {@link Error} such as a {@link LinkageError}; the
+ * consumer thread carries on), {@code corrupt} (batches on disk that cannot be read back, see
+ * {@link PersistentLog}), {@code shutdown} (in-memory batches still queued at the shutdown
+ * deadline). Gauges {@code otelcol_exporter_queue_size} and {@code
+ * otelcol_exporter_queue_capacity}. Counters {@code tapio_exporter_queue_corrupt_entries} (batches
+ * lost to corruption; their items are in the {@code corrupt} drops, unless a corrupt header hid
+ * how many, which the log then says) and {@code tapio_exporter_queue_torn_entries} (appends cut
+ * short by a crash and truncated on start: never acknowledged, so not drops).
  *
  * <p>Thread-safe: {@link #offer} may be called concurrently; {@link #start} and {@link #shutdown}
  * from the lifecycle thread. Ownership: {@code offer} takes {@code data} when it returns normally
@@ -62,12 +75,21 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private final Signal signal;
   private final ComponentContext.Counter enqueueFailed;
   private final ComponentContext.Counter corrupt;
+  private final ComponentContext.Counter torn;
+  private final ThrottledLog failures;
   private final List<Thread> consumers = new ArrayList<>();
   private ArrayBlockingQueue<Object> queue;
   private Semaphore slots;
   private PersistentLog disk;
   private OtlpEncoder encoder; // guarded by encoderLock
   private final Object encoderLock = new Object();
+  /**
+   * Why the disk log refuses writes (the reason reported with DEGRADED), or null while it takes
+   * them. Written under encoderLock; read without it by offers that refuse early.
+   */
+  private volatile String storeFailure;
+  /** While the disk is full: free bytes the failed write needed, for the early refusal; else 0. */
+  private volatile long bytesWanted;
   private volatile boolean stopping;
   /** Set when consumers must stop at once and leave persistent entries unmarked. */
   private volatile boolean aborted;
@@ -81,7 +103,11 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     this.enqueueFailed = context.counter("otelcol_exporter_enqueue_failed_" + items,
         "Items the sending queue refused because it was full.");
     this.corrupt = context.counter("tapio_exporter_queue_corrupt_entries",
-        "Torn or corrupt entries cut off the persistent queue's log on start.");
+        "Batches the persistent queue lost to corrupt bytes on disk.");
+    this.torn = context.counter("tapio_exporter_queue_torn_entries",
+        "Appends cut short by a crash, truncated off the persistent queue on start; never"
+            + " acknowledged, so not lost.");
+    this.failures = new ThrottledLog(context.logger(), Duration.ofSeconds(10));
   }
 
   /**
@@ -105,9 +131,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       Path dir = directoryFor(ext);
       disk = new PersistentLog(dir, fsync(ext), context.logger());
       reloaded = disk.open();
-      if (disk.corruptEntries() > 0) {
-        corrupt.add(disk.corruptEntries());
-      }
+      countDamage();
       if (!reloaded.isEmpty()) {
         context.logger().log(Level.INFO, "persistent queue " + dir + ": resending "
             + reloaded.size() + " batches left from the previous run");
@@ -131,10 +155,25 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     }
   }
 
+  private void countDamage() {
+    corrupt.add(disk.lostBatches());
+    if (disk.lostRecords() > 0) {
+      context.dropped(disk.lostRecords(), "corrupt");
+    }
+    torn.add(disk.tornEntries());
+    if (disk.lostBatchesRecordsUnknown() > 0) {
+      context.logger().log(Level.ERROR, "persistent queue " + disk.directory() + ": "
+          + disk.lostBatchesRecordsUnknown() + " of the batches lost to corruption had"
+          + " unreadable headers, so how many items they held is unknown and not in the"
+          + " dropped counters");
+    }
+  }
+
   /**
    * Accepts a batch, or throws a retryable {@link ConsumerException} when the queue is full (and
-   * does not block), stopped, or cannot write to disk. Without a queue ({@code enabled: false}),
-   * sends on this thread and throws what the sender throws.
+   * does not block), stopped, or cannot store the batch on disk; then nothing is counted as
+   * dropped, since the caller keeps the batch. Without a queue ({@code enabled: false}), sends on
+   * this thread and throws what the sender throws.
    */
   public void offer(T data) {
     if (!settings.enabled()) {
@@ -145,9 +184,13 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       throw ConsumerException.retryable("sending queue of " + context.id() + " is not running");
     }
     int items = data.itemCount();
+    String failing = storeFailure;
+    if (failing != null && disk.freeSpace() < bytesWanted) {
+      // Still no room: refuse without encoding the batch or touching the disk.
+      throw ConsumerException.retryable(failing);
+    }
     if (!acquireSlot()) {
       enqueueFailed.add(items);
-      context.dropped(items, "sending_queue_full");
       throw ConsumerException.retryable("sending queue of " + context.id() + " is full ("
           + queue.size() + " batches)");
     }
@@ -155,20 +198,66 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       queue.add(data);
       return;
     }
-    PersistentLog.Entry entry;
-    try {
-      // One writer at a time: the log is append-only and the encoder is reused. Throughput of
-      // persistent offers is therefore bounded by fsync latency; group commit would lift that.
-      synchronized (encoderLock) {
-        int n = encoder.encode(data);
-        entry = disk.append(encoder.buffer(), n);
+    queue.add(store(data, items));
+  }
+
+  /** Writes a batch to the disk log; on failure releases its slot and throws retryable. */
+  private PersistentLog.Entry store(T data, int items) {
+    // One writer at a time: the log is append-only and the encoder is reused. Throughput of
+    // persistent offers is therefore bounded by fsync latency; group commit would lift that.
+    synchronized (encoderLock) {
+      int n = 0;
+      try {
+        n = encoder.encode(data);
+        PersistentLog.Entry entry = disk.append(encoder.buffer(), n, items);
+        if (storeFailure != null) {
+          storeFailure = null;
+          context.logger().log(Level.INFO, "persistent queue in " + disk.directory()
+              + " stores batches again");
+          context.reportStatus(ComponentStatus.OK, "persistent queue in " + disk.directory()
+              + " stores batches again");
+        }
+        return entry;
+      } catch (IOException e) {
+        slots.release();
+        String reason = storeFailed(e, n);
+        throw ConsumerException.retryable(reason, e);
+      } catch (IllegalArgumentException e) {
+        slots.release(); // larger than an entry may be: offering it again cannot help
+        throw ConsumerException.permanent("persistent queue of " + context.id() + ": "
+            + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        slots.release();
+        throw ConsumerException.retryable("persistent queue of " + context.id()
+            + " cannot store the batch: " + e, e);
       }
-    } catch (IOException | RuntimeException e) {
-      slots.release();
-      throw ConsumerException.retryable("persistent queue of " + context.id()
-          + " cannot store the batch: " + e.getMessage(), e);
     }
-    queue.add(entry);
+  }
+
+  /**
+   * Records why a write failed and reports DEGRADED when the reason is new; returns it. A full
+   * disk is told from other failures by the error or by the free space left, and remembered with
+   * the bytes the batch needed, so offers refuse early until that much is free. encoderLock held.
+   */
+  private String storeFailed(IOException e, int bytes) {
+    // The entry with its header, and a segment header in case it starts a segment.
+    long needed = bytes + (long) LogFormat.ENTRY_HEADER + LogFormat.SEGMENT_HEADER;
+    long free = disk.freeSpace();
+    String message = String.valueOf(e.getMessage());
+    boolean full = free < needed || message.contains("No space left")
+        || message.contains("quota");
+    String reason = "persistent queue in " + disk.directory() + ": "
+        + (full ? "disk full (no space left on device: " + free + " bytes free)"
+            : "cannot write (" + e + ")")
+        + "; refusing new batches until they can be stored";
+    boolean changed = storeFailure == null || full != (bytesWanted > 0);
+    bytesWanted = full ? needed : 0;
+    storeFailure = reason;
+    if (changed) {
+      context.logger().log(Level.WARNING, reason, full ? null : e);
+      context.reportStatus(ComponentStatus.DEGRADED, reason);
+    }
+    return reason;
   }
 
   private boolean acquireSlot() {
@@ -227,11 +316,11 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       }
       slots.release();
       if (item instanceof PersistentLog.Entry entry) {
-        if (buf.length < entry.length()) {
-          buf = new byte[entry.length()];
-        }
         T data;
         try {
+          if (buf.length < entry.length()) {
+            buf = new byte[entry.length()];
+          }
           disk.read(entry, buf);
           data = decode(decoder, buf, entry.length());
         } catch (IOException | OtlpFormatException e) {
@@ -239,8 +328,19 @@ public final class SendingQueue<T extends TelemetryData<?>> {
             return;
           }
           corrupt.add(1);
+          context.dropped(entry.items(), "corrupt");
           context.logger().log(Level.ERROR, "persistent queue of " + context.id()
-              + ": skipping unreadable batch " + entry.index(), e);
+              + ": dropping unreadable batch " + entry.index() + " (" + entry.items()
+              + " items)", e);
+          markDone(entry);
+          continue;
+        } catch (Throwable t) {
+          // Not the bytes (they passed their CRC): this thread, e.g. out of memory. Given up
+          // like a failed send, so that the thread lives on for the batches after it.
+          if (aborted) {
+            return;
+          }
+          failed(entry.items(), t);
           markDone(entry);
           continue;
         }
@@ -255,23 +355,39 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     }
   }
 
-  /** Returns false when aborted mid-send: a persistent entry then stays for the next start. */
+  /**
+   * Returns false when aborted mid-send: a persistent entry then stays for the next start. Catches
+   * every Throwable: an exporter's bug (a LinkageError from a plugin built against another API,
+   * an OutOfMemoryError for one huge batch) costs that batch, not the consumer thread, which
+   * would otherwise die and leave the queue to fill with no one sending.
+   */
   private boolean send(T data) {
     int items = data.itemCount();
     try {
       sender.send(data);
       return true;
-    } catch (Exception e) {
+    } catch (Throwable t) {
       if (aborted) {
         if (disk == null) {
           context.dropped(items, "shutdown");
         }
         return false;
       }
-      context.dropped(items, "export_failed");
-      context.logger().log(Level.WARNING, "export by " + context.id() + " failed, dropping "
-          + items + " items: " + e.getMessage());
+      failed(items, t);
       return true;
+    }
+  }
+
+  /** Counts a batch given up on because {@code t} was thrown, and logs it, throttled. */
+  private void failed(int items, Throwable t) {
+    if (t instanceof Error) {
+      context.dropped(items, "exporter_error");
+      failures.log(Level.ERROR, "export by " + context.id() + " threw " + t + "; dropped "
+          + items + " items, the queue carries on", t);
+    } else {
+      context.dropped(items, "export_failed");
+      failures.log(Level.WARNING, "export by " + context.id() + " failed, dropping " + items
+          + " items: " + t.getMessage(), null);
     }
   }
 

@@ -49,7 +49,7 @@ class PersistentQueueTest {
   }
 
   @Test
-  void aTornLastEntryIsCountedAndTheRestDelivered() throws Exception {
+  void aTornLastEntryIsCountedAsTornNotLostAndTheRestDelivered() throws Exception {
     var crashed = new SendingQueue<Logs>(Fixtures.context(), PERSISTENT, Fixtures.down());
     crashed.start(Fixtures.host(root));
     for (int i = 0; i < 10; i++) {
@@ -75,7 +75,10 @@ class PersistentQueueTest {
     assertEquals(9, recorder.seen.size());
     assertEquals(null, recorder.seen.get(9), "the torn entry is not delivered");
     assertEquals(0, recorder.duplicates());
-    assertEquals(1, context.counterValue("tapio_exporter_queue_corrupt_entries"));
+    // The torn append never returned, so it was never acknowledged: torn, not a loss.
+    assertEquals(1, context.counterValue("tapio_exporter_queue_torn_entries"));
+    assertEquals(0, context.counterValue("tapio_exporter_queue_corrupt_entries"));
+    assertEquals(java.util.Map.of(), context.droppedByReason());
   }
 
   @Test

@@ -45,7 +45,7 @@ class SendingQueueTest {
   }
 
   @Test
-  void overflowIsRefusedAndCountedWhenNotBlocking() throws Exception {
+  void overflowIsRefusedNotDroppedWhenNotBlocking() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Recorder recorder = new Recorder();
     TestContext context = Fixtures.context();
@@ -68,7 +68,8 @@ class SendingQueueTest {
     assertTrue(refused != null && refused.retryable(), "a full queue refuses, retryably");
     // Two queued plus at most one taken by the single consumer.
     assertTrue(accepted == 2 || accepted == 3, "accepted " + accepted);
-    assertEquals(1, context.droppedCount("sending_queue_full"));
+    // The caller keeps a refused batch: counted as a failed enqueue, not as a drop.
+    assertEquals(java.util.Map.of(), context.droppedByReason());
     assertEquals(1, context.counterValue("otelcol_exporter_enqueue_failed_log_records"));
     release.countDown();
     queue.shutdown(Duration.ofSeconds(30));
@@ -121,5 +122,32 @@ class SendingQueueTest {
     });
     assertTrue(assertThrows(ConsumerException.class, () -> failing.offer(Fixtures.batch(1)))
         .retryable());
+  }
+
+  @Test
+  void aSenderThrowingAnErrorCostsItsBatchNotTheConsumerThread() throws Exception {
+    Recorder recorder = new Recorder();
+    AtomicInteger calls = new AtomicInteger();
+    TestContext context = Fixtures.context();
+    // One consumer: if an Error killed it, nothing after the first batch would be sent.
+    var queue = new SendingQueue<Logs>(context, new QueueSettings(true, 100, 1, false, null),
+        data -> {
+          switch (calls.incrementAndGet()) {
+            // A plugin built against another API, then a runtime out of memory.
+            case 1 -> throw new NoSuchMethodError("dev.tapio.pdata.Logs.removed()");
+            case 2 -> throw new OutOfMemoryError("test: one batch too large");
+            case 3 -> throw new IllegalStateException("test: gave up");
+            default -> recorder.send(data);
+          }
+        });
+    queue.start(new TestHost());
+    for (int i = 0; i < 10; i++) {
+      queue.offer(dev.tapio.testkit.LogsBuilder.logs("b" + i, 3));
+    }
+    Fixtures.await(() -> recorder.total.get() >= 7, "7 batches after the failures");
+    queue.shutdown(Duration.ofSeconds(30));
+    assertEquals(java.util.Set.of(3, 4, 5, 6, 7, 8, 9), recorder.seen.keySet());
+    assertEquals(java.util.Map.of("exporter_error", 6L, "export_failed", 3L),
+        context.droppedByReason());
   }
 }
