@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Collector's sending queue: {@link #offer} accepts a batch and returns at once; {@code
@@ -74,6 +75,10 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private final Sender<T> sender;
   private final Signal signal;
   private final ComponentContext.Counter enqueueFailed;
+  private final ComponentContext.Counter sent;
+  private final ComponentContext.Counter sendFailed;
+  /** Items the destination rejected in the send running on this thread; see {@link #rejected}. */
+  private final ThreadLocal<long[]> rejectedInSend = ThreadLocal.withInitial(() -> new long[1]);
   private final ComponentContext.Counter corrupt;
   private final ComponentContext.Counter torn;
   private final ThrottledLog failures;
@@ -90,6 +95,8 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private volatile String storeFailure;
   /** While the disk is full: free bytes the failed write needed, for the early refusal; else 0. */
   private volatile long bytesWanted;
+  /** Items of in-memory batches consumers are sending now: what a stuck consumer holds. */
+  private final AtomicLong inFlightItems = new AtomicLong();
   private volatile boolean stopping;
   /** Set when consumers must stop at once and leave persistent entries unmarked. */
   private volatile boolean aborted;
@@ -102,6 +109,15 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     String items = signal == null ? "items" : signal.itemName();
     this.enqueueFailed = context.counter("otelcol_exporter_enqueue_failed_" + items,
         "Items the sending queue refused because it was full.");
+    // Registering these tells the engine that this exporter counts delivery itself: a batch is
+    // sent when the destination accepted it, not when it entered the queue.
+    this.sent = context.counter("otelcol_exporter_sent_" + items,
+        "Items the exporter's destination accepted.");
+    this.sendFailed = context.counter("otelcol_exporter_send_failed_" + items,
+        "Items the exporter failed to send.");
+    for (String reason : List.of("export_failed", "exporter_error", "shutdown", "corrupt")) {
+      context.dropped(0, reason);
+    }
     this.corrupt = context.counter("tapio_exporter_queue_corrupt_entries",
         "Batches the persistent queue lost to corrupt bytes on disk.");
     this.torn = context.counter("tapio_exporter_queue_torn_entries",
@@ -195,6 +211,16 @@ public final class SendingQueue<T extends TelemetryData<?>> {
           + queue.size() + " batches)");
     }
     if (disk == null) {
+      // In memory the batch holds heap until it is sent: it reserves it from the process-wide
+      // budget, and a full budget is a refusal like a full queue.
+      long bytes = data.estimatedBytes();
+      if (!context.memory().tryReserve(bytes)) {
+        slots.release();
+        enqueueFailed.add(items);
+        throw ConsumerException.retryable("sending queue of " + context.id() + ": the memory"
+            + " budget is spent (" + context.memory().reservedBytes() + " of "
+            + context.memory().limitBytes() + " bytes held); retry later");
+      }
       queue.add(data);
       return;
     }
@@ -276,9 +302,31 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     return false;
   }
 
+  /**
+   * Called by the {@link Sender}, on the thread running {@code send}, for items the destination
+   * accepted the request with but rejected (OTLP partial success): they are counted as failed,
+   * not sent. The sender counts them as dropped itself, with its reason.
+   */
+  public void rejected(long items) {
+    if (items > 0) {
+      rejectedInSend.get()[0] += items;
+    }
+  }
+
+  /** Counts a batch the destination took: sent, less what it rejected during the send. */
+  private void delivered(int items) {
+    long[] box = rejectedInSend.get();
+    long rejected = Math.min(box[0], items);
+    box[0] = 0;
+    sent.add(items - rejected);
+    sendFailed.add(rejected);
+  }
+
   private void sendDirect(T data) {
     try {
+      rejectedInSend.get()[0] = 0;
       sender.send(data);
+      delivered(data.itemCount());
     } catch (ConsumerException e) {
       throw e;
     } catch (Exception e) {
@@ -350,7 +398,15 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       } else {
         @SuppressWarnings("unchecked")
         T data = (T) item;
-        send(data);
+        int items = data.itemCount();
+        long bytes = data.estimatedBytes();
+        inFlightItems.addAndGet(items);
+        try {
+          send(data);
+        } finally {
+          inFlightItems.addAndGet(-items);
+          context.memory().release(bytes);
+        }
       }
     }
   }
@@ -364,7 +420,9 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private boolean send(T data) {
     int items = data.itemCount();
     try {
+      rejectedInSend.get()[0] = 0;
       sender.send(data);
+      delivered(items);
       return true;
     } catch (Throwable t) {
       if (aborted) {
@@ -380,6 +438,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
 
   /** Counts a batch given up on because {@code t} was thrown, and logs it, throttled. */
   private void failed(int items, Throwable t) {
+    sendFailed.add(items);
     if (t instanceof Error) {
       context.dropped(items, "exporter_error");
       failures.log(Level.ERROR, "export by " + context.id() + " threw " + t + "; dropped "
@@ -454,6 +513,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       for (Thread t : consumers) {
         t.join(Duration.ofSeconds(1));
       }
+      countStuck();
     } catch (InterruptedException e) {
       aborted = true;
       Thread.currentThread().interrupt();
@@ -466,6 +526,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
         long items = 0;
         for (Object o : left) {
           items += ((TelemetryData<?>) o).itemCount();
+          context.memory().release(((TelemetryData<?>) o).estimatedBytes());
         }
         if (items > 0) {
           context.dropped(items, "shutdown");
@@ -478,6 +539,32 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     if (disk != null) {
       disk.close();
     }
+  }
+
+  /*
+   * Consumers still alive after the interrupt are stuck in the sender. An in-memory batch they
+   * hold is lost with the process: counted now (shutdown). Should the send complete after all,
+   * it is counted as sent too — over-counting a loss, never hiding one. Batches on disk are not
+   * marked done, so they are sent after the next start.
+   */
+  private void countStuck() {
+    List<String> stuck = new ArrayList<>();
+    for (Thread t : consumers) {
+      if (t.isAlive()) {
+        stuck.add(t.getName());
+      }
+    }
+    if (stuck.isEmpty()) {
+      return;
+    }
+    long items = disk == null ? inFlightItems.getAndSet(0) : 0;
+    if (items > 0) {
+      context.dropped(items, "shutdown");
+    }
+    context.logger().log(Level.WARNING, "exporter " + context.id() + " is stuck sending at the"
+        + " shutdown deadline (" + String.join(", ", stuck) + "); abandoned "
+        + (disk == null ? items + " items (counted as dropped, reason shutdown)"
+            : "its batches on disk for the next start"));
   }
 
   /** Stops consumers and releases the disk log without marking anything: a crash, for tests. */

@@ -62,11 +62,24 @@ public final class TestContext implements ComponentContext {
     return a == null ? 0 : a.sum();
   }
 
-  /** Every drop reason with its count. */
+  /**
+   * Every drop reason with a count above 0. Reasons registered at 0 (as components do at
+   * creation, so their series exist from the start) are in {@link #declaredReasons()}.
+   */
   public Map<String, Long> droppedByReason() {
     Map<String, Long> out = new TreeMap<>();
-    dropped.forEach((k, v) -> out.put(k, v.sum()));
+    dropped.forEach((k, v) -> {
+      long n = v.sum();
+      if (n != 0) {
+        out.put(k, n);
+      }
+    });
     return out;
+  }
+
+  /** Every reason the component has counted or declared, 0 included. */
+  public java.util.Set<String> declaredReasons() {
+    return new java.util.TreeSet<>(dropped.keySet());
   }
 
   @Override

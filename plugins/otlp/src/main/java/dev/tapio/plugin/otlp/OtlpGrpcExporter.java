@@ -268,6 +268,7 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
     long rejected = ProtoScan.rejectedCount(body);
     if (rejected > 0) {
       context.dropped(rejected, "rejected_by_server");
+      queue.rejected(rejected); // sent counts only what the server kept
       context.logger().log(Level.WARNING, "{0} rejected {1} items: {2}", config.endpoint(),
           rejected, ProtoScan.partialSuccessMessage(body));
     }

@@ -235,6 +235,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     long rejected = json ? JsonScan.rejectedCount(body) : ProtoScan.rejectedCount(body);
     if (rejected > 0) {
       context.dropped(rejected, "rejected_by_server");
+      queue.rejected(rejected); // sent counts only what the server kept
       context.logger().log(Level.WARNING, "{0} rejected {1} items: {2}", url, rejected,
           json ? JsonScan.partialSuccessMessage(body) : ProtoScan.partialSuccessMessage(body));
     }

@@ -102,6 +102,35 @@ class BackpressureTest {
   }
 
   @Test
+  void aServerThatNeverAcceptsShowsNothingSentAndEveryItemFailed() throws Exception {
+    RecoveringConsumer consumer = new RecoveringConsumer(Integer.MAX_VALUE, false);
+    ConsumerSink other = new ConsumerSink();
+    try (Receiver receiver = new Receiver(consumer, other, other)) {
+      var giveUpSoon = new OtlpHttpExporterConfig.Retry(true, Duration.ofMillis(5),
+          Duration.ofMillis(20), Duration.ofMillis(200), 2);
+      var context = Exporters.context(Signal.LOGS);
+      OtlpHttpExporter exporter = Exporters.start(
+          Exporters.config(receiver.baseUrl(), Compression.NONE, giveUpSoon), Signal.LOGS,
+          context);
+      try {
+        for (int i = 0; i < 10; i++) {
+          exporter.consumeLogs(Samples.logs(i * 100, 100)); // queued: returns at once
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (context.droppedCount("export_failed") < 1000 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+      } finally {
+        exporter.shutdown();
+      }
+      assertEquals(0, context.counterValue("otelcol_exporter_sent_log_records"),
+          "nothing was accepted, so nothing was sent");
+      assertEquals(1000, context.counterValue("otelcol_exporter_send_failed_log_records"));
+      assertEquals(1000, context.droppedCount("export_failed"));
+    }
+  }
+
+  @Test
   void withRetryDisabledTheRefusalReachesTheCallerAsRetryable() throws Exception {
     RecoveringConsumer consumer = new RecoveringConsumer(1, false);
     ConsumerSink other = new ConsumerSink();

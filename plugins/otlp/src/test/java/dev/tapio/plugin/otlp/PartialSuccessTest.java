@@ -135,5 +135,9 @@ class PartialSuccessTest {
     assertEquals(3, logsContext.droppedCount("rejected_by_server"), what + " logs");
     assertEquals(2, metricsContext.droppedCount("rejected_by_server"), what + " metrics");
     assertEquals(1, tracesContext.droppedCount("rejected_by_server"), what + " traces");
+    // Sent counts only what the server kept, and only once it answered.
+    assertEquals(7, logsContext.counterValue("otelcol_exporter_sent_log_records"), what);
+    assertEquals(3, logsContext.counterValue("otelcol_exporter_send_failed_log_records"), what);
+    assertEquals(1, tracesContext.counterValue("otelcol_exporter_send_failed_spans"), what);
   }
 }

@@ -1,0 +1,140 @@
+package dev.tapio.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapio.Tapio;
+import dev.tapio.otlp.OtlpEncoder;
+import dev.tapio.pdata.LogRecord;
+import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.ScopeLogs;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One record with a 50 MB body through a real gateway ({@code bin/tapio}, the launcher's default
+ * 256 MiB heap) that exports to a file, to a backend over OTLP/HTTP (which refuses anything over
+ * 4 MiB) and to the console: whatever each exporter makes of it — written, refused by the
+ * server, or an OutOfMemoryError — is counted against that exporter, and the 100 ordinary records
+ * after it reach every destination. Each exporter's sent + failed accounts for all 101 records.
+ */
+class OversizedRecordTest {
+
+  private static byte[] request(int firstSeq, int count, int bodyChars) throws Exception {
+    Logs logs = new Logs();
+    ScopeLogs scope = logs.resourceLogs().appendEmpty().scopeLogs().appendEmpty();
+    String body = bodyChars > 0 ? "a".repeat(bodyChars) : "ordinary";
+    for (int i = 0; i < count; i++) {
+      LogRecord r = scope.logRecords().appendEmpty().setBody(body);
+      r.attributes().putLong("synthetic.seq", firstSeq + i);
+    }
+    OtlpEncoder encoder = new OtlpEncoder();
+    int n = encoder.encode(logs);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(encoder.buffer(), 0, n);
+    }
+    return gz.toByteArray();
+  }
+
+  private static int post(HttpClient http, int port, byte[] gzipped) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/logs"))
+        .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static double metric(String exposition, String name, String exporter) {
+    return exposition.lines()
+        .filter(l -> l.startsWith(name + "{") && l.contains("exporter=\"" + exporter + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
+  void aFiftyMegabyteRecordCostsEachExporterAtMostItselfAndIsCounted(@TempDir Path dir)
+      throws Exception {
+    int gatewayPort = Dist.freePort();
+    int backendPort = Dist.freePort();
+    int metricsPort = Dist.freePort();
+    Path backendOut = dir.resolve("backend");
+    Path fileOut = dir.resolve("file");
+    Files.createDirectories(backendOut);
+    Files.createDirectories(fileOut);
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, """
+        receivers:
+          otlp: {protocols: {http: {endpoint: "127.0.0.1:%d", max_request_body_size: 128MiB}}}
+        exporters:
+          file: {path: "%s"}
+          otlphttp:
+            endpoint: "http://127.0.0.1:%d"
+            retry_on_failure: {initial_interval: 50ms, max_interval: 200ms}
+          debug: {verbosity: basic}
+        service:
+          telemetry: {metrics: {address: "127.0.0.1:%d"}}
+          pipelines: {logs: {receivers: [otlp], exporters: [file, otlphttp, debug]}}
+        """.formatted(gatewayPort, fileOut.resolve("out.json"), backendPort, metricsPort));
+    HttpClient http = HttpClient.newHttpClient();
+    Tapio backend = OutageTest.backend(backendPort, backendOut.resolve("backend.json"));
+    Process gateway = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run",
+        "--config", config.toString()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("gateway.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(dir.resolve("gateway.log")).contains("started;")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(200, post(http, gatewayPort, request(0, 1, 50_000_000)), "the big one");
+      assertEquals(200, post(http, gatewayPort, request(1, 100, 0)), "the ordinary ones");
+
+      String metrics = "";
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      boolean settled = false;
+      while (!settled && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort
+            + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        settled = true;
+        for (String exporter : List.of("file", "otlphttp", "debug")) {
+          settled &= metric(metrics, "otelcol_exporter_sent_log_records_total", exporter)
+              + metric(metrics, "otelcol_exporter_send_failed_log_records_total", exporter)
+              == 101;
+        }
+      }
+      for (String exporter : List.of("file", "otlphttp", "debug")) {
+        double sent = metric(metrics, "otelcol_exporter_sent_log_records_total", exporter);
+        double failed = metric(metrics, "otelcol_exporter_send_failed_log_records_total",
+            exporter);
+        System.out.println("oversized record: exporter " + exporter + " sent " + (long) sent
+            + ", failed " + (long) failed);
+        assertEquals(101, sent + failed, exporter + " accounts for every record:\n" + metrics);
+        assertTrue(sent >= 100, exporter + " delivered the ordinary records after the big one");
+      }
+      assertEquals(1, metric(metrics, "otelcol_exporter_send_failed_log_records_total",
+          "otlphttp"), "the backend refuses a request over its 4 MiB limit: counted, not retried");
+      Set<Long> atBackend = new HashSet<>(Dist.seqs(backendOut));
+      for (long s = 1; s <= 100; s++) {
+        assertTrue(atBackend.contains(s), "backend lacks seq " + s);
+      }
+      assertTrue(gateway.isAlive(), "the gateway survived");
+    } finally {
+      gateway.destroy();
+      gateway.waitFor(30, TimeUnit.SECONDS);
+      gateway.destroyForcibly();
+      backend.close();
+    }
+  }
+}
