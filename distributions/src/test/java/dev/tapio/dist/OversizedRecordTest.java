@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.Tapio;
-import dev.tapio.otlp.OtlpEncoder;
-import dev.tapio.pdata.LogRecord;
-import dev.tapio.pdata.Logs;
-import dev.tapio.pdata.ScopeLogs;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,30 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * after it reach every destination. Each exporter's sent + failed accounts for all 101 records.
  */
 class OversizedRecordTest {
-
-  private static byte[] request(int firstSeq, int count, int bodyChars) throws Exception {
-    Logs logs = new Logs();
-    ScopeLogs scope = logs.resourceLogs().appendEmpty().scopeLogs().appendEmpty();
-    String body = bodyChars > 0 ? "a".repeat(bodyChars) : "ordinary";
-    for (int i = 0; i < count; i++) {
-      LogRecord r = scope.logRecords().appendEmpty().setBody(body);
-      r.attributes().putLong("synthetic.seq", firstSeq + i);
-    }
-    OtlpEncoder encoder = new OtlpEncoder();
-    int n = encoder.encode(logs);
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-      out.write(encoder.buffer(), 0, n);
-    }
-    return gz.toByteArray();
-  }
-
-  private static int post(HttpClient http, int port, byte[] gzipped) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/logs"))
-        .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "gzip")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
 
   private static double metric(String exposition, String name, String exporter) {
     return exposition.lines()
@@ -97,8 +67,10 @@ class OversizedRecordTest {
           && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      assertEquals(200, post(http, gatewayPort, request(0, 1, 50_000_000)), "the big one");
-      assertEquals(200, post(http, gatewayPort, request(1, 100, 0)), "the ordinary ones");
+      assertEquals(200, OtlpRequests.post(http, gatewayPort,
+          OtlpRequests.logs(0, 1, 50_000_000)), "the big one");
+      assertEquals(200, OtlpRequests.post(http, gatewayPort, OtlpRequests.logs(1, 100, 0)),
+          "the ordinary ones");
 
       String metrics = "";
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
