@@ -50,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Batches go through a {@link SendingQueue} ({@code sending_queue}) exactly as in
  * {@link OtlpHttpExporter}: its consumer threads run the send, and it counts failed sends
- * ({@code export_failed}) and refusals ({@code sending_queue_full}). With {@code
+ * ({@code export_failed}), counts sent items when the server accepted, and refuses upstream
+ * (retryable) when full. With {@code
  * sending_queue.enabled: false} the send runs on the caller's thread and failures are thrown as
  * {@link ConsumerException} (permanent, or retryable when the retries ran out or were disabled).
  * Items a server rejected in a partial success are counted here as dropped with reason

@@ -47,8 +47,8 @@ import javax.net.ssl.SSLParameters;
  * <p>The consume methods offer the batch to a {@link SendingQueue} ({@code sending_queue}) whose
  * consumer threads run the send with its retries; the queue is in memory, or on disk when
  * {@code storage} names a {@code file_storage} extension, and counts failed sends as dropped
- * ({@code export_failed}) and refusals when full ({@code sending_queue_full}, thrown upstream as
- * retryable). With {@code sending_queue.enabled: false} the send runs on the caller's thread and
+ * ({@code export_failed}) and counts {@code otelcol_exporter_sent_*} when the server accepted;
+ * a full queue is refused upstream as retryable, not dropped. With {@code sending_queue.enabled: false} the send runs on the caller's thread and
  * failures are thrown as {@link ConsumerException} (permanent for a 4xx, retryable when the
  * retries ran out or were disabled), counted by the engine. Items a server rejected in a partial
  * success are counted here as dropped with reason {@code rejected_by_server}.

@@ -134,7 +134,8 @@
  * <p>Retries connection failures, timeouts and HTTP 429/502/503/504 with exponential backoff,
  * waiting {@code Retry-After} instead when the server sends it. Other statuses (400, 401, …) are
  * permanent and not retried. The sending queue drops batches whose send failed for good as
- * {@code export_failed} and counts refusals when full as {@code sending_queue_full}; items a
+ * {@code export_failed}; a full queue, memory budget or disk is a retryable refusal counted in
+ * {@code otelcol_exporter_enqueue_failed_*}, not a drop; items a
  * server rejects in a partial success are dropped with reason {@code rejected_by_server}.
  * Accepted and ignored (Go transport tuning): {@code read_buffer_size}, {@code write_buffer_size},
  * {@code max_idle_conns}, {@code max_idle_conns_per_host}, {@code max_conns_per_host},
