@@ -4,6 +4,7 @@ import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ComponentId;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Kind;
+import dev.tapio.component.MemoryBudget;
 import dev.tapio.component.Signal;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +25,7 @@ public final class TestContext implements ComponentContext {
   private final Map<String, DoubleSupplier> gauges = new ConcurrentHashMap<>();
   private volatile ComponentStatus status = ComponentStatus.STARTING;
   private volatile String statusReason = "";
+  private volatile MemoryBudget memory = MemoryBudget.UNLIMITED;
 
   public TestContext(String id, Kind kind, Signal signal) {
     this.id = ComponentId.parse(id);
@@ -80,6 +82,17 @@ public final class TestContext implements ComponentContext {
   /** Every reason the component has counted or declared, 0 included. */
   public java.util.Set<String> declaredReasons() {
     return new java.util.TreeSet<>(dropped.keySet());
+  }
+
+  /** Makes {@link #memory()} return {@code budget}, for tests of memory-bounded components. */
+  public TestContext memory(MemoryBudget budget) {
+    this.memory = budget;
+    return this;
+  }
+
+  @Override
+  public MemoryBudget memory() {
+    return memory;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.tapio.plugin.batch;
 import dev.tapio.component.Component;
 import dev.tapio.component.Host;
 import dev.tapio.component.ComponentContext;
+import dev.tapio.consumer.ConsumerException;
 import dev.tapio.pdata.TelemetryData;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,12 @@ import java.util.function.Consumer;
  * pending batch when none is pending, else its resource groups are moved into it. Each batch
  * handed to {@code next} is given away.
  *
+ * <p>Memory: pending items hold heap, so {@link #consume} reserves the batch's estimated bytes
+ * from the process-wide budget ({@link ComponentContext#memory()}) before taking it, and refuses
+ * it (retryable; the pipeline holds and retries it) when the budget is spent; a sent batch
+ * returns its share. Shares of a split are proportional and the last batch out of the pending
+ * one returns whatever is left, so reservations and releases always balance.
+ *
  * <p>Failure: when {@code next} throws, the batch's items are counted as dropped with reason
  * {@code downstream_refused} and the failure is logged at most once a minute; the exception is
  * not passed on, because the items may have been accepted by earlier calls, as in the
@@ -53,6 +60,7 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
   private T pending;
   private long pendingItems;
   private long deadlineNanos;
+  private long heldBytes; // reserved from the memory budget for what is pending
   private boolean stopping;
 
   // Written under pendingLock, so that consume sees it.
@@ -98,9 +106,16 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
       return;
     }
     int items = data.itemCount();
+    long bytes = data.estimatedBytes();
+    if (!context.memory().tryReserve(bytes)) {
+      throw ConsumerException.retryable("batch processor " + context.id() + ": the memory"
+          + " budget is spent (" + context.memory().reservedBytes() + " of "
+          + context.memory().limitBytes() + " bytes held); retry later");
+    }
     long trigger;
     pendingLock.lock();
     try {
+      heldBytes += bytes;
       if (pending == null) {
         pending = signal.writable(data);
         deadlineNanos = System.nanoTime() + timeoutNanos;
@@ -133,6 +148,7 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
     while (true) {
       T batch;
       long items;
+      long bytes;
       pendingLock.lock();
       try {
         if (pending == null || pendingItems < minItems) {
@@ -143,13 +159,20 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
           items = pendingItems;
           pending = null;
           pendingItems = 0;
+          bytes = heldBytes;
+          heldBytes = 0;
         } else {
           batch = signal.create();
+          long before = pendingItems;
           items = signal.moveFirst(pending, sendBatchMaxSize, batch);
           pendingItems -= items;
           if (BatchSignal.isEmpty(pending)) {
             pending = null;
+            bytes = heldBytes;
+            heldBytes = 0;
           } else {
+            bytes = (long) (heldBytes * ((double) items / before));
+            heldBytes -= bytes;
             // What a split leaves behind arrived with the latest consume: its wait starts now.
             deadlineNanos = System.nanoTime() + timeoutNanos;
           }
@@ -157,7 +180,11 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
       } finally {
         pendingLock.unlock();
       }
-      send(batch, items);
+      try {
+        send(batch, items);
+      } finally {
+        context.memory().release(bytes);
+      }
     }
   }
 

@@ -1,9 +1,11 @@
 package dev.tapio.plugin.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.Kind;
+import dev.tapio.component.MemoryBudget;
 import dev.tapio.component.Signal;
 import dev.tapio.consumer.ConsumerException;
 import dev.tapio.consumer.LogsProcessor;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +73,69 @@ class BatcherTest {
     assertEquals(expected, bodies(sink));
     assertEquals(expected.size(), sink.itemCount());
     assertEquals(0, context.droppedCount(Batcher.DROP_REASON));
+  }
+
+  /** A budget that counts what is held, to check reservations and releases balance. */
+  private static final class CountingBudget implements MemoryBudget {
+    final AtomicLong held = new AtomicLong();
+    final long limit;
+
+    CountingBudget(long limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public boolean tryReserve(long bytes) {
+      if (held.get() + bytes > limit) {
+        return false;
+      }
+      held.addAndGet(bytes);
+      return true;
+    }
+
+    @Override
+    public void release(long bytes) {
+      held.addAndGet(-bytes);
+    }
+
+    @Override
+    public long limitBytes() {
+      return limit;
+    }
+
+    @Override
+    public long reservedBytes() {
+      return held.get();
+    }
+  }
+
+  @Test
+  void pendingRecordsHoldTheirBytesAndASpentBudgetIsARefusal() throws Exception {
+    CountingBudget budget = new CountingBudget(100_000);
+    context = new TestContext("batch/test", Kind.PROCESSOR, Signal.LOGS).memory(budget);
+    LogsProcessor p = factory.createLogs(context, new BatchConfig(70, 70, NEVER), sink);
+    p.start(new TestHost());
+    started.add(p::shutdown);
+    Logs a = LogsBuilder.logs("a", 30);
+    a.setEstimatedBytes(60_000);
+    p.consumeLogs(a);
+    assertEquals(60_000, budget.held.get(), "pending below send_batch_size holds its bytes");
+    Logs b = LogsBuilder.logs("b", 30);
+    b.setEstimatedBytes(60_000);
+    ConsumerException refused = assertThrows(ConsumerException.class, () -> p.consumeLogs(b));
+    assertTrue(refused.retryable(), "the pipeline keeps the batch and offers it again");
+    assertEquals(30, b.logRecordCount(), "a refused batch is left untouched");
+    // Odd sizes and splits (send_batch_max_size 70) must still balance to zero.
+    int items = 30;
+    for (int i = 0; i < 50; i++) {
+      items += 7 + i % 11;
+      Logs c = LogsBuilder.logs("c" + i, 7 + i % 11);
+      c.setEstimatedBytes(1_001 + 37L * i);
+      p.consumeLogs(c);
+    }
+    p.shutdown();
+    assertEquals(0, budget.held.get(), "every reservation returned once sent");
+    assertEquals(items, sink.itemCount());
   }
 
   @Test
