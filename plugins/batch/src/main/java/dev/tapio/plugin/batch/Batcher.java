@@ -71,6 +71,7 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
 
   Batcher(ComponentContext context, BatchConfig config, BatchSignal<T> signal, Consumer<T> next) {
     this.context = context;
+    context.dropped(0, DROP_REASON); // the series exists from the start
     this.signal = signal;
     this.next = next;
     this.sendBatchSize = config.sendBatchSize();

@@ -39,6 +39,7 @@ final class DebugExporter implements LogsExporter, MetricsExporter, TracesExport
   DebugExporter(ComponentContext context, DebugConfig config, PrintStream out,
       LongSupplier nanoClock) {
     this.context = context;
+    context.dropped(0, "sampled_out"); // the series exists from the start
     this.verbosity = config.verbosity();
     this.sampler = new Sampler(config.samplingInitial(), config.samplingThereafter(), nanoClock);
     this.out = out;

@@ -48,6 +48,7 @@ final class LogsFilter implements LogsProcessor {
 
   LogsFilter(ComponentContext context, LogFilter filter, LogsConsumer next) {
     this.context = context;
+    context.dropped(0, DROP_REASON); // the series exists from the start
     this.next = next;
     this.passAll = filter.isEmpty();
     this.minSeverity = filter.minSeverity().number();

@@ -78,6 +78,7 @@ final class OtlpGrpcExporter implements LogsExporter, MetricsExporter, TracesExp
     this.signal = signal;
     this.retrier = new Retrier(context, config.retry());
     this.queue = new SendingQueue<>(context, config.queue(), this::export);
+    context.dropped(0, "rejected_by_server"); // the series exists from the start
   }
 
   @Override

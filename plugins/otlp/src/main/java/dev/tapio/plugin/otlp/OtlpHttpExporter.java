@@ -78,6 +78,7 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     this.config = config;
     this.retrier = new Retrier(context, config.retry());
     this.queue = new SendingQueue<>(context, config.queue(), this::export);
+    context.dropped(0, "rejected_by_server"); // the series exists from the start
     this.url = switch (signal) {
       case LOGS -> config.url(config.logsEndpoint(), "/v1/logs");
       case METRICS -> config.url(config.metricsEndpoint(), "/v1/metrics");

@@ -35,6 +35,7 @@ final class LogsSampler implements LogsProcessor {
 
   LogsSampler(ComponentContext context, ProbabilisticSamplerConfig config, LogsConsumer next) {
     this.context = context;
+    context.dropped(0, DROP_REASON); // the series exists from the start
     this.sampler = new Sampler(config.samplingPercentage(), config.hashSeed());
     this.fromAttribute = config.fromAttribute();
     this.next = next;

@@ -31,6 +31,7 @@ final class TracesSampler implements TracesProcessor {
   TracesSampler(ComponentContext context, ProbabilisticSamplerConfig config,
       TracesConsumer next) {
     this.context = context;
+    context.dropped(0, LogsSampler.DROP_REASON); // the series exists from the start
     this.sampler = new Sampler(config.samplingPercentage(), config.hashSeed());
     this.next = next;
     Sampler s = sampler;

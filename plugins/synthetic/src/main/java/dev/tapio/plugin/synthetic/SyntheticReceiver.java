@@ -56,6 +56,8 @@ final class SyntheticReceiver implements Component {
 
   SyntheticReceiver(ComponentContext context, SyntheticConfig config, LogsConsumer next) {
     this.context = context;
+    context.dropped(0, "refused"); // the series exists from the start
+    context.dropped(0, "shutdown");
     this.config = config;
     this.next = next;
     this.generated = context.counter("tapio_synthetic_generated",

@@ -95,6 +95,10 @@ final class DnsRecordDecoder implements BatchDecoder {
   DnsRecordDecoder(ComponentContext context, CgroupAttribution attribution,
       long bootToUnixNanos, EbpfDnsConfig config, LongSupplier bootClock) {
     this.context = context;
+    context.dropped(0, "malformed"); // the series exists from the start
+    context.dropped(0, "unmatched");
+    context.dropped(0, "unexpected");
+    context.dropped(0, "evicted");
     this.attribution = attribution;
     this.bootToUnixNanos = bootToUnixNanos;
     this.timeoutNanos = config.timeout().toNanos();

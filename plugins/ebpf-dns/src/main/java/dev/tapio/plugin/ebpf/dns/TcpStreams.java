@@ -63,6 +63,9 @@ final class TcpStreams {
 
   TcpStreams(ComponentContext context, int maxStreams, long staleNanos) {
     this.context = context;
+    context.dropped(0, "tcp_stale"); // the series exists from the start
+    context.dropped(0, "tcp_desync");
+    context.dropped(0, "evicted");
     this.maxStreams = maxStreams;
     this.staleNanos = staleNanos;
     this.evictions = context.counter("tapio_dns_tcp_streams_evicted",

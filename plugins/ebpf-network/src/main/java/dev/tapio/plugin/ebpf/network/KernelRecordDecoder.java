@@ -119,6 +119,7 @@ final class KernelRecordDecoder implements BatchDecoder {
     this.udpIdleNanos = udpIdleNanos;
     this.udpEvicted = udpEvicted;
     this.context = context;
+    context.dropped(0, "filtered"); // the series exists from the start
     this.attribution = new PidAttributionCache(attribution);
     this.bootToUnixNanos = bootToUnixNanos;
     this.include = include;

@@ -124,6 +124,9 @@ final class ProcfsPoller {
           + argsMaxBytes + " bytes and " + argsMaxCount + " arguments");
     }
     this.context = context;
+    context.dropped(0, DROP_REFUSED); // the series exists from the start
+    context.dropped(0, DROP_BACKLOG_FULL);
+    context.dropped(0, DROP_SHUTDOWN);
     this.next = next;
     this.intervalNanos = interval.toNanos();
     this.argsMaxBytes = argsMaxBytes;
