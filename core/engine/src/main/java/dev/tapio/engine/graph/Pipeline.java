@@ -9,6 +9,7 @@ import dev.tapio.pdata.TelemetryData;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
@@ -58,6 +59,8 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private long lastErrorLogNanos;
   // Items queued, not yet taken by the pipeline thread: what a stop that abandons it counts.
   private final AtomicLong queuedItems = new AtomicLong();
+  // Receiver threads inside consume() now.
+  private final AtomicInteger producers = new AtomicInteger();
   private volatile int inFlightItems;
   private volatile boolean abandoned;
   private List<ComponentCall> calls = List.of();
@@ -130,6 +133,17 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   /** Called by receivers' threads. See the class comment for overflow behaviour. */
   @Override
   public void consume(T data) {
+    // Counted in before `closed` is read, so a stop that sets `closed` and then sees no producer
+    // inside knows nothing can still reach the queue (see run()).
+    producers.incrementAndGet();
+    try {
+      enter(data);
+    } finally {
+      producers.decrementAndGet();
+    }
+  }
+
+  private void enter(T data) {
     if (closed) {
       throw stopped();
     }
@@ -314,16 +328,26 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     while (!abandoned) {
       if (stopping && System.nanoTime() - drainDeadlineNanos >= 0) {
         dropRemaining();
-        return;
+        if (producers.get() == 0) {
+          dropRemaining(); // what a producer inside added after the first pass
+          return;
+        }
+        Thread.onSpinWait();
+        continue;
       }
       int n = queue.drain(this::process, DRAIN_LIMIT);
       if (n > 0) {
         continue;
       }
       if (stopping) {
-        if (queue.isEmpty()) {
+        // Producers first: one that read `closed` as false may still be about to offer. Once
+        // none is inside, none can enter (closed is set), and an empty queue stays empty. The
+        // gateway restart soak lost a batch to this race: a late request on a stopping backend
+        // was answered 200 and its batch stayed in the queue after the thread had left.
+        if (producers.get() == 0 && queue.isEmpty()) {
           return;
         }
+        Thread.onSpinWait();
         continue;
       }
       parked = true;
