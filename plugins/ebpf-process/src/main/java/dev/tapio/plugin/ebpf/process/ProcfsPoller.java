@@ -192,8 +192,9 @@ final class ProcfsPoller {
       try {
         scan(false);
         flush();
-      } catch (RuntimeException e) {
-        // A bug in one scan must not end the fallback; the next scan starts afresh.
+      } catch (RuntimeException | Error e) {
+        // A bug in one scan (or an OutOfMemoryError) must not end the fallback; the next scan
+        // starts afresh.
         context.logger().log(Level.WARNING, "procfs scan failed", e);
       }
       long now = System.nanoTime();
@@ -370,7 +371,7 @@ final class ProcfsPoller {
         return;
       }
       context.dropped(pendingCount, DROP_REFUSED);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       context.logger().log(Level.WARNING, "consumer failed on process events", e);
       context.dropped(pendingCount, DROP_REFUSED);
     }
