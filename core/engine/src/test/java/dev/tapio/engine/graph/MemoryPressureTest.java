@@ -7,21 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapio.component.ComponentId;
 import dev.tapio.consumer.ConsumerException;
 import dev.tapio.consumer.LogsConsumer;
-import dev.tapio.engine.config.ConfigLoader;
-import dev.tapio.engine.config.ConfigSource;
-import dev.tapio.engine.config.LoadedConfig;
 import dev.tapio.engine.config.PipelineId;
-import dev.tapio.engine.telemetry.Health;
-import dev.tapio.engine.telemetry.SelfTelemetry;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.TelemetryData;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.LogsBuilder;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,32 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * caller — who still has the data — instead of the heap: exact counts, a stalled exporter.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class MemoryPressureTest {
+class MemoryPressureTest extends GraphFixture {
   private static final PipelineId LOGS = PipelineId.parse("logs");
-  private SelfTelemetry telemetry;
-  private ServiceGraph graph;
-
-  @BeforeEach
-  void setUp() {
-    TestComponents.reset();
-    telemetry = SelfTelemetry.start(new Health(), "localhost", -1);
-  }
-
-  @AfterEach
-  void tearDown() {
-    TestComponents.GATES.values().forEach(CountDownLatch::countDown);
-    if (graph != null) {
-      graph.shutdown();
-    }
-    telemetry.close();
-  }
-
-  private void start(String yaml) throws Exception {
-    LoadedConfig config = new ConfigLoader(TestComponents.catalog(), k -> null)
-        .load(List.of(new ConfigSource("test.yaml", yaml)));
-    graph = ServiceGraph.build(config, telemetry);
-    graph.start();
-  }
 
   /** A batch of {@code items} records whose producer says it holds {@code bytes}. */
   private static Logs batch(String prefix, int items, long bytes) {
@@ -99,10 +67,7 @@ class MemoryPressureTest {
     assertEquals(3, refused);
     gate.countDown();
     ConsumerSink sink = TestComponents.SINKS.get("sink");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (sink.itemCount() < 30 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await(() -> sink.itemCount() >= 30, "30 records at the sink");
     assertEquals(30, sink.itemCount(), "every accepted record, once");
     // With the exporter moving again, the budget is free again.
     push.consumeLogs(batch("later", 10, 300 << 10));
@@ -146,10 +111,7 @@ class MemoryPressureTest {
     TestComponents.REFUSE_ADMISSION = false;
     push.consumeLogs(LogsBuilder.logs("y", 4));
     ConsumerSink sink = TestComponents.SINKS.get("sink");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (sink.itemCount() < 4 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await(() -> sink.itemCount() >= 4, "4 records at the sink");
     assertEquals(4, sink.itemCount());
   }
 

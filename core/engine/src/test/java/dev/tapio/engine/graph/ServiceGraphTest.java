@@ -9,12 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapio.component.ComponentId;
 import dev.tapio.consumer.ConsumerException;
 import dev.tapio.consumer.LogsConsumer;
-import dev.tapio.engine.config.ConfigLoader;
-import dev.tapio.engine.config.ConfigSource;
-import dev.tapio.engine.config.LoadedConfig;
 import dev.tapio.engine.config.PipelineId;
-import dev.tapio.engine.telemetry.Health;
-import dev.tapio.engine.telemetry.SelfTelemetry;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
 import dev.tapio.testkit.ConsumerSink;
@@ -24,36 +19,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ServiceGraphTest {
-  private SelfTelemetry telemetry;
-  private ServiceGraph graph;
-
-  @BeforeEach
-  void setUp() {
-    TestComponents.reset();
-    telemetry = SelfTelemetry.start(new Health(), "localhost", -1);
-  }
-
-  @AfterEach
-  void tearDown() {
-    TestComponents.GATES.values().forEach(CountDownLatch::countDown);
-    if (graph != null) {
-      graph.shutdown();
-    }
-    telemetry.close();
-  }
-
-  private ServiceGraph start(String yaml) throws Exception {
-    LoadedConfig config = new ConfigLoader(TestComponents.catalog(), k -> null)
-        .load(List.of(new ConfigSource("test.yaml", yaml)));
-    graph = ServiceGraph.build(config, telemetry);
-    graph.start();
-    return graph;
-  }
+class ServiceGraphTest extends GraphFixture {
 
   @Test
   void mutatingProcessorInOnePipelineNeverChangesWhatAnotherSees() throws Exception {

@@ -2,6 +2,7 @@ package dev.tapio.engine.graph;
 
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ComponentFactory;
 import dev.tapio.component.ExporterFactory;
 import dev.tapio.component.Host;
 import dev.tapio.component.ProcessorFactory;
@@ -68,6 +69,24 @@ final class TestComponents {
 
   record Empty() implements ComponentConfig {}
 
+  /** What every test type shares: in development, and no settings. */
+  interface TestType extends ComponentFactory<Empty> {
+    @Override
+    default Stability stability() {
+      return Stability.DEVELOPMENT;
+    }
+
+    @Override
+    default Empty createDefaultConfig() {
+      return new Empty();
+    }
+
+    @Override
+    default Empty readConfig(ConfigReader reader) {
+      return new Empty();
+    }
+  }
+
   /** Throws what FAULTS holds for {@code id}, if anything; unchecked so Errors pass as-is. */
   static void fault(String id) {
     Supplier<Throwable> f = FAULTS.get(id);
@@ -104,30 +123,15 @@ final class TestComponents {
   }
 
   /** Receiver {@code push}: exposes its consumer in RECEIVERS under the component id. */
-  static final class PushReceiverFactory implements ReceiverFactory<Empty> {
+  static final class PushReceiverFactory implements ReceiverFactory<Empty>, TestType {
     @Override
     public String type() {
       return "push";
     }
 
     @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
     public Set<Signal> signals() {
       return Set.of(Signal.LOGS);
-    }
-
-    @Override
-    public Empty createDefaultConfig() {
-      return new Empty();
-    }
-
-    @Override
-    public Empty readConfig(ConfigReader reader) {
-      return new Empty();
     }
 
     @Override
@@ -141,30 +145,15 @@ final class TestComponents {
    * Exporter {@code sink}: keeps what it gets in SINKS under its id; when GATES holds a latch
    * for its id, each consume waits for it (a slow backend).
    */
-  static final class SinkExporterFactory implements ExporterFactory<Empty> {
+  static final class SinkExporterFactory implements ExporterFactory<Empty>, TestType {
     @Override
     public String type() {
       return "sink";
     }
 
     @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
     public Set<Signal> signals() {
       return Set.of(Signal.LOGS);
-    }
-
-    @Override
-    public Empty createDefaultConfig() {
-      return new Empty();
-    }
-
-    @Override
-    public Empty readConfig(ConfigReader reader) {
-      return new Empty();
     }
 
     @Override
@@ -195,30 +184,15 @@ final class TestComponents {
   }
 
   /** Processor {@code tag}: sets attribute {@code tagged.by} = its id on every record. */
-  static final class TagProcessorFactory implements ProcessorFactory<Empty> {
+  static final class TagProcessorFactory implements ProcessorFactory<Empty>, TestType {
     @Override
     public String type() {
       return "tag";
     }
 
     @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
     public Set<Signal> signals() {
       return Set.of(Signal.LOGS);
-    }
-
-    @Override
-    public Empty createDefaultConfig() {
-      return new Empty();
-    }
-
-    @Override
-    public Empty readConfig(ConfigReader reader) {
-      return new Empty();
     }
 
     @Override
@@ -251,30 +225,15 @@ final class TestComponents {
   }
 
   /** Processor {@code fault}: throws what FAULTS says for its id, else passes data on as is. */
-  static final class FaultProcessorFactory implements ProcessorFactory<Empty> {
+  static final class FaultProcessorFactory implements ProcessorFactory<Empty>, TestType {
     @Override
     public String type() {
       return "fault";
     }
 
     @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
     public Set<Signal> signals() {
       return Set.of(Signal.LOGS);
-    }
-
-    @Override
-    public Empty createDefaultConfig() {
-      return new Empty();
-    }
-
-    @Override
-    public Empty readConfig(ConfigReader reader) {
-      return new Empty();
     }
 
     @Override
