@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One OTLP/gRPC server (grpc-java on Netty) per endpoint, shared by the {@code otlp} receivers of
@@ -57,8 +56,7 @@ final class OtlpGrpcServer {
   private final String key;
   private final OtlpReceiverConfig.Grpc config;
   private final OtlpDecoder decoder;
-  private final AtomicReferenceArray<OtlpHttpServer.Slot> slots =
-      new AtomicReferenceArray<>(Signal.values().length);
+  private final SignalSlots slots = new SignalSlots();
   private final Server server;
   private final ThreadPoolExecutor executor;
   private int references;
@@ -136,12 +134,12 @@ final class OtlpGrpcServer {
 
   void register(Signal signal, Object consumer, ComponentContext context) {
     synchronized (OtlpGrpcServer.class) {
-      OtlpHttpServer.Slot existing = slots.get(signal.ordinal());
+      OtlpHttpServer.Slot existing = slots.get(signal);
       if (existing != null) {
         throw new IllegalStateException("endpoint " + key + " already has a receiver for "
             + signal.name().toLowerCase(Locale.ROOT) + ": " + existing.context().id());
       }
-      slots.set(signal.ordinal(), OtlpHttpServer.Slot.of(consumer, context));
+      slots.set(signal, OtlpHttpServer.Slot.of(consumer, context));
     }
   }
 
@@ -150,7 +148,7 @@ final class OtlpGrpcServer {
     boolean last;
     synchronized (OtlpGrpcServer.class) {
       if (signal != null) {
-        slots.set(signal.ordinal(), null);
+        slots.set(signal, null);
       }
       last = --references == 0;
       if (last) {
@@ -177,10 +175,11 @@ final class OtlpGrpcServer {
   }
 
   private void export(Signal signal, byte[] request, StreamObserver<byte[]> out) {
-    OtlpHttpServer.Slot slot = slots.get(signal.ordinal());
+    OtlpHttpServer.Slot slot = slots.get(signal);
     if (slot == null) {
-      out.onError(Status.UNIMPLEMENTED.withDescription("this receiver serves no "
-          + signal.name().toLowerCase(Locale.ROOT) + " pipeline").asRuntimeException());
+      boolean forNow = slots.absentForNow(signal);
+      out.onError((forNow ? Status.UNAVAILABLE : Status.UNIMPLEMENTED)
+          .withDescription(SignalSlots.absence(signal, forNow)).asRuntimeException());
       return;
     }
     TelemetryData<?> data;

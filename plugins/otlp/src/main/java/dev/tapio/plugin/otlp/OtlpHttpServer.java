@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -85,8 +84,7 @@ final class OtlpHttpServer {
   private final OtlpJsonDecoder jsonDecoder;
   private final Map<String, Signal> routes;
   // Read lock-free by request threads; changed under the class lock by the lifecycle thread.
-  private final AtomicReferenceArray<Slot> slots =
-      new AtomicReferenceArray<>(Signal.values().length);
+  private final SignalSlots slots = new SignalSlots();
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
   private int references;
@@ -179,12 +177,12 @@ final class OtlpHttpServer {
   /** Routes {@code signal}'s requests to {@code consumer} (a Logs/Metrics/TracesConsumer). */
   void register(Signal signal, Object consumer, ComponentContext context) {
     synchronized (OtlpHttpServer.class) {
-      Slot existing = slots.get(signal.ordinal());
+      Slot existing = slots.get(signal);
       if (existing != null) {
         throw new IllegalStateException("endpoint " + key + " already has a receiver for "
             + signal.name().toLowerCase(Locale.ROOT) + ": " + existing.context().id());
       }
-      slots.set(signal.ordinal(), Slot.of(consumer, context));
+      slots.set(signal, Slot.of(consumer, context));
     }
   }
 
@@ -196,7 +194,7 @@ final class OtlpHttpServer {
     boolean last;
     synchronized (OtlpHttpServer.class) {
       if (signal != null) {
-        slots.set(signal.ordinal(), null);
+        slots.set(signal, null);
       }
       last = --references == 0;
       if (last) {
@@ -260,10 +258,15 @@ final class OtlpHttpServer {
           + " is not allowed on " + path + "; use POST");
       return;
     }
-    Slot slot = slots.get(signal.ordinal());
+    Slot slot = slots.get(signal);
     if (slot == null) {
-      error(exchange, json, 404, NOT_FOUND, "this receiver serves no "
-          + signal.name().toLowerCase(Locale.ROOT) + " pipeline");
+      boolean forNow = slots.absentForNow(signal);
+      if (forNow) {
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        exchange.getResponseHeaders().set("Connection", "close"); // the body is left unread
+      }
+      error(exchange, json, forNow ? 503 : 404, forNow ? UNAVAILABLE : NOT_FOUND,
+          SignalSlots.absence(signal, forNow));
       return;
     }
     if (!json && !PROTOBUF.equals(contentType)) {

@@ -180,6 +180,18 @@ class MalformedRequestTest {
   }
 
   @Test
+  void aSignalWhoseReceiverIsStoppingIsToldToRetryNotThatItIsUnknown() throws Exception {
+    // A stopping process stops its receivers one by one around a listening server: a request
+    // for a signal already released must be retried (a 404 made exporters drop batches).
+    receiver.stopTraces();
+    HttpResponse<byte[]> r = post("/v1/traces", PROTOBUF, null, new byte[0]);
+    assertRefused(r, 503, "starting or stopping");
+    assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+    assertEquals(200, post("/v1/logs", PROTOBUF, null, new byte[0]).statusCode(),
+        "the other signals are still served");
+  }
+
+  @Test
   void anEmptyRequestIsAcceptedAsNoData() throws Exception {
     assertEquals(200, post("/v1/logs", PROTOBUF, null, new byte[0]).statusCode());
     assertEquals(0, sink.itemCount());
