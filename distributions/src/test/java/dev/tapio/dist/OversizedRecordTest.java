@@ -10,17 +10,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One record with a 50 MB body through a real gateway ({@code bin/tapio}, the launcher's default
- * 256 MiB heap) that exports to a file, to a backend over OTLP/HTTP (which refuses anything over
- * 4 MiB) and to the console: whatever each exporter makes of it — written, refused by the
+ * 256 MiB heap) that exports to a file, to a backend over OTLP/HTTP and over OTLP/gRPC (which
+ * refuse anything over 4 MiB) and to the console: whatever each exporter makes of it — written, refused by the
  * server, or an OutOfMemoryError — is counted against that exporter, and the 100 ordinary records
  * after it reach every destination. Each exporter's sent + failed accounts for all 101 records.
  */
@@ -37,6 +35,7 @@ class OversizedRecordTest {
       throws Exception {
     int gatewayPort = Dist.freePort();
     int backendPort = Dist.freePort();
+    int backendGrpcPort = Dist.freePort();
     int metricsPort = Dist.freePort();
     Path backendOut = dir.resolve("backend");
     Path fileOut = dir.resolve("file");
@@ -51,13 +50,28 @@ class OversizedRecordTest {
           otlphttp:
             endpoint: "http://127.0.0.1:%d"
             retry_on_failure: {initial_interval: 50ms, max_interval: 200ms}
+          otlp:
+            endpoint: "127.0.0.1:%d"
+            tls: {insecure: true}
+            retry_on_failure: {initial_interval: 50ms, max_interval: 200ms, max_elapsed_time: 2s}
           debug: {verbosity: basic}
         service:
           telemetry: {metrics: {address: "127.0.0.1:%d"}}
-          pipelines: {logs: {receivers: [otlp], exporters: [file, otlphttp, debug]}}
-        """.formatted(gatewayPort, fileOut.resolve("out.json"), backendPort, metricsPort));
+          pipelines: {logs: {receivers: [otlp], exporters: [file, otlphttp, otlp, debug]}}
+        """.formatted(gatewayPort, fileOut.resolve("out.json"), backendPort, backendGrpcPort,
+        metricsPort));
     HttpClient http = HttpClient.newHttpClient();
-    Tapio backend = OutageTest.backend(backendPort, backendOut.resolve("backend.json"));
+    Tapio backend = Tapio.builder().pluginsDir(Dist.plugins()).metricsPort(-1)
+        .config("backend.yaml", """
+            receivers:
+              otlp:
+                protocols:
+                  http: {endpoint: "127.0.0.1:%d"}
+                  grpc: {endpoint: "127.0.0.1:%d"}
+            exporters: {file: {path: "%s", flush_interval: 0s}}
+            service: {pipelines: {logs: {receivers: [otlp], exporters: [file]}}}
+            """.formatted(backendPort, backendGrpcPort, backendOut.resolve("backend.json")))
+        .start();
     Process gateway = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run",
         "--config", config.toString()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("gateway.log").toFile()).start();
@@ -80,13 +94,13 @@ class OversizedRecordTest {
         metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort
             + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         settled = true;
-        for (String exporter : List.of("file", "otlphttp", "debug")) {
+        for (String exporter : List.of("file", "otlphttp", "otlp", "debug")) {
           settled &= metric(metrics, "otelcol_exporter_sent_log_records_total", exporter)
               + metric(metrics, "otelcol_exporter_send_failed_log_records_total", exporter)
               == 101;
         }
       }
-      for (String exporter : List.of("file", "otlphttp", "debug")) {
+      for (String exporter : List.of("file", "otlphttp", "otlp", "debug")) {
         double sent = metric(metrics, "otelcol_exporter_sent_log_records_total", exporter);
         double failed = metric(metrics, "otelcol_exporter_send_failed_log_records_total",
             exporter);
@@ -95,11 +109,15 @@ class OversizedRecordTest {
         assertEquals(101, sent + failed, exporter + " accounts for every record:\n" + metrics);
         assertTrue(sent >= 100, exporter + " delivered the ordinary records after the big one");
       }
-      assertEquals(1, metric(metrics, "otelcol_exporter_send_failed_log_records_total",
-          "otlphttp"), "the backend refuses a request over its 4 MiB limit: counted, not retried");
-      Set<Long> atBackend = new HashSet<>(Dist.seqs(backendOut));
+      for (String exporter : List.of("otlphttp", "otlp")) {
+        assertEquals(1, metric(metrics, "otelcol_exporter_send_failed_log_records_total",
+            exporter), exporter + ": the backend refuses a request over its 4 MiB limit");
+      }
+      List<Long> all = Dist.seqs(backendOut);
       for (long s = 1; s <= 100; s++) {
-        assertTrue(atBackend.contains(s), "backend lacks seq " + s);
+        long copies = s;
+        assertEquals(2, all.stream().filter(x -> x == copies).count(),
+            "seq " + s + " once over HTTP and once over gRPC");
       }
       assertTrue(gateway.isAlive(), "the gateway survived");
     } finally {
