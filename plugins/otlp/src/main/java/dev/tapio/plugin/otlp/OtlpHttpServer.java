@@ -211,18 +211,7 @@ final class OtlpHttpServer {
     } catch (IOException e) {
       // The client went away; nothing to answer.
     } catch (Throwable t) {
-      // Only credentials and routing run outside a receiver's request: a throwing authenticator.
-      Signal signal = routes.get(exchange.getRequestURI().getPath());
-      ReceiverSlot slot = signal == null ? null : slots.get(signal.ordinal());
-      String message;
-      if (slot != null) {
-        message = slot.failed(t);
-      } else {
-        message = "internal error; retry later";
-        System.getLogger(OtlpHttpServer.class.getName())
-            .log(Level.ERROR, "otlp receiver on " + key + " failed on a request", t);
-      }
-      answerFailure(exchange, json, message);
+      answerFailure(exchange, json, failedOutsideReceive(exchange, t));
     } finally {
       try {
         exchange.close();
@@ -230,6 +219,26 @@ final class OtlpHttpServer {
         // The connection is closed either way.
       }
     }
+  }
+
+  /**
+   * Counts and logs a failure outside a receiver's request (credentials, routing: a throwing
+   * authenticator) against the receiver of the path, if any; the message for the client. Never
+   * throws.
+   */
+  private String failedOutsideReceive(HttpExchange exchange, Throwable t) {
+    try {
+      Signal signal = routes.get(exchange.getRequestURI().getPath());
+      ReceiverSlot slot = signal == null ? null : slots.get(signal.ordinal());
+      if (slot != null) {
+        return slot.failed(t);
+      }
+      System.getLogger(OtlpHttpServer.class.getName())
+          .log(Level.ERROR, "otlp receiver on " + key + " failed on a request", t);
+    } catch (Throwable ignored) {
+      // Out of memory again: the answer below needs none.
+    }
+    return "internal error; retry later";
   }
 
   private void serve(HttpExchange exchange, boolean json) throws IOException {

@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ReceiverSlot {
   private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  // Answers made in advance: when they are needed, the heap may have no room to make them.
+  private static final String OUT_OF_MEMORY = "out of memory while receiving; retry later";
+  private static final String INTERNAL_ERROR = "internal error; retry later";
 
   /** What became of a request, and so what to answer. */
   enum Result { ACCEPTED, MALFORMED, RETRYABLE, PERMANENT }
@@ -126,11 +129,16 @@ final class ReceiverSlot {
   /**
    * Counts and logs (at most every 10 s, naming the receiver) a request that failed with
    * {@code t}, which is answered "retry later": the client keeps its data, and this thread lives
-   * on. Allocates as little as it can: after an {@link OutOfMemoryError} the heap may be short.
+   * on. Never throws: after an {@link OutOfMemoryError} the heap may still be short, so what
+   * needs memory (the counter's first use, the log line) is tried and given up quietly.
    */
   String failed(Throwable t) {
     boolean oom = t instanceof OutOfMemoryError;
-    (oom ? outOfMemory : internalError).add(1);
+    try {
+      (oom ? outOfMemory : internalError).add(1);
+    } catch (Throwable ignored) {
+      // Uncounted rather than unanswered.
+    }
     long now = System.nanoTime();
     long last = lastLogNanos.get();
     if (now - last < LOG_INTERVAL_NANOS || !lastLogNanos.compareAndSet(last, now)) {
@@ -145,7 +153,14 @@ final class ReceiverSlot {
         // Logging needs memory too; the counter has it.
       }
     }
-    return oom ? "out of memory while receiving; retry later"
-        : "internal error (" + t.getClass().getName() + "); retry later";
+    if (oom) {
+      return OUT_OF_MEMORY;
+    }
+    try {
+      return "internal error (" + t.getClass().getName() + "); retry later";
+    } catch (Throwable e) {
+      return INTERNAL_ERROR;
+    }
   }
+
 }

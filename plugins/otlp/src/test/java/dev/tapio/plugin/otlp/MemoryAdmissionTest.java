@@ -40,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -453,6 +454,34 @@ class MemoryAdmissionTest {
     assertEquals(2, oom.calls.get());
     assertEquals(range(0, 10), seqs(oom.sink));
     assertEquals(0, budget.reservedBytes());
+  }
+
+  @Test
+  void aRequestPoolThreadSurvivesWhatItsTaskThrows() throws Exception {
+    var pool = Endpoints.requestExecutor("test-pool");
+    try {
+      Set<String> threads = ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < 20; i++) {
+        boolean fail = i % 2 == 0;
+        var ran = new java.util.concurrent.CountDownLatch(1);
+        // execute, as the servers call it (submit would catch the error in a Future).
+        pool.execute(() -> {
+          threads.add(Thread.currentThread().getName());
+          ran.countDown();
+          if (fail) {
+            throw new OutOfMemoryError("test: heap"); // as the JDK server's parsing may
+          }
+        });
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+      }
+      pool.shutdown();
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+      // A task that killed its thread would have had it replaced by a new one, test-pool-3.
+      assertEquals(Set.of("test-pool-1", "test-pool-2"), threads);
+      assertEquals(20, pool.getCompletedTaskCount());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** UNAVAILABLE with a RetryInfo of 1 s: the OTLP exporters' "retry later". */
