@@ -1,14 +1,18 @@
 package dev.tapio.plugin.otlp;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Collector-style {@code host:port} endpoints and the request pool of the servers. Stateless. */
 final class Endpoints {
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private Endpoints() {}
 
   /**
@@ -58,17 +62,50 @@ final class Endpoints {
    * The request pool of a receiver's server: one thread per core (at least two) and a short
    * queue; when both are full the accepting thread runs the request itself and so stops
    * accepting, which bounds memory under overload.
+   *
+   * <p>Every task runs guarded: what escapes it (an {@code OutOfMemoryError} in the server's own
+   * request parsing, before a handler of ours runs, or in grpc-java's transport callbacks) is
+   * logged at most every 10 s and the thread lives on; a dead pool thread would be replaced only
+   * by allocating a new one, on a heap already short, and the accepting thread that runs a
+   * refused request itself must not die at all.
    */
   static ThreadPoolExecutor requestExecutor(String name) {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     AtomicInteger n = new AtomicInteger();
+    AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
     var executor = new ThreadPoolExecutor(threads, threads, 30,
         TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(2 * threads),
         r -> Thread.ofPlatform().daemon(true).name(name + "-" + n.incrementAndGet())
             .unstarted(r),
-        new ThreadPoolExecutor.CallerRunsPolicy());
+        new ThreadPoolExecutor.CallerRunsPolicy()) {
+      @Override
+      public void execute(Runnable task) {
+        super.execute(() -> {
+          try {
+            task.run();
+          } catch (Throwable t) {
+            logRateLimited(name, lastLogNanos, t);
+          }
+        });
+      }
+    };
     executor.allowCoreThreadTimeOut(true);
     return executor;
+  }
+
+  private static void logRateLimited(String pool, AtomicLong lastLogNanos, Throwable t) {
+    long now = System.nanoTime();
+    long last = lastLogNanos.get();
+    if (now - last < LOG_INTERVAL_NANOS || !lastLogNanos.compareAndSet(last, now)) {
+      return;
+    }
+    try {
+      System.getLogger(Endpoints.class.getName()).log(Level.ERROR, pool + ": a request failed"
+          + " outside the receiver's handling (its client gets no answer, and still has its data); the"
+          + " thread lives on", t);
+    } catch (Throwable ignored) {
+      // Logging needs memory too.
+    }
   }
 }

@@ -3,10 +3,7 @@ package dev.tapio.plugin.otlp;
 import dev.tapio.auth.ServerAuthenticator;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.Signal;
-import dev.tapio.consumer.ConsumerException;
 import dev.tapio.otlp.OtlpDecoder;
-import dev.tapio.otlp.OtlpFormatException;
-import dev.tapio.pdata.TelemetryData;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -15,10 +12,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.ServerCalls;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Locale;
@@ -32,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * stops the server.
  *
  * <p>Serves {@code opentelemetry.proto.collector.{logs,metrics,trace}.v1.*Service/Export} with
- * messages as bytes, decoded by {@link OtlpDecoder}. Requests run on a bounded pool of
+ * messages as bytes, decoded by {@link OtlpDecoder}, each call admitted against the memory
+ * budget before its message is read ({@link GrpcExport}). Requests run on a bounded pool of
  * {@code max(2, cores)} threads with a queue of twice that; when both are full the transport's
  * event loop runs the request itself and so stops reading, which bounds the requests in memory.
  * gRPC itself refuses a message above {@code max_recv_msg_size_mib} (also after decompression)
@@ -45,8 +40,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Answers: OK with an empty response; {@code INVALID_ARGUMENT} for a malformed message (with
  * the decoder's message) or a permanent refusal; {@code UNAVAILABLE} with a {@code RetryInfo} of
- * {@value OtlpHttpServer#RETRY_AFTER_SECONDS} s when the pipeline refuses as retryable;
- * {@code UNIMPLEMENTED} for a signal without a pipeline.
+ * {@value OtlpHttpServer#RETRY_AFTER_SECONDS} s when the pipeline refuses as retryable, the
+ * memory budget is spent or the request failed (whatever was thrown, counted and logged by
+ * {@link ReceiverSlot}); {@code UNIMPLEMENTED} for a signal without a pipeline.
  *
  * <p>Thread-safe. The consumers registered are called concurrently from the pool's threads.
  */
@@ -55,7 +51,6 @@ final class OtlpGrpcServer {
 
   private final String key;
   private final OtlpReceiverConfig.Grpc config;
-  private final OtlpDecoder decoder;
   private final SignalSlots slots = new SignalSlots();
   private final Server server;
   private final ThreadPoolExecutor executor;
@@ -66,7 +61,7 @@ final class OtlpGrpcServer {
     this.key = key;
     this.config = config;
     int max = config.maxRecvMsgSizeBytes();
-    this.decoder = new OtlpDecoder(max, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
+    OtlpDecoder decoder = new OtlpDecoder(max, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
     InetSocketAddress address = Endpoints.resolve(config.endpoint());
     // Certificates first: a bad file is reported as such, not as a port problem.
     var tls = config.tls() == null ? null : TlsContexts.nettyServer(config.tls());
@@ -84,10 +79,9 @@ final class OtlpGrpcServer {
       builder.intercept(authenticating(auth));
     }
     for (Signal signal : Signal.values()) {
-      var method = OtlpGrpc.method(signal);
-      builder.addService(ServerServiceDefinition.builder(method.getServiceName())
-          .addMethod(method, ServerCalls.asyncUnaryCall(
-              (byte[] request, StreamObserver<byte[]> out) -> export(signal, request, out)))
+      GrpcExport export = new GrpcExport(signal, decoder, slots);
+      builder.addService(ServerServiceDefinition.builder(export.method().getServiceName())
+          .addMethod(export.method(), export.handler())
           .build());
     }
     try {
@@ -134,12 +128,12 @@ final class OtlpGrpcServer {
 
   void register(Signal signal, Object consumer, ComponentContext context) {
     synchronized (OtlpGrpcServer.class) {
-      OtlpHttpServer.Slot existing = slots.get(signal);
+      ReceiverSlot existing = slots.get(signal);
       if (existing != null) {
         throw new IllegalStateException("endpoint " + key + " already has a receiver for "
             + signal.name().toLowerCase(Locale.ROOT) + ": " + existing.context().id());
       }
-      slots.set(signal, OtlpHttpServer.Slot.of(consumer, context));
+      slots.set(signal, new ReceiverSlot(signal, consumer, context, "grpc " + key));
     }
   }
 
@@ -172,45 +166,5 @@ final class OtlpGrpcServer {
 
   InetSocketAddress address() {
     return (InetSocketAddress) server.getListenSockets().getFirst();
-  }
-
-  private void export(Signal signal, byte[] request, StreamObserver<byte[]> out) {
-    OtlpHttpServer.Slot slot = slots.get(signal);
-    if (slot == null) {
-      boolean forNow = slots.absentForNow(signal);
-      out.onError((forNow ? Status.UNAVAILABLE : Status.UNIMPLEMENTED)
-          .withDescription(SignalSlots.absence(signal, forNow)).asRuntimeException());
-      return;
-    }
-    TelemetryData<?> data;
-    try {
-      data = decoder.decode(signal, request);
-    } catch (OtlpFormatException e) {
-      slot.malformed().add(1);
-      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
-    }
-    try {
-      slot.consume(signal, data);
-    } catch (ConsumerException e) {
-      if (e.retryable()) {
-        String message = "the pipeline is refusing data for now, retry: " + e.getMessage();
-        Metadata trailers = new Metadata();
-        trailers.put(OtlpGrpc.STATUS_DETAILS, OtlpGrpc.statusWithRetryInfo(
-            Status.Code.UNAVAILABLE.value(), message, OtlpHttpServer.RETRY_AFTER_SECONDS));
-        out.onError(Status.UNAVAILABLE.withDescription(message).asRuntimeException(trailers));
-      } else {
-        out.onError(Status.INVALID_ARGUMENT.withDescription("the pipeline refused the data: "
-            + e.getMessage()).asRuntimeException());
-      }
-      return;
-    } catch (RuntimeException e) {
-      System.getLogger(OtlpGrpcServer.class.getName())
-          .log(Level.ERROR, "otlp receiver on " + key + " failed on a request", e);
-      out.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
-      return;
-    }
-    out.onNext(OtlpGrpc.EMPTY);
-    out.onCompleted();
   }
 }

@@ -8,17 +8,8 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.tapio.auth.ServerAuthenticator;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.Signal;
-import dev.tapio.consumer.ConsumerException;
-import dev.tapio.consumer.LogsConsumer;
-import dev.tapio.consumer.MetricsConsumer;
-import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.otlp.OtlpDecoder;
-import dev.tapio.otlp.OtlpFormatException;
 import dev.tapio.otlp.OtlpJsonDecoder;
-import dev.tapio.pdata.Logs;
-import dev.tapio.pdata.Metrics;
-import dev.tapio.pdata.TelemetryData;
-import dev.tapio.pdata.Traces;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,12 +39,31 @@ import javax.net.ssl.SSLParameters;
  * stops accepting new connections until one finishes: the memory held by requests in flight is
  * bounded by (threads + queue + 1) × {@code max_request_body_size} (× 2 while decompressing).
  *
+ * <p>Within that, the heap requests take is admitted against the process-wide memory budget
+ * ({@link RequestMemory}) before it is taken: a body's estimate (Content-Length × (1 + decode
+ * factor)) is reserved before a byte of it is read; a body of unknown length (chunked) or one
+ * that decompresses to more is reserved buffer by buffer as it is read, then topped up to its
+ * decoded estimate before decoding. A reservation that fails is answered 503 with
+ * {@code Retry-After} at once, before the rest of the body is read, and counted
+ * ({@code tapio_otlp_receiver_refused_requests{reason="memory_budget"}}); what the client still
+ * sends is then read in 8 KiB pieces and thrown away, never held, so that it reads the answer
+ * rather than a connection reset (past {@value #DRAIN_LIMIT_MIB} MiB the connection is closed
+ * instead). The decoded data carries its estimate into the pipeline, which charges it while
+ * queued; the request's own reservation, which covered reading and decoding, is given back as
+ * the data is handed on (held across the hand-over, the same data would count twice).
+ *
+ * <p>No request thread dies of what it meets: whatever is thrown while a request is read,
+ * decoded or handed on ({@code OutOfMemoryError} included) is answered 503 with
+ * {@code Retry-After}, so that the client keeps and resends its data, counted
+ * ({@code reason="out_of_memory"} or {@code "internal_error"}) and logged at most every 10 s.
+ *
  * <p>Answers, following the OTLP/HTTP specification: 200 with an empty
  * {@code Export*ServiceResponse} ({@code {}} for JSON); 400 for a malformed body or a permanent refusal; 404, 405, 413
  * and 415 for an unknown path, a method other than POST, an oversized body (also after
  * decompression) and an unsupported content type or encoding; 503 with {@code Retry-After} when
- * the pipeline refuses as retryable, so that the client retries and nothing is lost. Every error
- * body is a {@code google.rpc.Status}, in JSON for a JSON request and in protobuf otherwise.
+ * the pipeline refuses as retryable, the memory budget is spent or the request failed, so that
+ * the client retries and nothing is lost. Every error body is a {@code google.rpc.Status}, in
+ * JSON for a JSON request and in protobuf otherwise.
  *
  * <p>Thread-safe. The consumers registered are called concurrently from the pool's threads.
  */
@@ -63,13 +73,13 @@ final class OtlpHttpServer {
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
   /** The most of a refused body read and discarded so that the client sees the answer. */
-  private static final long DRAIN_LIMIT = 8L << 20;
+  private static final int DRAIN_LIMIT_MIB = 8;
+  private static final long DRAIN_LIMIT = (long) DRAIN_LIMIT_MIB << 20;
   private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.US_ASCII);
   // google.rpc.Code values for the Status body.
   private static final int INVALID_ARGUMENT = 3;
   private static final int NOT_FOUND = 5;
   private static final int RESOURCE_EXHAUSTED = 8;
-  private static final int INTERNAL = 13;
   private static final int UNAVAILABLE = 14;
   private static final int UNIMPLEMENTED = 12;
   private static final int UNAUTHENTICATED = 16;
@@ -88,28 +98,6 @@ final class OtlpHttpServer {
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
   private int references;
-
-  /** What one signal's receiver registered: where its data goes and what it counts. */
-  record Slot(Object consumer, ComponentContext context, ComponentContext.Counter malformed,
-      ComponentContext.Counter tooLarge, ComponentContext.Counter unsupported) {
-    /** Hands {@code data} of {@code signal} to the registered consumer. */
-    void consume(Signal signal, TelemetryData<?> data) {
-      switch (signal) {
-        case LOGS -> ((LogsConsumer) consumer).consumeLogs((Logs) data);
-        case METRICS -> ((MetricsConsumer) consumer).consumeMetrics((Metrics) data);
-        case TRACES -> ((TracesConsumer) consumer).consumeTraces((Traces) data);
-      }
-    }
-
-    static Slot of(Object consumer, ComponentContext context) {
-      String name = "tapio_otlp_receiver_malformed_requests";
-      String help = "Requests refused for their body (malformed, too large, unsupported type)";
-      return new Slot(consumer, context,
-          context.counter(name, help, "reason", "malformed"),
-          context.counter(name, help, "reason", "too_large"),
-          context.counter(name, help, "reason", "unsupported_media_type"));
-    }
-  }
 
   private OtlpHttpServer(String key, OtlpReceiverConfig.Http config, ServerAuthenticator auth)
       throws IOException {
@@ -177,12 +165,12 @@ final class OtlpHttpServer {
   /** Routes {@code signal}'s requests to {@code consumer} (a Logs/Metrics/TracesConsumer). */
   void register(Signal signal, Object consumer, ComponentContext context) {
     synchronized (OtlpHttpServer.class) {
-      Slot existing = slots.get(signal);
+      ReceiverSlot existing = slots.get(signal);
       if (existing != null) {
         throw new IllegalStateException("endpoint " + key + " already has a receiver for "
             + signal.name().toLowerCase(Locale.ROOT) + ": " + existing.context().id());
       }
-      slots.set(signal, Slot.of(consumer, context));
+      slots.set(signal, new ReceiverSlot(signal, consumer, context, "http " + key));
     }
   }
 
@@ -213,26 +201,46 @@ final class OtlpHttpServer {
   }
 
   private void handle(HttpExchange exchange) {
-    try (exchange) {
-      serve(exchange);
+    boolean json = false;
+    try {
+      // Answers, errors included, go back in the request's encoding (OTLP/HTTP spec).
+      json = JSON.equals(mediaType(exchange.getRequestHeaders().getFirst("Content-Type")));
+      serve(exchange, json);
     } catch (IOException e) {
       // The client went away; nothing to answer.
-    } catch (RuntimeException e) {
-      System.getLogger(OtlpHttpServer.class.getName())
-          .log(Level.ERROR, "otlp receiver on " + key + " failed on a request", e);
+    } catch (Throwable t) {
+      answerFailure(exchange, json, failedOutsideReceive(exchange, t));
+    } finally {
       try {
-        error(exchange, JSON.equals(mediaType(exchange.getRequestHeaders()
-            .getFirst("Content-Type"))), 500, INTERNAL, "internal error: " + e);
-      } catch (IOException | RuntimeException ignored) {
-        // Headers may already have been sent; the connection is closed either way.
+        exchange.close();
+      } catch (Throwable ignored) {
+        // The connection is closed either way.
       }
     }
   }
 
-  private void serve(HttpExchange exchange) throws IOException {
+  /**
+   * Counts and logs a failure outside a receiver's request (credentials, routing: a throwing
+   * authenticator) against the receiver of the path, if any; the message for the client. Never
+   * throws.
+   */
+  private String failedOutsideReceive(HttpExchange exchange, Throwable t) {
+    try {
+      Signal signal = routes.get(exchange.getRequestURI().getPath());
+      ReceiverSlot slot = signal == null ? null : slots.get(signal);
+      if (slot != null) {
+        return slot.failed(t);
+      }
+      System.getLogger(OtlpHttpServer.class.getName())
+          .log(Level.ERROR, "otlp receiver on " + key + " failed on a request", t);
+    } catch (Throwable ignored) {
+      // Out of memory again: the answer below needs none.
+    }
+    return "internal error; retry later";
+  }
+
+  private void serve(HttpExchange exchange, boolean json) throws IOException {
     String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
-    // Answers, errors included, go back in the request's encoding (OTLP/HTTP spec).
-    boolean json = JSON.equals(contentType);
     if (cors(exchange)) {
       return; // a preflight, answered
     }
@@ -258,7 +266,7 @@ final class OtlpHttpServer {
           + " is not allowed on " + path + "; use POST");
       return;
     }
-    Slot slot = slots.get(signal);
+    ReceiverSlot slot = slots.get(signal);
     if (slot == null) {
       boolean forNow = slots.absentForNow(signal);
       if (forNow) {
@@ -270,7 +278,7 @@ final class OtlpHttpServer {
       return;
     }
     if (!json && !PROTOBUF.equals(contentType)) {
-      slot.unsupported().add(1);
+      slot.unsupported.add(1);
       error(exchange, json, 415, INVALID_ARGUMENT, "unsupported content type '" + contentType
           + "'; application/x-protobuf and application/json are supported");
       return;
@@ -280,36 +288,71 @@ final class OtlpHttpServer {
       encoding = "";
     }
     if (!encoding.isEmpty() && !"gzip".equals(encoding) && !"zstd".equals(encoding)) {
-      slot.unsupported().add(1);
+      slot.unsupported.add(1);
       error(exchange, json, 415, INVALID_ARGUMENT, "unsupported content encoding '" + encoding
           + "'; gzip, zstd and identity are supported");
       return;
     }
-    byte[] body = readBody(exchange, encoding, slot, json);
+    long declared = contentLength(exchange);
+    if (declared > maxBody) {
+      slot.tooLarge.add(1);
+      tooLarge(exchange, json);
+      return;
+    }
+    RequestMemory memory = new RequestMemory(slot.memory(), json);
+    try {
+      receive(exchange, slot, json, encoding, declared, memory);
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable t) {
+      memory.release(); // before the answer, which may wait on the rest of the body
+      answerFailure(exchange, json, slot.failed(t));
+    } finally {
+      memory.release();
+    }
+  }
+
+  /** Reads, decodes and hands on one request whose route, type and encoding are valid. */
+  private void receive(HttpExchange exchange, ReceiverSlot slot, boolean json, String encoding,
+      long declared, RequestMemory memory) throws IOException {
+    // Before a byte of the body is read, so that a body that does not fit stays with the client.
+    // A compressed body needs at least as much (decompressing only grows it).
+    if (declared >= 0 && !memory.holdBody(declared)) {
+      refuseForMemory(exchange, json, slot, memory);
+      return;
+    }
+    // Not closed here: a refusal below may still drain it; closing the exchange closes it.
+    byte[] body = memory.read(exchange.getRequestBody(), maxBody, 0, declared);
     if (body == null) {
+      refuseForMemory(exchange, json, slot, memory);
       return;
     }
-    TelemetryData<?> data;
-    try {
-      data = (json ? jsonDecoder : decoder).decode(signal, body);
-    } catch (OtlpFormatException e) {
-      slot.malformed().add(1);
-      error(exchange, json, 400, INVALID_ARGUMENT, e.getMessage());
+    if (body.length > maxBody) {
+      slot.tooLarge.add(1);
+      tooLarge(exchange, json);
       return;
     }
-    try {
-      slot.consume(signal, data);
-    } catch (ConsumerException e) {
-      if (e.retryable()) {
-        exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        error(exchange, json, 503, UNAVAILABLE, "the pipeline is refusing data for now, retry: "
-            + e.getMessage());
-      } else {
-        error(exchange, json, 400, INVALID_ARGUMENT, "the pipeline refused the data: "
-            + e.getMessage());
+    if (!encoding.isEmpty()) {
+      body = decompress(exchange, json, encoding, body, slot, memory);
+      if (body == null) {
+        return; // answered
       }
+    }
+    // The decoded size is known now: what the request holds until the pipeline has the data.
+    if (!memory.holdBody(body.length)) {
+      refuseForMemory(exchange, json, slot, memory);
       return;
     }
+    ReceiverSlot.Outcome outcome = slot.deliver(json ? jsonDecoder : decoder, body, memory);
+    switch (outcome.result()) {
+      case ACCEPTED -> accepted(exchange, json);
+      case MALFORMED -> error(exchange, json, 400, INVALID_ARGUMENT, outcome.message());
+      case RETRYABLE -> retryLater(exchange, json, outcome.message());
+      case PERMANENT -> error(exchange, json, 400, INVALID_ARGUMENT, outcome.message());
+    }
+  }
+
+  private static void accepted(HttpExchange exchange, boolean json) throws IOException {
     if (json) {
       exchange.getResponseHeaders().set("Content-Type", JSON);
       exchange.sendResponseHeaders(200, EMPTY_JSON.length);
@@ -359,51 +402,90 @@ final class OtlpHttpServer {
     return true;
   }
 
-  /** The request body, decompressed; null when an error has been answered instead. */
-  private byte[] readBody(HttpExchange exchange, String encoding, Slot slot, boolean json)
-      throws IOException {
+  /** The declared Content-Length; -1 when absent (chunked) or unreadable. */
+  private static long contentLength(HttpExchange exchange) {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      long declared;
-      try {
-        declared = Long.parseLong(length.trim());
-      } catch (NumberFormatException e) {
-        declared = -1;
-      }
-      if (declared > maxBody) {
-        slot.tooLarge().add(1);
-        tooLarge(exchange, json);
-        return null;
-      }
+    if (length == null) {
+      return -1;
     }
-    byte[] body;
-    // Not closed here: a refusal below may still drain it; closing the exchange closes it.
-    body = exchange.getRequestBody().readNBytes(maxBody + 1);
-    if (body.length > maxBody) {
-      slot.tooLarge().add(1);
-      tooLarge(exchange, json);
-      return null;
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
-    if (encoding.isEmpty()) {
-      return body;
-    }
+  }
+
+  /** The body decompressed; null when an error has been answered instead. */
+  private byte[] decompress(HttpExchange exchange, boolean json, String encoding, byte[] body,
+      ReceiverSlot slot, RequestMemory memory) throws IOException {
     byte[] plain;
     try (InputStream in = Codecs.decompressing(encoding, new ByteArrayInputStream(body))) {
       // Reads one byte past the limit, never more, so a bomb costs at most the limit.
-      plain = in.readNBytes(maxBody + 1);
+      plain = memory.read(in, maxBody, body.length, -1);
     } catch (IOException | RuntimeException e) {
       // Only the in-memory body is read here: every failure is the body's (aircompressor
       // reports a damaged frame as a RuntimeException).
-      slot.malformed().add(1);
+      slot.malformed.add(1);
       error(exchange, json, 400, INVALID_ARGUMENT, "invalid " + encoding + " body: " + e.getMessage());
       return null;
     }
+    if (plain == null) {
+      refuseForMemory(exchange, json, slot, memory);
+      return null;
+    }
     if (plain.length > maxBody) {
-      slot.tooLarge().add(1);
+      slot.tooLarge.add(1);
       tooLarge(exchange, json);
       return null;
     }
     return plain;
+  }
+
+  /** Answers 503 to a request the memory budget cannot hold; its body stays unread. */
+  private static void refuseForMemory(HttpExchange exchange, boolean json, ReceiverSlot slot,
+      RequestMemory memory) throws IOException {
+    String message = slot.refusedForMemory(memory.budget());
+    memory.release();
+    retryLaterUnread(exchange, json, message);
+  }
+
+  /** 503 with {@code Retry-After}: the client keeps its data and sends it again. */
+  private static void retryLater(HttpExchange exchange, boolean json, String message)
+      throws IOException {
+    exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    error(exchange, json, 503, UNAVAILABLE, message);
+  }
+
+  /**
+   * 503 with {@code Retry-After} for a request whose body is left unread (or part-read): the
+   * answer is sent first, so a client still sending has it at once, and only then is what it
+   * still sends read and discarded in 8 KiB pieces, never held: closing on a client in mid-send
+   * resets the connection, and the reset can destroy the answer before it is read. Past
+   * {@value #DRAIN_LIMIT_MIB} MiB the server closes the connection instead.
+   */
+  private static void retryLaterUnread(HttpExchange exchange, boolean json, String message)
+      throws IOException {
+    byte[] body = json ? jsonStatus(UNAVAILABLE, message) : status(UNAVAILABLE, message);
+    exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    exchange.getResponseHeaders().set("Content-Type", json ? JSON : PROTOBUF);
+    exchange.sendResponseHeaders(503, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+      out.flush();
+      drain(exchange.getRequestBody(), DRAIN_LIMIT);
+    }
+  }
+
+  /** Answers a request that failed with a Throwable, unless an answer has been started. */
+  private static void answerFailure(HttpExchange exchange, boolean json, String message) {
+    try {
+      if (exchange.getResponseCode() < 0) {
+        retryLaterUnread(exchange, json, message);
+      }
+    } catch (Throwable ignored) {
+      // The client went away or the heap is still short: closing the exchange closes the
+      // connection, and the client, without an answer, still has its data.
+    }
   }
 
   private void tooLarge(HttpExchange exchange, boolean json) throws IOException {

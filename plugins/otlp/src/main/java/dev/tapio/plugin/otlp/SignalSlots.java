@@ -21,16 +21,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class SignalSlots {
   private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private final AtomicReferenceArray<OtlpHttpServer.Slot> slots =
+  private final AtomicReferenceArray<ReceiverSlot> slots =
       new AtomicReferenceArray<>(Signal.values().length);
   private final AtomicIntegerArray registered = new AtomicIntegerArray(Signal.values().length);
   private final long createdNanos = System.nanoTime();
 
-  OtlpHttpServer.Slot get(Signal signal) {
+  ReceiverSlot get(Signal signal) {
     return slots.get(signal.ordinal());
   }
 
-  void set(Signal signal, OtlpHttpServer.Slot slot) {
+  void set(Signal signal, ReceiverSlot slot) {
     slots.set(signal.ordinal(), slot);
     if (slot != null) {
       registered.set(signal.ordinal(), 1);
