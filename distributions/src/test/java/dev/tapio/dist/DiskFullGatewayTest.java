@@ -65,16 +65,9 @@ class DiskFullGatewayTest {
             logs: {receivers: [otlp], exporters: [otlphttp], queue: {size: 0}}
         """.formatted(storage, gatewayPort, backendPort, metricsPort));
     HttpClient http = HttpClient.newHttpClient();
-    Process gateway = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run",
-        "--config", config.toString()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("gateway.log").toFile()).start();
+    TapioProcess gateway = TapioProcess.start(config);
     Tapio backend = null;
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.readString(dir.resolve("gateway.log")).contains("started;")
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
       // 300 requests of 100 records with 100-byte bodies: ~3 MB to store, on a 2 MiB disk.
       Set<Long> acknowledged = new TreeSet<>();
       int refused = 0;
@@ -97,7 +90,7 @@ class DiskFullGatewayTest {
       assertTrue(ready.body().contains("disk full"), ready.body());
 
       backend = OutageTest.backend(backendPort, out.resolve("backend.json"));
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!new HashSet<>(Dist.seqs(out)).containsAll(acknowledged)
           && System.nanoTime() < deadline) {
         Thread.sleep(100);
@@ -119,8 +112,6 @@ class DiskFullGatewayTest {
           + refused + " refused with 503, all acknowledged delivered");
     } finally {
       gateway.destroy();
-      gateway.waitFor(30, TimeUnit.SECONDS);
-      gateway.destroyForcibly();
       if (backend != null) {
         backend.close();
       }

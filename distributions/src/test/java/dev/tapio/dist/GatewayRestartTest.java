@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.Tapio;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -30,40 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayRestartTest {
   private static final int ROUNDS = Integer.getInteger("tapio.restartRounds", 1);
-
-  /** A running gateway process and everything it printed. */
-  private record Gateway(Process process, StringBuffer output) {
-    static Gateway start(Path config) throws Exception {
-      Process p = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run",
-          "--config", config.toString()).redirectErrorStream(true).start();
-      StringBuffer seen = new StringBuffer();
-      Thread.ofPlatform().daemon().start(() -> {
-        try (BufferedReader lines = new BufferedReader(
-            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          String l;
-          while ((l = lines.readLine()) != null) {
-            seen.append(l).append('\n');
-          }
-        } catch (IOException ignored) {
-          // the process ended
-        }
-      });
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (!seen.toString().contains("started;") && p.isAlive()
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertTrue(seen.toString().contains("started;"), "gateway did not start:\n" + seen);
-      return new Gateway(p, seen);
-    }
-
-    /** SIGKILL: no shutdown hook runs, nothing is flushed or marked. */
-    void kill9() throws Exception {
-      new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start().waitFor();
-      assertTrue(process.waitFor(30, TimeUnit.SECONDS), "gateway survived kill -9");
-      assertEquals(137, process.exitValue());
-    }
-  }
 
   @Test
   void aGatewayKilledMidStreamLosesNothingWithAPersistentQueue(@TempDir Path dir)
@@ -109,7 +71,7 @@ class GatewayRestartTest {
 
     long t0 = System.nanoTime();
     Tapio backend = OutageTest.backend(backendPort, out.resolve("backend.json"));
-    Gateway gateway = Gateway.start(config);
+    TapioProcess gateway = TapioProcess.start(config);
     Tapio agent = Tapio.builder().pluginsDir(Dist.plugins()).metricsPort(-1)
         .config("agent.yaml", """
             receivers: {synthetic: {count: %d, rate: 2000, batch_size: 100}}
@@ -141,7 +103,7 @@ class GatewayRestartTest {
       if (backendDown) {
         backend = OutageTest.backend(backendPort, out.resolve("backend-after.json"));
       }
-      gateway = Gateway.start(config);
+      gateway = TapioProcess.start(config);
       if (backendDown) {
         assertTrue(gateway.output().toString().contains("resending"),
             "nothing was left on disk to resend:\n" + gateway.output());
@@ -152,9 +114,7 @@ class GatewayRestartTest {
       }
     } finally {
       agent.close();
-      gateway.process().destroy();
-      gateway.process().waitFor(30, TimeUnit.SECONDS);
-      gateway.process().destroyForcibly();
+      gateway.destroy();
       backend.close();
     }
     List<Long> seqs = Dist.seqs(out);
@@ -167,7 +127,7 @@ class GatewayRestartTest {
             .orElse("nothing left on disk"));
     for (long i = 0; i < n; i++) {
       long seq = i;
-      Gateway last = gateway;
+      TapioProcess last = gateway;
       assertTrue(unique.contains(i), () -> "missing seq " + seq + "; gateway output:\n"
           + last.output());
     }

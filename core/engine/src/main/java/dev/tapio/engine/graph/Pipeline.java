@@ -379,8 +379,12 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     T data = e.data();
     int items = data.itemCount();
     queuedItems.addAndGet(-items);
+    // The charge covers the batch at rest in the queue. Taken, it is handed on, and whoever holds
+    // it next (a batch processor, a sending queue) charges it again: holding both would count
+    // the same bytes twice, and a batch larger than half the budget could then never be passed
+    // on. What is uncharged meanwhile is the one batch this thread is working on.
+    memory.release(e.bytes());
     if (abandoned) {
-      memory.release(e.bytes());
       return; // counted by the stop that abandoned this thread
     }
     inFlightItems = items;
@@ -388,8 +392,6 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
       processOne(data, items);
     } finally {
       inFlightItems = 0;
-      // Held until the batch left the pipeline: while an exporter refuses it, it still counts.
-      memory.release(e.bytes());
     }
   }
 

@@ -149,13 +149,23 @@ final class MemoryLimiter implements Component {
   }
 
   private void runChecks() {
-    try {
-      while (!Thread.currentThread().isInterrupted()) {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
         Thread.sleep(checkInterval);
         check();
+      } catch (InterruptedException e) {
+        return; // shutdown
+      } catch (Throwable t) {
+        // An OutOfMemoryError in the very check that would refuse data: the last decision
+        // stands, refusing if it was, and the next check tries again. A dead check thread would
+        // leave the limiter admitting forever, so it must not die.
+        try {
+          context.logger().log(Level.ERROR, "memory check failed; trying again next interval",
+              t);
+        } catch (Throwable ignored) {
+          // still out of memory
+        }
       }
-    } catch (InterruptedException e) {
-      // shutdown
     }
   }
 

@@ -67,6 +67,26 @@
  * Collector compatibility and ignored: {@code grpc.read_buffer_size},
  * {@code grpc.write_buffer_size}; {@code grpc.transport} must be {@code tcp}.
  *
+ * <p>Memory: every request is admitted against the process-wide memory budget
+ * ({@code service.memory_budget}, {@code ComponentContext.memory()}) before it is read. It
+ * reserves its body plus the body decoded, estimated at 8 heap bytes per protobuf body byte and
+ * 3 per JSON byte ({@code RequestMemory}, measured by
+ * {@code benchmarks/DecodeHeapBench}): HTTP reserves {@code Content-Length} × (1 + factor)
+ * before reading, and a chunked or compressed body buffer by buffer as it is read, then its
+ * decoded size; gRPC closes a call as it starts when the budget is spent, else reserves in the
+ * request marshaller, before the message is read (all of it up front when uncompressed, as it
+ * decompresses otherwise). A request that does not fit gets HTTP 503 with {@code Retry-After: 1},
+ * sent before the rest of the body is read (which is then discarded unread into memory, up to
+ * 8 MiB, else the connection closes), or gRPC {@code UNAVAILABLE} with a 1 s {@code RetryInfo}.
+ * Decoded data carries its estimate ({@code TelemetryData.setEstimatedBytes}) into the pipeline,
+ * which charges it while queued; the request hands its reservation over to that charge rather
+ * than hold both. Whatever is thrown while a request is read, decoded or consumed,
+ * {@code OutOfMemoryError} included, is answered the same retryable way, so the client keeps its
+ * data; the request threads catch anything that escapes and live on; failures are logged at most
+ * every 10 s naming the receiver. Counter of the requests answered so before the pipeline saw
+ * them: {@code tapio_otlp_receiver_refused_requests{reason=memory_budget|out_of_memory|
+ * internal_error}}.
+ *
  * <h2>Exporter {@code otlp} (gRPC)</h2>
  *
  * <pre>{@code
