@@ -211,16 +211,10 @@ public final class SendingQueue<T extends TelemetryData<?>> {
           + queue.size() + " batches)");
     }
     if (disk == null) {
-      // In memory the batch holds heap until it is sent: it reserves it from the process-wide
-      // budget, and a full budget is a refusal like a full queue.
-      long bytes = data.estimatedBytes();
-      if (!context.memory().tryReserve(bytes)) {
-        slots.release();
-        enqueueFailed.add(items);
-        throw ConsumerException.retryable("sending queue of " + context.id() + ": the memory"
-            + " budget is spent (" + context.memory().reservedBytes() + " of "
-            + context.memory().limitBytes() + " bytes held); retry later");
-      }
+      // In memory the batch holds heap until it is sent: it counts in the process-wide budget,
+      // so receivers refuse sooner. It is never refused for it: the queue is on the data's way
+      // out, bounded by queue_size, and must not wait for room only its sending frees.
+      context.memory().reserve(data.estimatedBytes());
       queue.add(data);
       return;
     }

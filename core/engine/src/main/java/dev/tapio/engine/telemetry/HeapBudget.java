@@ -59,6 +59,13 @@ public final class HeapBudget implements MemoryBudget {
   }
 
   @Override
+  public void reserve(long bytes) {
+    if (bytes > 0) {
+      reserved.addAndGet(bytes);
+    }
+  }
+
+  @Override
   public void release(long bytes) {
     if (bytes > 0) {
       reserved.addAndGet(-bytes);

@@ -3,7 +3,6 @@ package dev.tapio.plugin.batch;
 import dev.tapio.component.Component;
 import dev.tapio.component.Host;
 import dev.tapio.component.ComponentContext;
-import dev.tapio.consumer.ConsumerException;
 import dev.tapio.pdata.TelemetryData;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +30,11 @@ import java.util.function.Consumer;
  * pending batch when none is pending, else its resource groups are moved into it. Each batch
  * handed to {@code next} is given away.
  *
- * <p>Memory: pending items hold heap, so {@link #consume} reserves the batch's estimated bytes
- * from the process-wide budget ({@link ComponentContext#memory()}) before taking it, and refuses
- * it (retryable; the pipeline holds and retries it) when the budget is spent; a sent batch
- * returns its share. Shares of a split are proportional and the last batch out of the pending
- * one returns whatever is left, so reservations and releases always balance.
+ * <p>Memory: pending items hold heap, so {@link #consume} counts the batch's estimated bytes in
+ * the process-wide budget ({@link ComponentContext#memory()}; never refused: the batch
+ * processor is on the data's way out, bounded by its sizes) and a batch handed on returns its
+ * share. Shares of a split are proportional and the last batch out of the pending one returns
+ * whatever is left, so reservations and releases always balance.
  *
  * <p>Failure: when {@code next} throws, the batch's items are counted as dropped with reason
  * {@code downstream_refused} and the failure is logged at most once a minute; the exception is
@@ -108,11 +107,7 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
     }
     int items = data.itemCount();
     long bytes = data.estimatedBytes();
-    if (!context.memory().tryReserve(bytes)) {
-      throw ConsumerException.retryable("batch processor " + context.id() + ": the memory"
-          + " budget is spent (" + context.memory().reservedBytes() + " of "
-          + context.memory().limitBytes() + " bytes held); retry later");
-    }
+    context.memory().reserve(bytes); // downstream of the edge: counted, never refused
     long trigger;
     pendingLock.lock();
     try {
@@ -181,11 +176,10 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
       } finally {
         pendingLock.unlock();
       }
-      try {
-        send(batch, items);
-      } finally {
-        context.memory().release(bytes);
-      }
+      // Handed on: the next holder (a sending queue) charges it; holding both would count it
+      // twice.
+      context.memory().release(bytes);
+      send(batch, items);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.tapio.plugin.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.Kind;
@@ -94,6 +93,11 @@ class BatcherTest {
     }
 
     @Override
+    public void reserve(long bytes) {
+      held.addAndGet(bytes);
+    }
+
+    @Override
     public void release(long bytes) {
       held.addAndGet(-bytes);
     }
@@ -110,7 +114,7 @@ class BatcherTest {
   }
 
   @Test
-  void pendingRecordsHoldTheirBytesAndASpentBudgetIsARefusal() throws Exception {
+  void pendingRecordsCountInTheBudgetAndReturnItWhenHandedOn() throws Exception {
     CountingBudget budget = new CountingBudget(100_000);
     context = new TestContext("batch/test", Kind.PROCESSOR, Signal.LOGS).memory(budget);
     LogsProcessor p = factory.createLogs(context, new BatchConfig(70, 70, NEVER), sink);
@@ -122,11 +126,10 @@ class BatcherTest {
     assertEquals(60_000, budget.held.get(), "pending below send_batch_size holds its bytes");
     Logs b = LogsBuilder.logs("b", 30);
     b.setEstimatedBytes(60_000);
-    ConsumerException refused = assertThrows(ConsumerException.class, () -> p.consumeLogs(b));
-    assertTrue(refused.retryable(), "the pipeline keeps the batch and offers it again");
-    assertEquals(30, b.logRecordCount(), "a refused batch is left untouched");
+    p.consumeLogs(b); // past the limit: counted, not refused — the edge refuses, not the exit
+    assertEquals(120_000, budget.held.get());
     // Odd sizes and splits (send_batch_max_size 70) must still balance to zero.
-    int items = 30;
+    int items = 60;
     for (int i = 0; i < 50; i++) {
       items += 7 + i % 11;
       Logs c = LogsBuilder.logs("c" + i, 7 + i % 11);
@@ -134,7 +137,7 @@ class BatcherTest {
       p.consumeLogs(c);
     }
     p.shutdown();
-    assertEquals(0, budget.held.get(), "every reservation returned once sent");
+    assertEquals(0, budget.held.get(), "every reservation returned once handed on");
     assertEquals(items, sink.itemCount());
   }
 
