@@ -49,21 +49,7 @@ class DiskFullGatewayTest {
     int metricsPort = Dist.freePort();
     Path out = dir.resolve("out");
     Files.createDirectories(out);
-    Path config = dir.resolve("gateway.yaml");
-    Files.writeString(config, """
-        extensions: {file_storage: {directory: "%s"}}
-        receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:%d"}}}}
-        exporters:
-          otlphttp:
-            endpoint: "http://127.0.0.1:%d"
-            sending_queue: {storage: file_storage}
-            retry_on_failure: {initial_interval: 50ms, max_interval: 200ms, max_elapsed_time: 0s}
-        service:
-          extensions: [file_storage]
-          telemetry: {metrics: {address: "127.0.0.1:%d"}}
-          pipelines:
-            logs: {receivers: [otlp], exporters: [otlphttp], queue: {size: 0}}
-        """.formatted(storage, gatewayPort, backendPort, metricsPort));
+    Path config = Dist.persistentGateway(dir, storage, gatewayPort, backendPort, metricsPort);
     HttpClient http = HttpClient.newHttpClient();
     TapioProcess gateway = TapioProcess.start(config);
     Tapio backend = null;

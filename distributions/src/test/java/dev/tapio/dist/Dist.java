@@ -49,4 +49,30 @@ final class Dist {
     }
     return out;
   }
+
+  /**
+   * Writes {@code dir/gateway.yaml}: the documented at-least-once gateway — OTLP/HTTP in on
+   * {@code gatewayPort}, a synchronous pipeline, otlphttp out to {@code backendPort} with its
+   * sending queue in {@code storage} and retries that never give up, self-telemetry on
+   * {@code metricsPort}.
+   */
+  static Path persistentGateway(Path dir, Path storage, int gatewayPort, int backendPort,
+      int metricsPort) throws IOException {
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, """
+        extensions: {file_storage: {directory: "%s"}}
+        receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:%d"}}}}
+        exporters:
+          otlphttp:
+            endpoint: "http://127.0.0.1:%d"
+            sending_queue: {storage: file_storage}
+            retry_on_failure: {initial_interval: 100ms, max_interval: 1s, max_elapsed_time: 0s}
+        service:
+          extensions: [file_storage]
+          telemetry: {metrics: {address: "127.0.0.1:%d"}}
+          pipelines:
+            logs: {receivers: [otlp], exporters: [otlphttp], queue: {size: 0}}
+        """.formatted(storage, gatewayPort, backendPort, metricsPort));
+    return config;
+  }
 }

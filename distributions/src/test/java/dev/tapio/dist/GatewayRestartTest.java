@@ -53,21 +53,7 @@ class GatewayRestartTest {
     Files.createDirectories(out);
     Path storage = dir.resolve("storage");
     Files.createDirectories(storage);
-    Path config = dir.resolve("gateway.yaml");
-    Files.writeString(config, """
-        extensions: {file_storage: {directory: "%s"}}
-        receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:%d"}}}}
-        exporters:
-          otlphttp:
-            endpoint: "http://127.0.0.1:%d"
-            sending_queue: {storage: file_storage}
-            retry_on_failure: {initial_interval: 100ms, max_interval: 1s, max_elapsed_time: 0s}
-        service:
-          extensions: [file_storage]
-          telemetry: {metrics: {address: "127.0.0.1:%d"}}
-          pipelines:
-            logs: {receivers: [otlp], exporters: [otlphttp], queue: {size: 0}}
-        """.formatted(storage, gatewayPort, backendPort, metricsPort));
+    Path config = Dist.persistentGateway(dir, storage, gatewayPort, backendPort, metricsPort);
 
     long t0 = System.nanoTime();
     Tapio backend = OutageTest.backend(backendPort, out.resolve("backend.json"));
