@@ -37,6 +37,8 @@ final class YamlParser {
 
   /** Deeper than any real config; a last stop for runaway structures. */
   private static final int MAX_DEPTH = 64;
+  /** What the scan before parsing lets through: above MAX_DEPTH, far below the parser's stack. */
+  private static final int SCAN_DEPTH = 100;
 
   private YamlParser() {}
 
@@ -52,6 +54,12 @@ final class YamlParser {
         // Reported by the converter instead, with the key's position.
         .setAllowNonScalarKeys(true)
         .build();
+    int[] tooDeep = DepthScan.firstTooDeep(source.text(), SCAN_DEPTH);
+    if (tooDeep != null) {
+      problems.error(new Location(source.name(), tooDeep[0], tooDeep[1]), "nesting deeper than "
+          + SCAN_DEPTH + " levels starts here; a Tapio configuration nests a few levels");
+      return null;
+    }
     Optional<Node> root;
     try {
       root = new Compose(settings).composeString(source.text());
@@ -60,6 +68,10 @@ final class YamlParser {
       return null;
     } catch (YamlEngineException e) {
       problems.error(Location.of(source.name()), "invalid YAML: " + e.getMessage());
+      return null;
+    } catch (StackOverflowError e) {
+      // The scan above should have caught it; a last stop, never a thousand-line stack trace.
+      problems.error(Location.of(source.name()), "nesting too deep to parse");
       return null;
     }
     if (root.isEmpty()) {
