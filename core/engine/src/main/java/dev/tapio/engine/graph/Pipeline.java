@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
 
@@ -212,20 +214,10 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
       telemetry.dropped(items, "memory_budget");
       return false;
     }
-    long deadline = System.nanoTime() + spec.blockTimeout().toNanos();
-    long park = 1_000;
-    while (!memory.tryReserve(bytes)) {
-      if (closed) {
-        throw stopped();
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        throw ConsumerException.retryable("memory budget spent: " + memory.reservedBytes()
-            + " of " + memory.limitBytes() + " bytes of telemetry are queued and a batch of "
-            + bytes + " more does not fit (service.memory_budget); retry later");
-      }
-      LockSupport.parkNanos(park);
-      park = Math.min(park * 2, 1_000_000);
-    }
+    block(() -> memory.tryReserve(bytes), () -> "memory budget spent: "
+        + memory.reservedBytes() + " of " + memory.limitBytes() + " bytes of telemetry are"
+        + " queued and a batch of " + bytes + " more does not fit (service.memory_budget);"
+        + " retry later");
     return true;
   }
 
@@ -238,16 +230,25 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
       telemetry.dropped(items, "queue_full");
       return;
     }
+    block(() -> queue.offer(e), () -> "pipeline '" + id + "' queue is full ("
+        + queue.capacity() + " batches) for " + spec.blockTimeout().toMillis()
+        + "ms; the exporters are not keeping up");
+  }
+
+  /*
+   * Slow path of the block policy: retries {@code attempt} with backoff (1 µs to 1 ms), waking
+   * the pipeline thread so it drains, until it succeeds, the pipeline stops, or the block
+   * timeout passes — then a retryable refusal saying {@code why}.
+   */
+  private void block(BooleanSupplier attempt, Supplier<String> why) {
     long deadline = System.nanoTime() + spec.blockTimeout().toNanos();
     long park = 1_000;
-    while (!queue.offer(e)) {
+    while (!attempt.getAsBoolean()) {
       if (closed) {
         throw stopped();
       }
       if (System.nanoTime() - deadline >= 0) {
-        throw ConsumerException.retryable("pipeline '" + id + "' queue is full ("
-            + queue.capacity() + " batches) for " + spec.blockTimeout().toMillis()
-            + "ms; the exporters are not keeping up");
+        throw ConsumerException.retryable(why.get());
       }
       if (parked) {
         LockSupport.unpark(thread);
@@ -378,15 +379,17 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     currentEnqueueNanos = e.enqueueNanos();
     T data = e.data();
     int items = data.itemCount();
+    if (abandoned) {
+      // Still in queuedItems, so counted by the stop that abandoned this thread (checked before
+      // taking it out of that count: the other order could leave it counted by no one).
+      return;
+    }
     queuedItems.addAndGet(-items);
     // The charge covers the batch at rest in the queue. Taken, it is handed on, and whoever holds
     // it next (a batch processor, a sending queue) charges it again: holding both would count
     // the same bytes twice, and a batch larger than half the budget could then never be passed
     // on. What is uncharged meanwhile is the one batch this thread is working on.
     memory.release(e.bytes());
-    if (abandoned) {
-      return; // counted by the stop that abandoned this thread
-    }
     inFlightItems = items;
     try {
       processOne(data, items);
