@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,6 +95,38 @@ final class Endpoints {
     };
     executor.allowCoreThreadTimeOut(true);
     return executor;
+  }
+
+  /**
+   * The request pool of the OTLP/HTTP server: one thread per core (at least two) and a queue
+   * without a fixed bound, because what bounds it is elsewhere: a connection hands over one
+   * request at a time and reads nothing more until it is answered, so at most one task per open
+   * connection waits, and connections are capped ({@link ConnectionGate}). Tasks run guarded as
+   * in {@link #requestExecutor}.
+   */
+  static ExecutorService connectionBoundExecutor(String name) {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemonThreads(name)) {
+      @Override
+      public void execute(Runnable task) {
+        super.execute(() -> {
+          try {
+            task.run();
+          } catch (Throwable t) {
+            logRateLimited(name, lastLogNanos, t);
+          }
+        });
+      }
+    };
+  }
+
+  /** Daemon platform threads named {@code name-1}, {@code name-2}, … */
+  static ThreadFactory daemonThreads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> Thread.ofPlatform().daemon(true).name(name + "-" + n.incrementAndGet())
+        .unstarted(r);
   }
 
   private static void logRateLimited(String pool, AtomicLong lastLogNanos, Throwable t) {

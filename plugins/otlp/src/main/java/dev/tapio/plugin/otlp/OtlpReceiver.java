@@ -37,7 +37,7 @@ final class OtlpReceiver implements Component {
     StringBuilder status = new StringBuilder("listening on");
     if (config.http() != null) {
       OtlpHttpServer s = OtlpHttpServer.acquire(config.http(),
-          Authenticators.server(host, config.http().authenticator(), context));
+          Authenticators.server(host, config.http().authenticator(), context), context);
       try {
         s.register(signal, consumer, context);
       } catch (RuntimeException e) {

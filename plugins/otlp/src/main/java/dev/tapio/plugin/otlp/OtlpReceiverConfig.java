@@ -57,18 +57,27 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
    *     auth.authenticator}), or empty for none
    * @param tls the {@code tls} section (HTTPS), or null for plaintext
    * @param cors the {@code cors} section: which web pages may send
+   * @param limits timeouts and connection caps
    */
   public record Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
       String metricsUrlPath, String tracesUrlPath, String authenticator, TlsServerSettings tls,
-      CorsSettings cors) {
+      CorsSettings cors, HttpServerLimits limits) {
     static final Http DEFAULT = new Http("localhost:4318", 4L << 20, "/v1/logs", "/v1/metrics",
-        "/v1/traces", "", null, CorsSettings.NONE);
+        "/v1/traces", "", null, CorsSettings.NONE, HttpServerLimits.DEFAULT);
 
     /** Plaintext, without an authenticator. */
     public Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
         String metricsUrlPath, String tracesUrlPath) {
       this(endpoint, maxRequestBodySize, logsUrlPath, metricsUrlPath, tracesUrlPath, "", null,
-          CorsSettings.NONE);
+          CorsSettings.NONE, HttpServerLimits.DEFAULT);
+    }
+
+    /** With the default timeouts and connection caps. */
+    public Http(String endpoint, long maxRequestBodySize, String logsUrlPath,
+        String metricsUrlPath, String tracesUrlPath, String authenticator, TlsServerSettings tls,
+        CorsSettings cors) {
+      this(endpoint, maxRequestBodySize, logsUrlPath, metricsUrlPath, tracesUrlPath,
+          authenticator, tls, cors, HttpServerLimits.DEFAULT);
     }
 
     public Http {
@@ -78,6 +87,7 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
       tracesUrlPath = tracesUrlPath == null ? "" : tracesUrlPath;
       authenticator = authenticator == null ? "" : authenticator;
       cors = cors == null ? CorsSettings.NONE : cors;
+      limits = limits == null ? HttpServerLimits.DEFAULT : limits;
     }
   }
 
@@ -119,6 +129,7 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
       http.tls().validate(problems, "protocols.http.");
     }
     http.cors().validate(problems);
+    http.limits().validate(problems);
     checkPath(problems, "protocols.http.logs_url_path", http.logsUrlPath());
     checkPath(problems, "protocols.http.metrics_url_path", http.metricsUrlPath());
     checkPath(problems, "protocols.http.traces_url_path", http.tracesUrlPath());

@@ -76,7 +76,7 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
           h.string("metrics_url_path", d.metricsUrlPath()),
           h.string("traces_url_path", d.tracesUrlPath()),
           h.section("auth").string("authenticator", d.authenticator()),
-          TlsServerSettings.read(h), CorsSettings.read(h));
+          TlsServerSettings.read(h), CorsSettings.read(h), HttpServerLimits.read(h));
     }
     return new OtlpReceiverConfig(http, grpc);
   }

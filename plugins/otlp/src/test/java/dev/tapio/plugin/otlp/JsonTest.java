@@ -173,6 +173,6 @@ class JsonTest {
   @Test
   void jsonStatusEscapesTheMessage() {
     assertEquals("{\"code\":3,\"message\":\"a \\\"b\\\" \\\\ \\u000a\"}",
-        new String(OtlpHttpServer.jsonStatus(3, "a \"b\" \\ \n"), StandardCharsets.UTF_8));
+        new String(HttpAnswers.jsonStatus(3, "a \"b\" \\ \n"), StandardCharsets.UTF_8));
   }
 }

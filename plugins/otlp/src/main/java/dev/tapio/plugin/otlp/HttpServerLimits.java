@@ -1,0 +1,70 @@
+package dev.tapio.plugin.otlp;
+
+import dev.tapio.config.ConfigProblems;
+import dev.tapio.config.ConfigReader;
+import java.time.Duration;
+
+/**
+ * How long and how many clients the OTLP/HTTP server waits for: the Collector's
+ * {@code confighttp} timeouts, and Tapio's connection caps. A zero duration means no limit.
+ *
+ * @param readHeaderTimeout from the first byte of a request (or a new connection) to the end
+ *     of its headers ({@code read_header_timeout}); a connection that takes longer is closed
+ * @param readTimeout from the first byte of a request to the end of its body
+ *     ({@code read_timeout}); answered 408 and closed
+ * @param writeTimeout for an answer to be taken by the client ({@code write_timeout}); closed
+ * @param idleTimeout between requests on a kept-alive connection ({@code idle_timeout})
+ * @param maxConnections connections open at once ({@code max_connections}); 0 for no cap
+ * @param maxConnectionsPerClient connections open at once from one client address
+ *     ({@code max_connections_per_client}); 0 for no cap
+ */
+public record HttpServerLimits(Duration readHeaderTimeout, Duration readTimeout,
+    Duration writeTimeout, Duration idleTimeout, int maxConnections,
+    int maxConnectionsPerClient) {
+
+  /**
+   * The Collector's header and idle timeouts (1 min); a read timeout of 1 min where the
+   * Collector has none, because Tapio reserves a body's memory when its headers arrive, so a
+   * client trickling an announced 4 MiB body would otherwise hold 36 MiB of the budget for as
+   * long as it likes; 30 s to take an answer; at most 4,096 connections, none per client (a
+   * gateway behind a load balancer or NAT sees many agents at one address).
+   */
+  static final HttpServerLimits DEFAULT = new HttpServerLimits(Duration.ofMinutes(1),
+      Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofMinutes(1), 4096, 0);
+
+  public HttpServerLimits {
+    readHeaderTimeout = readHeaderTimeout == null ? Duration.ZERO : readHeaderTimeout;
+    readTimeout = readTimeout == null ? Duration.ZERO : readTimeout;
+    writeTimeout = writeTimeout == null ? Duration.ZERO : writeTimeout;
+    idleTimeout = idleTimeout == null ? Duration.ZERO : idleTimeout;
+  }
+
+  static HttpServerLimits read(ConfigReader h) {
+    HttpServerLimits d = DEFAULT;
+    return new HttpServerLimits(h.duration("read_header_timeout", d.readHeaderTimeout()),
+        h.duration("read_timeout", d.readTimeout()),
+        h.duration("write_timeout", d.writeTimeout()),
+        h.duration("idle_timeout", d.idleTimeout()),
+        h.integer("max_connections", d.maxConnections()),
+        h.integer("max_connections_per_client", d.maxConnectionsPerClient()));
+  }
+
+  void validate(ConfigProblems problems) {
+    nonNegative(problems, "read_header_timeout", readHeaderTimeout);
+    nonNegative(problems, "read_timeout", readTimeout);
+    nonNegative(problems, "write_timeout", writeTimeout);
+    nonNegative(problems, "idle_timeout", idleTimeout);
+    if (maxConnections < 0) {
+      problems.error("protocols.http.max_connections", "must be 0 (no cap) or more");
+    }
+    if (maxConnectionsPerClient < 0) {
+      problems.error("protocols.http.max_connections_per_client", "must be 0 (no cap) or more");
+    }
+  }
+
+  private static void nonNegative(ConfigProblems problems, String key, Duration d) {
+    if (d.isNegative()) {
+      problems.error("protocols.http." + key, "must be 0 (no limit) or more, got " + d);
+    }
+  }
+}
