@@ -15,8 +15,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Warnings (issue 10, case 7): a component's {@link ConfigProblems#warning} reaches the user with
- * the value's file, line and column, and never fails a load.
+ * Warnings (issue 10, case 7): a component's {@link ConfigProblems#warning} and the engine's own
+ * risky settings reach the user with the value's file, line and column, and never fail a load.
  */
 class ConfigWarningsTest {
 
@@ -118,5 +118,47 @@ class ConfigWarningsTest {
     ConfigException e = assertThrows(ConfigException.class, () ->
         ComponentConfigs.warnings(new ListenerFactory(), "endpoint: 0.0.0.0:4318\nx: 1\n"));
     assertEquals(1, e.warnings().size(), e.warnings().toString());
+  }
+
+  private static List<String> telemetryWarnings(String metrics) throws ConfigException {
+    return load("""
+        receivers: {listener: }
+        exporters: {debug: }
+        service:
+          pipelines: {logs: {receivers: [listener], exporters: [debug]}}
+          telemetry:
+            metrics:
+        """ + metrics.indent(6), Map.of()).warnings();
+  }
+
+  @Test
+  void theMetricsEndpointOnEveryInterfaceWarnsWhereItIsWritten() throws Exception {
+    String advice = "so anyone who can reach this host can read it; use localhost:8888, or in "
+        + "Kubernetes the pod's IP (${env:MY_POD_IP}:8888) so that probes and Prometheus still "
+        + "reach it";
+    assertEquals(List.of("config.yaml:7:16: service, key 'telemetry.metrics.address': the metrics"
+        + " and health endpoint listens on every network interface (0.0.0.0:8888), " + advice),
+        telemetryWarnings("address: 0.0.0.0:8888"));
+    assertEquals(List.of("config.yaml:7:16: service, key 'telemetry.metrics.address': the metrics"
+        + " and health endpoint listens on every network interface ([::]:8888), " + advice),
+        telemetryWarnings("address: \"[::]:8888\""));
+    assertEquals(1, telemetryWarnings("address: \":8888\"").size());
+    assertEquals(List.of("config.yaml:8:48: service, key 'telemetry.metrics.readers.0.pull."
+        + "exporter.prometheus.host': the metrics and health endpoint listens on every network "
+        + "interface (0.0.0.0:8888), " + advice),
+        telemetryWarnings("""
+            readers:
+              - pull: {exporter: {prometheus: {host: 0.0.0.0, port: 8888}}}
+            """));
+  }
+
+  @Test
+  void theMetricsEndpointOnOneInterfaceOrTurnedOffDoesNotWarn() throws Exception {
+    assertEquals(List.of(), telemetryWarnings("address: localhost:8888"));
+    assertEquals(List.of(), telemetryWarnings("address: 10.1.2.3:8888"));
+    assertEquals(List.of(), telemetryWarnings("address: \"[::1]:8888\""));
+    assertEquals(List.of(), telemetryWarnings("address: collector.local:8888"));
+    assertEquals(List.of(), telemetryWarnings("{level: none, address: 0.0.0.0:8888}"));
+    assertEquals(List.of(), telemetryWarnings("level: normal"));
   }
 }
