@@ -12,7 +12,7 @@
  *   otlp:
  *     protocols:
  *       grpc:
- *         endpoint: localhost:4317          # host:port; 0.0.0.0:4317 for every interface
+ *         endpoint: localhost:4317          # host:port; 0.0.0.0:4317: every interface (warns)
  *         max_recv_msg_size_mib: 4          # also the limit after decompression
  *         max_concurrent_streams: 0         # calls at once per connection, 0 = no limit
  *         keepalive:
@@ -34,7 +34,7 @@
  *         auth:
  *           authenticator: ""               # an extension id, e.g. bearertokenauth
  *       http:
- *         endpoint: localhost:4318          # host:port; 0.0.0.0:4318 for every interface
+ *         endpoint: localhost:4318          # host:port; 0.0.0.0:4318: every interface (warns)
  *         max_request_body_size: 4MiB       # also the limit after decompression
  *         logs_url_path: /v1/logs
  *         metrics_url_path: /v1/metrics
@@ -47,7 +47,10 @@
  *           max_age: 0                      # seconds a preflight may be cached
  * }</pre>
  *
- * <p>An empty {@code otlp:} section serves HTTP on {@code localhost:4318}. gRPC serves
+ * <p>An empty {@code otlp:} section serves HTTP on {@code localhost:4318}. An endpoint on every
+ * interface ({@code 0.0.0.0}, {@code [::]}, {@code :4318}) loads with a warning at its line:
+ * it takes data from every network the host is on; the pod's IP
+ * ({@code ${env:MY_POD_IP}:4318}) is what a Kubernetes Service needs, and no more. gRPC serves
  * {@code opentelemetry.proto.collector.{logs,metrics,trace}.v1.*Service/Export}; message
  * encodings gzip, zstd or identity; answers {@code INVALID_ARGUMENT} for a malformed message
  * (counted as {@code malformed}) or a permanent refusal, {@code RESOURCE_EXHAUSTED} for an
