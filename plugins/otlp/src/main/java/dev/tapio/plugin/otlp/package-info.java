@@ -132,8 +132,10 @@
  *     metrics_endpoint: ""
  *     traces_endpoint: ""
  *     tls: ...                        # as for otlp, used for https:// URLs
- *     auth: ...                       # as for otlp
+ *     auth: ...                       # as for otlp: needs https:// (see below)
  *     headers: {}
+ *     allow_plaintext_credentials: false  # true: auth or an Authorization header may go to
+ *                                     # an http:// URL of another host
  *     compression: gzip               # gzip | zstd | none
  *     compression_params:
  *       level: 1                      # gzip level, 1 (fastest) to 9 (smallest); zstd ignores it
@@ -153,6 +155,14 @@
  *       block_on_overflow: false
  *       storage: ""                   # a file_storage extension: the queue lives on disk
  * }</pre>
+ *
+ * <p>Credentials are never sent in cleartext unless asked for: with {@code auth.authenticator}
+ * or an {@code Authorization} header, an {@code http://} URL in use (the {@code endpoint} or a
+ * signal's own) is a configuration error, as the {@code otlp} exporter refuses an authenticator
+ * with {@code tls.insecure}. Exempt are URLs to the loopback interface ({@code localhost},
+ * {@code 127.0.0.1}, {@code [::1]}: the token never leaves the host) and, with
+ * {@code allow_plaintext_credentials: true}, every URL: for a network the user trusts to keep
+ * the token (a service mesh that encrypts between sidecars).
  *
  * <p>Retries connection failures, timeouts and HTTP 429/502/503/504 with exponential backoff,
  * waiting {@code Retry-After} instead when the server sends it. Other statuses (400, 401, …) are
