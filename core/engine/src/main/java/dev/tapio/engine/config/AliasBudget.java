@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.common.Anchor;
 import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
@@ -98,16 +99,14 @@ final class AliasBudget implements Parser {
         }
         add(size);
       }
-      default -> {
-        if ((event.getEventId() == Event.ID.SequenceEnd
-            || event.getEventId() == Event.ID.MappingEnd) && !open.isEmpty()) {
-          Open done = open.removeLast();
-          if (done.anchor != null) {
-            sizes.put(done.anchor, done.values);
-          }
-          add(done.values);
+      case CollectionEndEvent _ when !open.isEmpty() -> {
+        Open done = open.removeLast();
+        if (done.anchor != null) {
+          sizes.put(done.anchor, done.values);
         }
+        add(done.values);
       }
+      default -> {} // documents, the stream, comments: no values
     }
     return event;
   }
