@@ -112,10 +112,9 @@ final class TelemetrySection {
     String endpoint = (at.host().contains(":") ? "[" + at.host() + "]" : at.host()) + ":"
         + at.port();
     section.warning(key, "the metrics and health endpoint listens on every network interface ("
-        + endpoint + "), so anyone who can "
-        + "reach this host can read it; use localhost:" + at.port() + ", or in Kubernetes the "
-        + "pod's IP (${env:MY_POD_IP}:" + at.port() + ") so that probes and Prometheus still "
-        + "reach it");
+        + endpoint + "), so anyone who can reach this host can read it; use localhost:"
+        + at.port() + ", or in Kubernetes the pod's IP (${env:MY_POD_IP}:" + at.port()
+        + ") so that probes and Prometheus still reach it");
   }
 
   /** Whether a listener on {@code host} accepts on every interface; never resolves a name. */

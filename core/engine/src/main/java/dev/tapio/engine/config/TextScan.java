@@ -42,7 +42,7 @@ final class TextScan {
     return new int[] {line, column};
   }
 
-  /** {@code U+0000 (NUL)}-style name of a code point for messages. */
+  /** A code point as messages name it: {@code U+0000 (NULL)}, {@code U+D800 (…)}. */
   static String describe(int codePoint) {
     String name = Character.getName(codePoint);
     return String.format("U+%04X", codePoint) + (name == null ? "" : " (" + name + ")");
