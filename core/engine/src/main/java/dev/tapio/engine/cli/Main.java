@@ -70,6 +70,8 @@ public final class Main {
         default -> throw new AssertionError(a.command());
       };
     } catch (ConfigException e) {
+      // Before the errors: an unset variable, say, often explains one of them.
+      e.warnings().forEach(w -> err.println("tapio: warning: " + w));
       err.println("tapio: invalid configuration (" + e.errors().size() + " problem"
           + (e.errors().size() == 1 ? "" : "s") + "):");
       e.errors().forEach(x -> err.println("  " + x));

@@ -143,9 +143,19 @@ final class ComponentSections {
           + ".readConfig returned null");
       return null;
     }
-    // A lambda rather than the reader itself: validate() must not read keys the reader would
-    // then miss in its unknown-key check.
-    ConfigProblems validation = reader::error;
+    // Not the reader itself: validate() must not read keys the reader would then miss in its
+    // unknown-key check.
+    ConfigProblems validation = new ConfigProblems() {
+      @Override
+      public void error(String key, String message) {
+        reader.error(key, message);
+      }
+
+      @Override
+      public void warning(String key, String message) {
+        reader.warning(key, message);
+      }
+    };
     try {
       config.validate(validation);
     } catch (RuntimeException e) {

@@ -9,9 +9,21 @@ import java.util.Objects;
  */
 public record ConfigError(Location location, String message) {
 
+  /**
+   * Longer messages quote a runaway key or value (a key of a million characters); their middle
+   * is left out, keeping what is wrong (the start) and what is valid (the end).
+   */
+  static final int MAX_MESSAGE_CHARS = 2_000;
+
   public ConfigError {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(message, "message");
+    if (message.length() > MAX_MESSAGE_CHARS) {
+      int head = MAX_MESSAGE_CHARS / 2;
+      int tail = MAX_MESSAGE_CHARS / 4;
+      message = message.substring(0, head) + "...(" + (message.length() - head - tail)
+          + " characters left out)..." + message.substring(message.length() - tail);
+    }
   }
 
   /** {@code source:line:column: message}. */

@@ -243,6 +243,12 @@ final class SectionReader implements ConfigReader {
     problems.error(locate(key), prefix(full(key)) + problems.scrub(message));
   }
 
+  /** Reports a risk found by the component, located and scrubbed as {@link #error}. */
+  @Override
+  public void warning(String key, String message) {
+    problems.warn(locate(key), prefix(full(key)) + problems.scrub(message));
+  }
+
   // ---- for the loader ----
 
   /** {@link #section(String)} with the concrete type. */

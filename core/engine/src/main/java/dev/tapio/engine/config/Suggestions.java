@@ -34,7 +34,12 @@ final class Suggestions {
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
       String c = candidate.toLowerCase(Locale.ROOT);
-      int d = distance(lower, c);
+      // The lengths' difference is a lower bound of the distance; past the allowance it is
+      // enough, and it spares a table of a runaway key's length times the candidate's.
+      int d = Math.abs(lower.length() - c.length());
+      if (d <= allowed) {
+        d = distance(lower, c);
+      }
       // A longer or shorter form of a name ("warning" for "warn") is a likely slip too.
       if (Math.min(lower.length(), c.length()) >= 3
           && (lower.startsWith(c) || c.startsWith(lower))) {

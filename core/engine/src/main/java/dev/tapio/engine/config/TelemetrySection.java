@@ -1,6 +1,7 @@
 package dev.tapio.engine.config;
 
 import dev.tapio.engine.config.ConfigNode.Scalar;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,6 +54,7 @@ final class TelemetrySection {
       } else {
         host = parsed.host();
         port = parsed.port();
+        warnIfEveryInterface(metricsLevel, metrics, "address", parsed);
       }
     }
 
@@ -66,6 +68,8 @@ final class TelemetrySection {
     } else if (readers.size() == 1) {
       host = endpoints.getFirst().host();
       port = endpoints.getFirst().port();
+      warnIfEveryInterface(metricsLevel, readers.getFirst(), "pull.exporter.prometheus.host",
+          endpoints.getFirst());
     }
 
     SectionReader logs = telemetry.child("logs");
@@ -93,6 +97,36 @@ final class TelemetrySection {
       port = defaults.metricsPort();
     }
     return new HostPort(host, port);
+  }
+
+  /**
+   * Warns about an endpoint on every interface: it serves the metrics (and /healthz) to every
+   * network the host is on, and a Collector config copied from an example often does so
+   * without meaning to. The Collector's security guide advises localhost or the pod's IP.
+   */
+  private static void warnIfEveryInterface(
+      MetricsLevel level, SectionReader section, String key, HostPort at) {
+    if (level == MetricsLevel.NONE || !everyInterface(at.host())) {
+      return;
+    }
+    String endpoint = (at.host().contains(":") ? "[" + at.host() + "]" : at.host()) + ":"
+        + at.port();
+    section.warning(key, "the metrics and health endpoint listens on every network interface ("
+        + endpoint + "), so anyone who can reach this host can read it; use localhost:"
+        + at.port() + ", or in Kubernetes the pod's IP (${env:MY_POD_IP}:" + at.port()
+        + ") so that probes and Prometheus still reach it");
+  }
+
+  /** Whether a listener on {@code host} accepts on every interface; never resolves a name. */
+  private static boolean everyInterface(String host) {
+    if (host.isEmpty()) {
+      return true;
+    }
+    try {
+      return InetAddress.ofLiteral(host).isAnyLocalAddress();
+    } catch (IllegalArgumentException e) {
+      return false; // a host name, or not an address at all
+    }
   }
 
   private static void warnIgnored(

@@ -7,6 +7,7 @@ import dev.tapio.engine.config.ConfigNode.Scalar;
 import dev.tapio.engine.config.ConfigNode.ScalarType;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -24,6 +25,8 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -31,7 +34,11 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * (compose), not its object construction, so that every value keeps its position; duplicate keys
  * are therefore detected here (merge keys, {@code <<}, are flattened by the composer already).
  * The core schema resolves plain scalars
- * like Go's yaml.v3 does for the common cases ({@code true}, {@code 10}, {@code ~}). Stateless.
+ * like Go's yaml.v3 does for the common cases ({@code true}, {@code 10}, {@code ~}).
+ *
+ * <p>Hostile text (too long, not text, nested without end, aliases that multiply) is an error
+ * with a line and column, found by linear checks before or while parsing, in bounded time and
+ * memory: never a StackOverflowError, an OutOfMemoryError or a position-less message. Stateless.
  */
 final class YamlParser {
 
@@ -39,6 +46,17 @@ final class YamlParser {
   private static final int MAX_DEPTH = 64;
   /** What the scan before parsing lets through: above MAX_DEPTH, far below the parser's stack. */
   private static final int SCAN_DEPTH = 100;
+  /**
+   * The longest source, in chars: snakeyaml's own default limit, which it reports without a
+   * position. A configuration is a few kilobytes; 3 MiB parses in a few seconds.
+   */
+  static final int MAX_CHARS = 3 << 20;
+  /**
+   * How many values all aliases of a source together may stand for (see {@link AliasBudget}):
+   * far above a real configuration's use of anchors (a shared block in each of a few dozen
+   * components), far below what strains the heap.
+   */
+  static final int MAX_ALIAS_VALUES = 100_000;
 
   private YamlParser() {}
 
@@ -53,21 +71,34 @@ final class YamlParser {
         .setUseMarks(true)
         // Reported by the converter instead, with the key's position.
         .setAllowNonScalarKeys(true)
+        // Both checked before parsing or while parsing, with a position; these are last stops.
+        .setCodePointLimit(MAX_CHARS)
+        .setMaxAliasesForCollections(MAX_ALIAS_VALUES)
         .build();
-    int[] tooDeep = DepthScan.firstTooDeep(source.text(), SCAN_DEPTH);
-    if (tooDeep != null) {
-      problems.error(new Location(source.name(), tooDeep[0], tooDeep[1]), "nesting deeper than "
-          + SCAN_DEPTH + " levels starts here; a Tapio configuration nests a few levels");
+    ConfigError refused = refusedBeforeParsing(source);
+    if (refused != null) {
+      problems.error(refused.location(), refused.message());
       return null;
     }
+    AliasBudget parser = new AliasBudget(
+        new ParserImpl(settings, new StreamReader(settings, source.text())), MAX_ALIAS_VALUES);
     Optional<Node> root;
     try {
-      root = new Compose(settings).composeString(source.text());
+      root = new Composer(settings, parser).getSingleNode();
+    } catch (AliasBudget.Exceeded e) {
+      problems.error(e.mark().map(m -> location(source.name(), m))
+          .orElse(Location.of(source.name())), "aliases stand for more than "
+          + MAX_ALIAS_VALUES + " values by this one: each *alias repeats all its anchor holds, "
+          + "and aliases within anchored values multiply; a Tapio configuration has a few "
+          + "hundred values");
+      return null;
     } catch (MarkedYamlEngineException e) {
       problems.error(syntaxLocation(source, e), syntaxMessage(source, e));
       return null;
     } catch (YamlEngineException e) {
-      problems.error(Location.of(source.name()), "invalid YAML: " + e.getMessage());
+      // A check of the parser's own without a position: it stopped at the last event read.
+      problems.error(parser.lastMark().map(m -> location(source.name(), m))
+          .orElse(Location.of(source.name())), "invalid YAML: " + e.getMessage());
       return null;
     } catch (StackOverflowError e) {
       // The scan above should have caught it; a last stop, never a thousand-line stack trace.
@@ -101,6 +132,45 @@ final class YamlParser {
           .append(location(source.name(), e.getContextMark().get())).append(')');
     }
     return message.toString();
+  }
+
+  /**
+   * The first place, in text order, where the text is refused before it is parsed, or null:
+   * nesting too deep for the composer's recursion, a character YAML does not allow (which the
+   * parser reports without a position), or text past {@link #MAX_CHARS}. Only the text within
+   * the limit is scanned, so a problem found there always comes first.
+   */
+  private static ConfigError refusedBeforeParsing(ConfigSource source) {
+    String text = source.text();
+    String scanned = text;
+    if (text.length() > MAX_CHARS) {
+      // Never cut a surrogate pair: its first half would look unpaired.
+      scanned = text.substring(0, Character.isHighSurrogate(text.charAt(MAX_CHARS - 1))
+          ? MAX_CHARS - 1 : MAX_CHARS);
+    }
+    List<ConfigError> found = new ArrayList<>(2);
+    int[] tooDeep = DepthScan.firstTooDeep(scanned, SCAN_DEPTH);
+    if (tooDeep != null) {
+      found.add(new ConfigError(new Location(source.name(), tooDeep[0], tooDeep[1]),
+          "nesting deeper than " + SCAN_DEPTH + " levels starts here; a Tapio configuration "
+              + "nests a few levels"));
+    }
+    int unprintable = TextScan.firstUnprintable(scanned);
+    if (unprintable >= 0) {
+      found.add(new ConfigError(at(source, unprintable), "character "
+          + TextScan.describe(text.codePointAt(unprintable)) + " is not allowed in YAML (only "
+          + "tab, line breaks and printable Unicode are); is this a text file?"));
+    }
+    if (found.isEmpty() && text.length() > MAX_CHARS) {
+      found.add(new ConfigError(at(source, MAX_CHARS), "the configuration goes on past "
+          + MAX_CHARS + " characters here; a Tapio configuration is a few kilobytes"));
+    }
+    return found.stream().min(Comparator.comparing(ConfigError::location)).orElse(null);
+  }
+
+  private static Location at(ConfigSource source, int index) {
+    int[] position = TextScan.position(source.text(), index);
+    return new Location(source.name(), position[0], position[1]);
   }
 
   static Location location(String source, Mark mark) {

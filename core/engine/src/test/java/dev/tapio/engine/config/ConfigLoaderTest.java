@@ -136,7 +136,11 @@ class ConfigLoaderTest {
     assertEquals(new TelemetrySpec("detailed", "0.0.0.0", 8888, "debug"), service.telemetry());
     assertEquals(Duration.ofSeconds(10), service.shutdownTimeout());
     assertEquals(List.of(), service.extensions());
-    assertEquals(List.of(), config.warnings());
+    assertEquals(List.of("config.yaml:38:16: service, key 'telemetry.metrics.address': the "
+        + "metrics and health endpoint listens on every network interface (0.0.0.0:8888), so "
+        + "anyone who can reach this host can read it; use localhost:8888, or in Kubernetes the "
+        + "pod's IP (${env:MY_POD_IP}:8888) so that probes and Prometheus still reach it"),
+        config.warnings());
   }
 
   @Test
@@ -230,8 +234,13 @@ class ConfigLoaderTest {
         """);
     assertEquals(new TelemetrySpec("basic", "0.0.0.0", 9464, "warn"),
         config.service().telemetry());
-    assertEquals(List.of("config.yaml:15:7: service.telemetry.logs.encoding is a Collector "
-        + "setting that Tapio ignores"), config.warnings());
+    assertEquals(List.of("config.yaml:11:23: service, key 'telemetry.metrics.readers.0.pull."
+            + "exporter.prometheus.host': the metrics and health endpoint listens on every "
+            + "network interface (0.0.0.0:9464), so anyone who can reach this host can read it; "
+            + "use localhost:9464, or in Kubernetes the pod's IP (${env:MY_POD_IP}:9464) so that "
+            + "probes and Prometheus still reach it",
+        "config.yaml:15:7: service.telemetry.logs.encoding is a Collector setting that Tapio "
+            + "ignores"), config.warnings());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.tapio.plugin.otlp;
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
 import dev.tapio.exporterhelper.QueueSettings;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -32,22 +33,26 @@ import java.util.Map;
  * @param compressionLevel {@code compression_params.level}: the gzip level, 1 (fastest, the
  *     default: an agent's CPU matters more than bytes on the wire) to 9 (smallest); zstd
  *     ignores it
+ * @param allowPlaintextCredentials {@code allow_plaintext_credentials}: lets an authenticator or
+ *     an {@code Authorization} header go to an {@code http://} URL of another host, which
+ *     {@link #validate} refuses otherwise
  */
 public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, String metricsEndpoint,
     String tracesEndpoint, Map<String, String> headers, Compression compression,
     Duration timeout, Retry retry, QueueSettings queue, TlsClientSettings tls,
-    String authenticator, boolean json, int compressionLevel) implements ComponentConfig {
+    String authenticator, boolean json, int compressionLevel, boolean allowPlaintextCredentials)
+    implements ComponentConfig {
 
   static final OtlpHttpExporterConfig DEFAULT = new OtlpHttpExporterConfig("", "", "", "",
       Map.of(), Compression.GZIP, Duration.ofSeconds(10), Retry.DEFAULT, QueueSettings.DEFAULT,
-      TlsClientSettings.DEFAULT, "", false, Codecs.DEFAULT_GZIP_LEVEL);
+      TlsClientSettings.DEFAULT, "", false, Codecs.DEFAULT_GZIP_LEVEL, false);
 
   /** Plain http, protobuf, without an authenticator. */
   public OtlpHttpExporterConfig(String endpoint, String logsEndpoint, String metricsEndpoint,
       String tracesEndpoint, Map<String, String> headers, Compression compression,
       Duration timeout, Retry retry, QueueSettings queue) {
     this(endpoint, logsEndpoint, metricsEndpoint, tracesEndpoint, headers, compression, timeout,
-        retry, queue, TlsClientSettings.DEFAULT, "", false, Codecs.DEFAULT_GZIP_LEVEL);
+        retry, queue, TlsClientSettings.DEFAULT, "", false, Codecs.DEFAULT_GZIP_LEVEL, false);
   }
 
   /** Request body compression: the {@code Content-Encoding} or gRPC message encoding. */
@@ -123,6 +128,61 @@ public record OtlpHttpExporterConfig(String endpoint, String logsEndpoint, Strin
     if (!tls.serverNameOverride().isEmpty()) {
       problems.error("tls.server_name_override", "is not supported by otlphttp: the URL's host"
           + " is what the certificate is checked against");
+    }
+    checkCredentials(problems);
+  }
+
+  /**
+   * Refuses to send a credential in cleartext, as the {@code otlp} exporter refuses an
+   * authenticator without TLS: over {@code http://} a bearer token is readable by anyone on
+   * the path, and the exporter would send it with every request. The loopback interface is
+   * exempt (the token never leaves the host: a sidecar), and so is every URL with
+   * {@code allow_plaintext_credentials}, for a network the user trusts.
+   */
+  private void checkCredentials(ConfigProblems problems) {
+    String credential = !authenticator.isEmpty() ? "auth.authenticator"
+        : headers.keySet().stream().filter(h -> h.equalsIgnoreCase("authorization"))
+            .findFirst().map(h -> "the " + h + " header").orElse(null);
+    if (credential == null || allowPlaintextCredentials) {
+      return;
+    }
+    // endpoint matters only for a signal without its own URL.
+    boolean endpointUsed =
+        logsEndpoint.isEmpty() || metricsEndpoint.isEmpty() || tracesEndpoint.isEmpty();
+    Map<String, String> urls = new LinkedHashMap<>();
+    urls.put("endpoint", endpointUsed ? endpoint : "");
+    urls.put("logs_endpoint", logsEndpoint);
+    urls.put("metrics_endpoint", metricsEndpoint);
+    urls.put("traces_endpoint", tracesEndpoint);
+    urls.forEach((key, url) -> {
+      if (cleartextToAnotherHost(url)) {
+        problems.error(key, "'" + url + "' is plain http, so " + credential + " would send"
+            + " credentials in plaintext; use an https:// URL, or set"
+            + " allow_plaintext_credentials: true if the network is trusted");
+      }
+    });
+  }
+
+  /** An {@code http://} URL whose host is not the loopback interface; never resolves a name. */
+  private static boolean cleartextToAnotherHost(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return false; // reported by checkUrl
+    }
+    String host = uri.getHost();
+    if (!"http".equalsIgnoreCase(uri.getScheme()) || host == null) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return false;
+    }
+    try {
+      String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      return !InetAddress.ofLiteral(literal).isLoopbackAddress();
+    } catch (IllegalArgumentException notALiteral) {
+      return true;
     }
   }
 

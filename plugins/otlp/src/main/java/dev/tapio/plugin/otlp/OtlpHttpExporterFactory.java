@@ -65,8 +65,11 @@ public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpEx
     String authenticator = r.section("auth").string("authenticator", d.authenticator());
     ClientKeys.read(r, ClientKeys.HTTP);
     int level = r.section("compression_params").integer("level", d.compressionLevel());
+    boolean allowPlaintextCredentials =
+        r.bool("allow_plaintext_credentials", d.allowPlaintextCredentials());
     return new OtlpHttpExporterConfig(endpoint, logs, metrics, traces, headers, compression,
-        timeout, retry, queue, tls, authenticator, encoding.equals("json"), level);
+        timeout, retry, queue, tls, authenticator, encoding.equals("json"), level,
+        allowPlaintextCredentials);
   }
 
   @Override

@@ -97,12 +97,32 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
       problems.error("protocols", "must enable at least one protocol: grpc or http");
       return;
     }
+    // Every interface (0.0.0.0, [::], :port) takes data from any network the host is on, and
+    // comes most often from a copied example; the Collector's security guide advises localhost,
+    // or the pod's IP in Kubernetes. Only an address literal counts: names are never resolved.
+    java.util.function.BiConsumer<String, String> warnIfEveryInterface = (key, endpoint) -> {
+      java.net.InetSocketAddress address = Endpoints.parseHostPort(endpoint);
+      boolean everyInterface;
+      try {
+        everyInterface = address != null
+            && java.net.InetAddress.ofLiteral(address.getHostString()).isAnyLocalAddress();
+      } catch (IllegalArgumentException notALiteral) {
+        everyInterface = false;
+      }
+      if (everyInterface) {
+        problems.warning(key, "listens on every network interface ('" + endpoint + "'), so "
+            + "anyone who can reach this host can send data; unless other hosts must send here,"
+            + " use localhost:" + address.getPort() + ", or in Kubernetes the pod's IP"
+            + " (${env:MY_POD_IP}:" + address.getPort() + ")");
+      }
+    };
     if (grpc != null) {
       if (Endpoints.parseHostPort(grpc.endpoint()) == null) {
         problems.error("protocols.grpc.endpoint",
             "must be host:port (e.g. localhost:4317 or 0.0.0.0:4317), got '" + grpc.endpoint()
                 + "'");
       }
+      warnIfEveryInterface.accept("protocols.grpc.endpoint", grpc.endpoint());
       if (grpc.maxRecvMsgSizeMib() < 1 || grpc.maxRecvMsgSizeMib() > 1023) {
         problems.error("protocols.grpc.max_recv_msg_size_mib", "must be between 1 and 1023");
       }
@@ -122,6 +142,7 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
           "must be host:port (e.g. localhost:4318 or 0.0.0.0:4318), got '" + http.endpoint()
               + "'");
     }
+    warnIfEveryInterface.accept("protocols.http.endpoint", http.endpoint());
     if (http.maxRequestBodySize() < 1 || http.maxRequestBodySize() > Integer.MAX_VALUE - 8) {
       problems.error("protocols.http.max_request_body_size", "must be between 1 byte and 2GiB");
     }

@@ -12,7 +12,7 @@
  *   otlp:
  *     protocols:
  *       grpc:
- *         endpoint: localhost:4317          # host:port; 0.0.0.0:4317 for every interface
+ *         endpoint: localhost:4317          # host:port; 0.0.0.0:4317: every interface (warns)
  *         max_recv_msg_size_mib: 4          # also the limit after decompression
  *         max_concurrent_streams: 0         # calls at once per connection, 0 = no limit
  *         keepalive:
@@ -34,7 +34,7 @@
  *         auth:
  *           authenticator: ""               # an extension id, e.g. bearertokenauth
  *       http:
- *         endpoint: localhost:4318          # host:port; 0.0.0.0:4318 for every interface
+ *         endpoint: localhost:4318          # host:port; 0.0.0.0:4318: every interface (warns)
  *         max_request_body_size: 4MiB       # also the limit after decompression
  *         logs_url_path: /v1/logs
  *         metrics_url_path: /v1/metrics
@@ -47,7 +47,10 @@
  *           max_age: 0                      # seconds a preflight may be cached
  * }</pre>
  *
- * <p>An empty {@code otlp:} section serves HTTP on {@code localhost:4318}. gRPC serves
+ * <p>An empty {@code otlp:} section serves HTTP on {@code localhost:4318}. An endpoint on every
+ * interface ({@code 0.0.0.0}, {@code [::]}, {@code :4318}) loads with a warning at its line:
+ * it takes data from every network the host is on; the pod's IP
+ * ({@code ${env:MY_POD_IP}:4318}) is what a Kubernetes Service needs, and no more. gRPC serves
  * {@code opentelemetry.proto.collector.{logs,metrics,trace}.v1.*Service/Export}; message
  * encodings gzip, zstd or identity; answers {@code INVALID_ARGUMENT} for a malformed message
  * (counted as {@code malformed}) or a permanent refusal, {@code RESOURCE_EXHAUSTED} for an
@@ -129,8 +132,10 @@
  *     metrics_endpoint: ""
  *     traces_endpoint: ""
  *     tls: ...                        # as for otlp, used for https:// URLs
- *     auth: ...                       # as for otlp
+ *     auth: ...                       # as for otlp: needs https:// (see below)
  *     headers: {}
+ *     allow_plaintext_credentials: false  # true: auth or an Authorization header may go to
+ *                                     # an http:// URL of another host
  *     compression: gzip               # gzip | zstd | none
  *     compression_params:
  *       level: 1                      # gzip level, 1 (fastest) to 9 (smallest); zstd ignores it
@@ -150,6 +155,14 @@
  *       block_on_overflow: false
  *       storage: ""                   # a file_storage extension: the queue lives on disk
  * }</pre>
+ *
+ * <p>Credentials are never sent in cleartext unless asked for: with {@code auth.authenticator}
+ * or an {@code Authorization} header, an {@code http://} URL in use (the {@code endpoint} or a
+ * signal's own) is a configuration error, as the {@code otlp} exporter refuses an authenticator
+ * with {@code tls.insecure}. Exempt are URLs to the loopback interface ({@code localhost},
+ * {@code 127.0.0.1}, {@code [::1]}: the token never leaves the host) and, with
+ * {@code allow_plaintext_credentials: true}, every URL: for a network the user trusts to keep
+ * the token (a service mesh that encrypts between sidecars).
  *
  * <p>Retries connection failures, timeouts and HTTP 429/502/503/504 with exponential backoff,
  * waiting {@code Retry-After} instead when the server sends it. Other statuses (400, 401, …) are

@@ -46,6 +46,7 @@ class OtlpHttpExporterFactoryTest {
         metrics_endpoint: ""
         headers:
           Authorization: Bearer abc
+        allow_plaintext_credentials: true
         compression: none
         encoding: proto
         timeout: 2s
@@ -62,7 +63,8 @@ class OtlpHttpExporterFactoryTest {
         "http://tempo:4318/otlp/v1/traces", Map.of("Authorization", "Bearer abc"),
         Compression.NONE, Duration.ofSeconds(2), new Retry(false, Duration.ofMillis(100),
             Duration.ofSeconds(1), Duration.ZERO, 2),
-        new QueueSettings(false, 1000, 4, false, null)), config);
+        new QueueSettings(false, 1000, 4, false, null), TlsClientSettings.DEFAULT, "", false,
+        Codecs.DEFAULT_GZIP_LEVEL, true), config);
     assertEquals("http://gateway:4318/v1/metrics", config.url("", "/v1/metrics"));
     var exporter = new OtlpHttpExporter(Exporters.context(Signal.TRACES), config, Signal.TRACES);
     assertEquals("http://tempo:4318/otlp/v1/traces", exporter.url());
