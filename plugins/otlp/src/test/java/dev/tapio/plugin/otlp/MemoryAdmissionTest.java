@@ -222,7 +222,7 @@ class MemoryAdmissionTest {
       out.write(head(body.length).getBytes(StandardCharsets.US_ASCII));
       out.flush();
       // Not a byte of the body has been sent, yet the answer comes: it was refused unread.
-      Response refused = Response.read(in);
+      RawResponse refused = RawResponse.read(in);
       assertEquals(503, refused.status(), refused.head());
       assertEquals("1", refused.header("retry-after"), refused.head());
       assertEquals("application/x-protobuf", refused.header("content-type"));
@@ -240,7 +240,7 @@ class MemoryAdmissionTest {
       out.write(head(body.length).getBytes(StandardCharsets.US_ASCII));
       out.write(body);
       out.flush();
-      Response accepted = Response.read(in);
+      RawResponse accepted = RawResponse.read(in);
       assertEquals(200, accepted.status(), accepted.head());
     }
     assertEquals(range(0, 100), seqs(sink));
@@ -496,36 +496,5 @@ class MemoryAdmissionTest {
   private static String head(int contentLength) {
     return "POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
         + "Content-Length: " + contentLength + "\r\n\r\n";
-  }
-
-  /** One HTTP/1.1 response with a Content-Length, read off a raw socket. */
-  private record Response(String head, byte[] body) {
-    static Response read(InputStream in) throws IOException {
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          throw new IOException("connection closed after: " + head);
-        }
-        head.write(b);
-      }
-      Response r = new Response(head.toString(StandardCharsets.US_ASCII), null);
-      String length = r.header("content-length");
-      return new Response(r.head(), in.readNBytes(length == null ? 0 : Integer.parseInt(length)));
-    }
-
-    int status() {
-      return Integer.parseInt(head.substring(9, 12));
-    }
-
-    String header(String name) {
-      for (String line : head.split("\r\n")) {
-        int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
-          return line.substring(colon + 1).trim();
-        }
-      }
-      return null;
-    }
   }
 }
