@@ -19,8 +19,18 @@ record TapioProcess(Process process, StringBuffer output) {
 
   /** Starts it and waits until it says it started (60 s at most). */
   static TapioProcess start(Path config) throws Exception {
-    Process p = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run",
-        "--config", config.toString()).redirectErrorStream(true).start();
+    return start(config, new String[0]);
+  }
+
+  /**
+   * Starts it under a launcher such as {@code prlimit --nofile=1024:1024} ({@code prefix}, the
+   * command and its arguments) and waits until it says it started (60 s at most).
+   */
+  static TapioProcess start(Path config, String... prefix) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(prefix));
+    command.addAll(java.util.List.of(Dist.home().resolve("bin/tapio").toString(), "run",
+        "--config", config.toString()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     StringBuffer seen = new StringBuffer();
     Thread.ofPlatform().daemon().start(() -> {
       try (BufferedReader lines = new BufferedReader(

@@ -45,7 +45,32 @@
  *           allowed_origins: []             # e.g. https://*.example.com; empty: off
  *           allowed_headers: []             # besides Content-Type/-Encoding and safelisted
  *           max_age: 0                      # seconds a preflight may be cached
+ *         read_header_timeout: 1m           # first byte (or connect) to end of headers: closed
+ *         read_timeout: 1m                  # first byte to end of body: 408 (Collector: none)
+ *         write_timeout: 30s                # for the client to take an answer: closed
+ *         idle_timeout: 1m                  # between requests on a kept-alive connection
+ *         max_connections: 4096             # open at once; 0: no cap
+ *         max_connections_per_client: 0     # from one address; 0: no cap (NAT, load balancers)
  * }</pre>
+ *
+ * <p>Hostile clients. The HTTP server reads without blocking (Netty), so a slow client holds a
+ * connection, never a thread, and each phase of a request has the deadline above; a body
+ * announced larger than {@code max_request_body_size} is answered 413 as soon as its headers
+ * arrive. A request refused on its headers (401, 404, 405, 415, 503) keeps its connection when
+ * its body is bounded: the body is read and thrown away. Answers that end the connection are sent
+ * first, then the sending side is shut and up to 8 MiB (5 s) of what the client still sends is
+ * read and discarded, so the client reads the answer rather than a reset. Broken framing is
+ * answered 400 (a bad chunk size, a malformed request line or header), 431 (headers over
+ * 64 KiB) or 414 (a request line over 8 KiB), counted in
+ * {@code tapio_otlp_receiver_framing_errors{protocol="http",reason=bad_framing|
+ * headers_too_large|line_too_long}}; clients too slow for a deadline in
+ * {@code tapio_otlp_receiver_timeouts{protocol="http",phase=header|body|write}}. Connections
+ * past a cap, or arriving while the process is within 256 file descriptors of its limit (which
+ * keeps {@code /metrics}, {@code /healthz}, exporters and queue files working whatever clients
+ * do), are closed as they are accepted and counted in
+ * {@code tapio_otlp_receiver_refused_connections{protocol,reason=max_connections|
+ * max_connections_per_client|file_descriptors}}; {@code tapio_otlp_receiver_connections{protocol}}
+ * is the number open. The listen backlog is 4,096.
  *
  * <p>An empty {@code otlp:} section serves HTTP on {@code localhost:4318}. An endpoint on every
  * interface ({@code 0.0.0.0}, {@code [::]}, {@code :4318}) loads with a warning at its line:
