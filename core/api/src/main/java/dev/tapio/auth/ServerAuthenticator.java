@@ -9,7 +9,9 @@ import java.util.function.Function;
  * and calls {@link #authenticate} before reading a request's body; a refusal is answered with
  * HTTP 401 or gRPC {@code UNAUTHENTICATED}.
  *
- * <p>Thread-safe: called concurrently from the receivers' request threads.
+ * <p>Thread-safe: called concurrently from the receivers' threads, for OTLP/HTTP from the
+ * server's I/O threads, which serve many connections each: answer from what is held in memory
+ * (compare a token, check a cache); never block on the network or the disk.
  */
 public interface ServerAuthenticator {
 
