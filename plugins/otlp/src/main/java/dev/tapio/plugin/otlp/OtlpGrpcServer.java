@@ -12,6 +12,10 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -32,6 +36,13 @@ import java.util.concurrent.TimeUnit;
  * event loop runs the request itself and so stops reading, which bounds the requests in memory.
  * gRPC itself refuses a message above {@code max_recv_msg_size_mib} (also after decompression)
  * with {@code RESOURCE_EXHAUSTED}.
+ *
+ * <p>Hostile clients ({@link GrpcServerLimits}): each accepted connection is admitted or reset
+ * by a {@link ConnectionGate} before it is read ({@link GatedServerSocketChannel}); one that has
+ * not sent its HTTP/2 SETTINGS within {@code handshake_timeout} is closed, one idle for
+ * {@code keepalive.server_parameters.max_connection_idle} gets GOAWAY, and one that resets
+ * streams faster than {@code max_rst_streams} per window (HTTP/2 rapid reset) gets GOAWAY
+ * {@code ENHANCE_YOUR_CALM} and is closed.
  *
  * <p>With {@code tls} the server speaks TLS only (and asks for a client certificate signed by
  * {@code client_ca_file} when set: mutual TLS, refused in the handshake otherwise); with
@@ -54,10 +65,12 @@ final class OtlpGrpcServer {
   private final SignalSlots slots = new SignalSlots();
   private final Server server;
   private final ThreadPoolExecutor executor;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
   private int references;
 
-  private OtlpGrpcServer(String key, OtlpReceiverConfig.Grpc config, ServerAuthenticator auth)
-      throws IOException {
+  private OtlpGrpcServer(String key, OtlpReceiverConfig.Grpc config, ServerAuthenticator auth,
+      ComponentContext context) throws IOException {
     this.key = key;
     this.config = config;
     int max = config.maxRecvMsgSizeBytes();
@@ -65,13 +78,26 @@ final class OtlpGrpcServer {
     InetSocketAddress address = Endpoints.resolve(config.endpoint());
     // Certificates first: a bad file is reported as such, not as a port problem.
     var tls = config.tls() == null ? null : TlsContexts.nettyServer(config.tls());
-    this.executor = Endpoints.requestExecutor("tapio-otlp-grpc-" + config.endpoint());
+    ConnectionGate gate = new ConnectionGate(context, "grpc", config.limits().connectionCap(),
+        config.limits().maxConnectionsPerClient());
+    String name = "tapio-otlp-grpc-" + config.endpoint();
+    this.executor = Endpoints.requestExecutor(name);
+    // The gated channel is NIO, so the event loops are too (grpc-java would pick epoll); given
+    // a channel factory, grpc-java asks for both groups and leaves their shutdown to us.
+    this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept",
+        true), NioIoHandler.newFactory());
+    this.workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory(name + "-io",
+        true), NioIoHandler.newFactory());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+        .channelFactory(() -> new GatedServerSocketChannel(gate))
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(workers)
         .executor(executor)
         .maxInboundMessageSize(max)
         .compressorRegistry(Codecs.COMPRESSORS)
         .decompressorRegistry(Codecs.DECOMPRESSORS);
     config.keepalive().apply(builder);
+    config.limits().apply(builder);
     if (tls != null) {
       builder.sslContext(tls);
     }
@@ -88,18 +114,26 @@ final class OtlpGrpcServer {
       this.server = builder.build().start();
     } catch (IOException e) {
       executor.shutdown();
+      shutDownEventLoops();
       throw new IOException("cannot listen on " + config.endpoint() + " (" + address + "): " + e
           + "; is another process using the port?", e);
+    } catch (RuntimeException e) {
+      executor.shutdown();
+      shutDownEventLoops();
+      throw e;
     }
   }
 
-  /** The server for {@code config.endpoint()}, started on first use. */
+  /**
+   * The server for {@code config.endpoint()}, started on first use; its connection counters
+   * ({@link ConnectionGate}) are then registered with {@code context}, the first acquirer's.
+   */
   static synchronized OtlpGrpcServer acquire(OtlpReceiverConfig.Grpc config,
-      ServerAuthenticator auth) throws IOException {
+      ServerAuthenticator auth, ComponentContext context) throws IOException {
     String key = config.endpoint();
     OtlpGrpcServer s = OPEN.get(key);
     if (s == null) {
-      s = new OtlpGrpcServer(key, config, auth);
+      s = new OtlpGrpcServer(key, config, auth, context);
       OPEN.put(key, s);
     } else if (!s.config.equals(config)) {
       throw new IllegalStateException("endpoint " + key + " is already served by an otlp "
@@ -161,7 +195,14 @@ final class OtlpGrpcServer {
         Thread.currentThread().interrupt();
       }
       executor.shutdown();
+      shutDownEventLoops();
     }
+  }
+
+  /** Without waiting: the server is terminated or never started, so they have nothing left. */
+  private void shutDownEventLoops() {
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
   }
 
   InetSocketAddress address() {
