@@ -10,6 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -23,6 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One OTLP/gRPC server (grpc-java on Netty) per endpoint, shared by the {@code otlp} receivers of
@@ -34,8 +37,9 @@ import java.util.concurrent.TimeUnit;
  * budget before its message is read ({@link GrpcExport}). Requests run on a bounded pool of
  * {@code max(2, cores)} threads with a queue of twice that; when both are full the transport's
  * event loop runs the request itself and so stops reading, which bounds the requests in memory.
- * gRPC itself refuses a message above {@code max_recv_msg_size_mib} (also after decompression)
- * with {@code RESOURCE_EXHAUSTED}.
+ * A message above {@code max_recv_msg_size_mib} is refused with {@code RESOURCE_EXHAUSTED}, by
+ * gRPC as its length arrives or by {@link GrpcExport} as it decompresses, counted as
+ * {@code too_large} either way and not logged.
  *
  * <p>Hostile clients ({@link GrpcServerLimits}): each accepted connection is admitted or reset
  * by a {@link ConnectionGate} before it is read ({@link GatedServerSocketChannel}); one that has
@@ -59,6 +63,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class OtlpGrpcServer {
   private static final Map<String, OtlpGrpcServer> OPEN = new HashMap<>();
+  private static final ServerStreamTracer NO_TRACER = new ServerStreamTracer() {};
+  /**
+   * grpc-java logs each message it refuses as it deframes (over {@code max_recv_msg_size_mib}, a
+   * bad frame header) at WARNING with a stack trace, so any client could fill the log at will;
+   * the client learns why from its status, and {@code too_large} counts the oversized. Held
+   * here: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+   */
+  private static final Logger DEFRAMER_LOG = quiet(
+      NettyServerBuilder.class.getPackageName() + ".NettyServerStream");
 
   private final String key;
   private final OtlpReceiverConfig.Grpc config;
@@ -104,12 +117,15 @@ final class OtlpGrpcServer {
     if (auth != null) {
       builder.intercept(authenticating(auth));
     }
+    Map<String, ServerStreamTracer> tracers = new HashMap<>();
     for (Signal signal : Signal.values()) {
       GrpcExport export = new GrpcExport(signal, decoder, slots);
       builder.addService(ServerServiceDefinition.builder(export.method().getServiceName())
           .addMethod(export.method(), export.handler())
           .build());
+      tracers.put(export.method().getFullMethodName(), export.tracer());
     }
+    builder.addStreamTracerFactory(tracing(Map.copyOf(tracers)));
     try {
       this.server = builder.build().start();
     } catch (IOException e) {
@@ -141,6 +157,22 @@ final class OtlpGrpcServer {
     }
     s.references++;
     return s;
+  }
+
+  private static Logger quiet(String name) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(Level.SEVERE);
+    return logger;
+  }
+
+  /** Each Export call gets its method's tracer ({@link GrpcExport#tracer}), others none. */
+  private static ServerStreamTracer.Factory tracing(Map<String, ServerStreamTracer> byMethod) {
+    return new ServerStreamTracer.Factory() {
+      @Override
+      public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+        return byMethod.getOrDefault(fullMethodName, NO_TRACER);
+      }
+    };
   }
 
   /** Closes a call whose metadata the authenticator refuses, before its message is read. */

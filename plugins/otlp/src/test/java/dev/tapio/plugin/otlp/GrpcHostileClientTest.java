@@ -29,15 +29,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The OTLP/gRPC receiver against hostile clients (issue 10): too many connections, connections
- * that never finish the HTTP/2 handshake or never send a call, HTTP/2 rapid reset. Loopback
- * only; every wait is bounded.
+ * that never finish the HTTP/2 handshake or never send a call, HTTP/2 rapid reset, oversized
+ * messages and compression bombs. Loopback only; every wait is bounded.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class GrpcHostileClientTest {
@@ -325,6 +332,61 @@ class GrpcHostileClientTest {
       await("connections open", () -> (long) open(receiver), 0, Duration.ofSeconds(10));
       exportThrough(receiver.endpoint()); // and the server serves others
     }
+  }
+
+  /**
+   * Compressed, 64 MiB of zeros: a few KiB on the wire, refused as it decompresses past the
+   * 1 MiB limit. Uncompressed, 2 MiB: refused by grpc-java as the message's length arrives.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "zstd", "identity"})
+  void anOversizedMessageIsResourceExhaustedCountedTooLargeAndNotLogged(String encoding)
+      throws Exception {
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getLevel().intValue() >= Level.WARNING.intValue() || r.getThrown() != null) {
+          logged.add(r);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger root = Logger.getLogger("");
+    root.addHandler(capture);
+    try (GrpcTest.GrpcReceiver receiver = new GrpcTest.GrpcReceiver(sink, sink, sink, 1)) {
+      ManagedChannel channel = NettyChannelBuilder.forTarget(receiver.endpoint())
+          .usePlaintext().compressorRegistry(Codecs.compressors(1)).build();
+      try {
+        byte[] message = new byte[encoding.equals("identity") ? 2 << 20 : 64 << 20];
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+            () -> ClientCalls.blockingUnaryCall(channel, OtlpGrpc.method(Signal.LOGS),
+                CallOptions.DEFAULT.withCompression(encoding)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS), message));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.toString());
+        // Counted as the server's side of the call closes, which may follow the answer.
+        await("too_large", () -> receiver.logsContext.counterValue(
+            "tapio_otlp_receiver_malformed_requests", "reason", "too_large"), 1,
+            Duration.ofSeconds(10));
+        assertEquals(0, sink.itemCount());
+        // The server goes on serving, on the same connection.
+        byte[] ok = ClientCalls.blockingUnaryCall(channel, OtlpGrpc.method(Signal.LOGS),
+            CallOptions.DEFAULT.withCompression(encoding), Samples.bytes(Samples.logs(0, 2)));
+        assertEquals(0, ok.length);
+        assertEquals(2, sink.itemCount());
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      root.removeHandler(capture);
+    }
+    assertTrue(logged.isEmpty(), () -> "logged: " + logged.stream()
+        .map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()).toList());
   }
 
   /** An HTTP/2 frame: 9-byte header, then the payload. */
