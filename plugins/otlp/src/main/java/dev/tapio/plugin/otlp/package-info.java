@@ -82,7 +82,8 @@
  * 20,000), so gRPC clients alone never starve the HTTP server, {@code /metrics} or the exporters;
  * {@code max_connections_per_client} is unlimited, because behind a NAT, a load balancer that
  * hides client addresses or a node proxy a whole fleet shares one address: set it (e.g. 100)
- * when clients connect directly. A connection that has not sent the HTTP/2 preface and SETTINGS
+ * when clients connect directly, since without it one address can hold every gRPC connection
+ * (with the preface sent, each for {@code max_connection_idle}). A connection that has not sent the HTTP/2 preface and SETTINGS
  * (after TLS) within {@code handshake_timeout} is closed; one without a call for
  * {@code max_connection_idle} gets GOAWAY and is closed (10 s later if the client ignores it);
  * a client that resets more than {@code max_rst_streams} streams per window (HTTP/2 rapid
