@@ -8,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -44,6 +45,17 @@ final class GrpcExport {
   private final OtlpDecoder decoder;
   private final SignalSlots slots;
   private final MethodDescriptor<Inbound, byte[]> method;
+  private final ServerStreamTracer tracer = new ServerStreamTracer() {
+    @Override
+    public void streamClosed(Status status) {
+      if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        ReceiverSlot slot = slots.get(signal);
+        if (slot != null) {
+          slot.tooLarge.add(1);
+        }
+      }
+    }
+  };
 
   GrpcExport(Signal signal, OtlpDecoder decoder, SignalSlots slots) {
     this.signal = signal;
@@ -54,6 +66,16 @@ final class GrpcExport {
 
   MethodDescriptor<Inbound, byte[]> method() {
     return method;
+  }
+
+  /**
+   * The stream tracer of this method's calls, one for all of them (it keeps no state): counts
+   * every call closed {@code RESOURCE_EXHAUSTED} as {@code too_large}. That is one place for
+   * both refusals of an oversized message: grpc-java's, as the message's length arrives (the
+   * call's listener is only told it was cancelled), and this class's, as it decompresses.
+   */
+  ServerStreamTracer tracer() {
+    return tracer;
   }
 
   ServerCallHandler<Inbound, byte[]> handler() {
@@ -125,15 +147,14 @@ final class GrpcExport {
         }
         if (body.length > decoder.maxMessageSize()) {
           memory.release();
-          slot.tooLarge.add(1);
-          return refusal(Status.RESOURCE_EXHAUSTED.withDescription("message larger than "
-              + decoder.maxMessageSize() + " bytes (max_recv_msg_size_mib)"));
+          return tooLarge();
         }
         return new Inbound(body, memory, null, null);
       } catch (StatusRuntimeException e) {
-        // grpc-java's own limit on a decompressed message.
+        // grpc-java's limit on a decompressed message (a compression bomb), thrown from read.
         memory.release();
-        return refusal(e.getStatus());
+        return e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED ? tooLarge()
+            : refusal(e.getStatus());
       } catch (IOException e) {
         memory.release();
         slot.malformed.add(1);
@@ -142,6 +163,12 @@ final class GrpcExport {
         memory.release();
         return unavailable(slot.failed(t));
       }
+    }
+
+    /** Counted as the call closes, by {@link #tracer}. */
+    private Inbound tooLarge() {
+      return refusal(Status.RESOURCE_EXHAUSTED.withDescription("message larger than "
+          + decoder.maxMessageSize() + " bytes, decompressed (max_recv_msg_size_mib)"));
     }
 
     private Inbound refused(ReceiverSlot slot, RequestMemory memory) {

@@ -9,8 +9,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gRPC server's connection management, with the Collector's keys
  * ({@code keepalive.server_parameters} and {@code keepalive.enforcement_policy}) and
- * {@code max_concurrent_streams}. A zero duration leaves grpc-java's default: no limit, or
+ * {@code max_concurrent_streams}. A zero set explicitly leaves grpc-java's default: no limit, or
  * for {@code min_time} its 5 minutes (as zero means in grpc-go).
+ *
+ * <p>Two defaults differ from the Collector's (no limit), because a client could otherwise hold
+ * a connection or a stream of calls at no cost: {@code max_connection_idle} is 5 minutes, so a
+ * connection that sent the HTTP/2 preface and then nothing is closed with GOAWAY then (grpc-java
+ * closes it 10 s after the GOAWAY when the client ignores it: its ping timeout); a client that
+ * goes quiet for longer reconnects on its next call, a TCP (and TLS) handshake every 5 minutes at
+ * worst. {@code max_concurrent_streams} is 250 (Go's {@code net/http2} server default): an OTLP
+ * exporter has a handful of calls in flight (the Collector's default {@code num_consumers} is
+ * 10), and one over the limit waits in the client rather than failing.
  *
  * <p>{@code max_connection_age} matters behind a Kubernetes Service: gRPC connections are long
  * lived, so without it new gateway replicas get no agents until the old connections break.
@@ -28,10 +37,13 @@ public record GrpcServerKeepalive(Duration maxConnectionIdle, Duration maxConnec
     Duration maxConnectionAgeGrace, Duration time, Duration timeout, Duration minTime,
     boolean permitWithoutStream, int maxConcurrentStreams) {
 
-  /** grpc-java's defaults except min_time, which the Collector sets to 5 minutes (as Go does). */
-  static final GrpcServerKeepalive DEFAULT = new GrpcServerKeepalive(Duration.ZERO,
+  /**
+   * grpc-java's defaults except min_time, which the Collector sets to 5 minutes (as Go does), and
+   * max_connection_idle and max_concurrent_streams (see above).
+   */
+  static final GrpcServerKeepalive DEFAULT = new GrpcServerKeepalive(Duration.ofMinutes(5),
       Duration.ZERO, Duration.ZERO, Duration.ofHours(2), Duration.ofSeconds(20),
-      Duration.ofMinutes(5), false, 0);
+      Duration.ofMinutes(5), false, 250);
 
   static GrpcServerKeepalive read(ConfigReader grpc) {
     GrpcServerKeepalive d = DEFAULT;

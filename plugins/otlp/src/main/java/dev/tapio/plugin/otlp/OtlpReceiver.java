@@ -51,7 +51,7 @@ final class OtlpReceiver implements Component {
       OtlpGrpcServer g;
       try {
         g = OtlpGrpcServer.acquire(config.grpc(),
-            Authenticators.server(host, config.grpc().authenticator(), context));
+            Authenticators.server(host, config.grpc().authenticator(), context), context);
         try {
           g.register(signal, consumer, context);
         } catch (RuntimeException e) {

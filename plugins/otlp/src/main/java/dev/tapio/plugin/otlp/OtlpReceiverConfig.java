@@ -24,20 +24,24 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
    * @param authenticator the id of an extension that checks each call's metadata ({@code
    *     auth.authenticator}), or empty for none
    * @param keepalive {@code keepalive} and {@code max_concurrent_streams}
+   * @param limits {@code max_connections}, {@code max_connections_per_client},
+   *     {@code handshake_timeout} and {@code max_rst_streams}: what one client may cost
    */
   public record Grpc(String endpoint, int maxRecvMsgSizeMib, TlsServerSettings tls,
-      String authenticator, GrpcServerKeepalive keepalive) {
+      String authenticator, GrpcServerKeepalive keepalive, GrpcServerLimits limits) {
     static final Grpc DEFAULT = new Grpc("localhost:4317", 4);
 
-    /** Plaintext, without an authenticator, grpc-java's connection defaults. */
+    /** Plaintext, without an authenticator, the default connection settings and limits. */
     public Grpc(String endpoint, int maxRecvMsgSizeMib) {
-      this(endpoint, maxRecvMsgSizeMib, null, "", GrpcServerKeepalive.DEFAULT);
+      this(endpoint, maxRecvMsgSizeMib, null, "", GrpcServerKeepalive.DEFAULT,
+          GrpcServerLimits.DEFAULT);
     }
 
     public Grpc {
       endpoint = endpoint == null ? "" : endpoint;
       authenticator = authenticator == null ? "" : authenticator;
       keepalive = keepalive == null ? GrpcServerKeepalive.DEFAULT : keepalive;
+      limits = limits == null ? GrpcServerLimits.DEFAULT : limits;
     }
 
     int maxRecvMsgSizeBytes() {
@@ -130,6 +134,7 @@ public record OtlpReceiverConfig(Http http, Grpc grpc) implements ComponentConfi
         grpc.tls().validate(problems, "protocols.grpc.");
       }
       grpc.keepalive().validate(problems);
+      grpc.limits().validate(problems);
       if (http != null && grpc.endpoint().equals(http.endpoint())) {
         problems.error("protocols.grpc.endpoint", "must differ from protocols.http.endpoint");
       }

@@ -56,7 +56,7 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
       grpc = new OtlpReceiverConfig.Grpc(g.string("endpoint", d.endpoint()),
           g.integer("max_recv_msg_size_mib", d.maxRecvMsgSizeMib()), TlsServerSettings.read(g),
           g.section("auth").string("authenticator", d.authenticator()),
-          GrpcServerKeepalive.read(g));
+          GrpcServerKeepalive.read(g), GrpcServerLimits.read(g));
       // Go transport buffer sizes: grpc-java sizes its own.
       g.bytes("read_buffer_size", 0);
       g.bytes("write_buffer_size", 0);

@@ -14,10 +14,15 @@
  *       grpc:
  *         endpoint: localhost:4317          # host:port; 0.0.0.0:4317: every interface (warns)
  *         max_recv_msg_size_mib: 4          # also the limit after decompression
- *         max_concurrent_streams: 0         # calls at once per connection, 0 = no limit
+ *         max_concurrent_streams: 250       # calls at once per connection, 0 = no limit
+ *         max_connections: 0                # Tapio; 0 = half the descriptor limit, less 256
+ *         max_connections_per_client: 0     # Tapio; per client IP address, 0 = no limit
+ *         handshake_timeout: 10s            # Tapio; accept to the client's HTTP/2 SETTINGS
+ *         max_rst_streams: 500              # Tapio; stream resets per window, 0 = no limit
+ *         max_rst_streams_window: 10s       # Tapio; whole seconds
  *         keepalive:
  *           server_parameters:              # 0 = grpc-java's default (none)
- *             max_connection_idle: 0s
+ *             max_connection_idle: 5m       # GOAWAY to a connection without calls this long
  *             max_connection_age: 0s        # set it behind a Service so replicas share agents
  *             max_connection_age_grace: 0s
  *             time: 2h
@@ -79,7 +84,8 @@
  * {@code opentelemetry.proto.collector.{logs,metrics,trace}.v1.*Service/Export}; message
  * encodings gzip, zstd or identity; answers {@code INVALID_ARGUMENT} for a malformed message
  * (counted as {@code malformed}) or a permanent refusal, {@code RESOURCE_EXHAUSTED} for an
- * oversized one (from gRPC itself, not counted here), {@code UNAUTHENTICATED} when the
+ * oversized one, before or after decompression (counted as {@code too_large}, not logged: a
+ * bomb costs at most the limit), {@code UNAUTHENTICATED} when the
  * authenticator refuses the call's metadata, {@code UNAVAILABLE} with a {@code RetryInfo} of 1 s
  * in {@code grpc-status-details-bin} when the pipeline refuses as retryable. The receivers of the
  * three signals share one server per protocol and endpoint. HTTP: POST only;
@@ -94,6 +100,26 @@
  * unsupported_media_type}}; accepted and refused items are counted by the engine. Accepted for
  * Collector compatibility and ignored: {@code grpc.read_buffer_size},
  * {@code grpc.write_buffer_size}; {@code grpc.transport} must be {@code tcp}.
+ *
+ * <p>Hostile clients (gRPC; the keys marked Tapio are not the Collector's, whose defaults for
+ * {@code max_concurrent_streams} and {@code max_connection_idle} are "no limit"): each
+ * connection is admitted as it is accepted, or reset before a byte of it is read, when
+ * {@code max_connections} are open, when {@code max_connections_per_client} are open from its IP
+ * address, or when the process is within 256 file descriptors of its limit. Unset,
+ * {@code max_connections} is half the descriptor limit less those 256 (9,872 at a limit of
+ * 20,000), so gRPC clients alone never starve the HTTP server, {@code /metrics} or the exporters;
+ * {@code max_connections_per_client} is unlimited, because behind a NAT, a load balancer that
+ * hides client addresses or a node proxy a whole fleet shares one address: set it (e.g. 100)
+ * when clients connect directly, since without it one address can hold every gRPC connection
+ * (with the preface sent, each for {@code max_connection_idle}). A connection that has not sent the HTTP/2 preface and SETTINGS
+ * (after TLS) within {@code handshake_timeout} is closed; one without a call for
+ * {@code max_connection_idle} gets GOAWAY and is closed (10 s later if the client ignores it);
+ * a client that resets more than {@code max_rst_streams} streams per window (HTTP/2 rapid
+ * reset; an honest client resets a stream only to cancel a call, and has at most
+ * {@code max_concurrent_streams} open) gets GOAWAY {@code ENHANCE_YOUR_CALM} and is closed.
+ * Counters: {@code tapio_otlp_receiver_connections{protocol=grpc}} (open now),
+ * {@code tapio_otlp_receiver_refused_connections{protocol=grpc,reason=max_connections|
+ * max_connections_per_client|file_descriptors}}.
  *
  * <p>Memory: every request is admitted against the process-wide memory budget
  * ({@code service.memory_budget}, {@code ComponentContext.memory()}) before it is read. It

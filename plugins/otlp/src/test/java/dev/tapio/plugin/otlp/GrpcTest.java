@@ -70,8 +70,13 @@ class GrpcTest {
 
     GrpcReceiver(LogsConsumer l, MetricsConsumer m, TracesConsumer t, int maxMib)
         throws Exception {
-      var config = new OtlpReceiverConfig(null,
-          new OtlpReceiverConfig.Grpc("127.0.0.1:0", maxMib));
+      this(l, m, t, new OtlpReceiverConfig.Grpc("127.0.0.1:0", maxMib));
+    }
+
+    /** With {@code grpc}'s settings; its endpoint should be {@code 127.0.0.1:0}. */
+    GrpcReceiver(LogsConsumer l, MetricsConsumer m, TracesConsumer t,
+        OtlpReceiverConfig.Grpc grpc) throws Exception {
+      var config = new OtlpReceiverConfig(null, grpc);
       OtlpReceiverFactory f = new OtlpReceiverFactory();
       receivers = List.of(
           (OtlpReceiver) f.createLogs(logsContext, config, l),

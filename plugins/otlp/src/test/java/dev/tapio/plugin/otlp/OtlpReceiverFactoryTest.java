@@ -148,6 +148,50 @@ class OtlpReceiverFactoryTest {
   }
 
   @Test
+  void grpcLimitsAgainstHostileClientsAreReadWithTheirDefaults() throws ConfigException {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, """
+        protocols:
+          grpc:
+            max_connections: 100
+            max_connections_per_client: 10
+            handshake_timeout: 3s
+            max_rst_streams: 50
+            max_rst_streams_window: 5s
+        """);
+    assertEquals(new GrpcServerLimits(100, 10, Duration.ofSeconds(3), 50,
+        Duration.ofSeconds(5)), config.grpc().limits());
+    assertEquals(100, config.grpc().limits().connectionCap());
+
+    OtlpReceiverConfig defaults = ComponentConfigs.read(factory, "protocols: {grpc: {}}\n");
+    GrpcServerLimits d = defaults.grpc().limits();
+    assertEquals(new GrpcServerLimits(0, 0, Duration.ofSeconds(10), 500, Duration.ofSeconds(10)),
+        d);
+    long fds = ((com.sun.management.UnixOperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getMaxFileDescriptorCount();
+    assertEquals((fds - ConnectionGate.FD_RESERVE) / 2, d.connectionCap(),
+        "half the descriptor limit, less the gate's reserve");
+    assertEquals(Duration.ofMinutes(5), defaults.grpc().keepalive().maxConnectionIdle());
+    assertEquals(250, defaults.grpc().keepalive().maxConcurrentStreams());
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
+        """
+        protocols:
+          grpc:
+            max_connections: -1
+            max_connections_per_client: -2
+            handshake_timeout: 0s
+            max_rst_streams: -3
+            max_rst_streams_window: 1500ms
+        """));
+    String m = e.getMessage();
+    for (String key : new String[] {"max_connections'", "max_connections_per_client'",
+        "handshake_timeout'", "max_rst_streams'", "max_rst_streams_window'"}) {
+      assertTrue(m.contains("'protocols.grpc." + key), key + " in " + m);
+    }
+  }
+
+  @Test
   void aBadGrpcEndpointIsReportedAtItsLine() {
     ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
         """

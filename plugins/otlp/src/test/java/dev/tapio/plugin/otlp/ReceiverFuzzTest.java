@@ -343,11 +343,6 @@ class ReceiverFuzzTest {
     Map<Status.Code, LongAdder> codes = new ConcurrentHashMap<>();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     Semaphore inFlight = new Semaphore(GRPC_IN_FLIGHT);
-    // grpc-java logs every oversized message at WARNING; hundreds of them would bury the counts.
-    java.util.logging.Logger deframer = java.util.logging.Logger.getLogger(
-        "io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
-    java.util.logging.Level level = deframer.getLevel();
-    deframer.setLevel(java.util.logging.Level.SEVERE);
     try (GrpcTest.GrpcReceiver receiver = new GrpcTest.GrpcReceiver(consumer, consumer,
         consumer, 1)) {
       ManagedChannel channel = NettyChannelBuilder.forTarget(receiver.endpoint())
@@ -412,7 +407,6 @@ class ReceiverFuzzTest {
         fail("the final valid call failed: " + e.getStatus());
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        deframer.setLevel(level);
       }
     }
   }
