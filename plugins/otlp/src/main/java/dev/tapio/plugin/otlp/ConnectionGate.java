@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionGate {
   /** Descriptors kept free for the rest of the process. */
   static final int FD_RESERVE = 256;
+  /** The cap when the process's descriptor limit cannot be read. */
+  private static final int CAP_WITHOUT_FD_LIMIT = 4096;
   /** The file descriptor count is read at most once per this many admissions. */
   private static final int FD_CHECK_EVERY = 16;
 
@@ -99,6 +101,22 @@ final class ConnectionGate {
         release(client, mine);
       }
     }
+  }
+
+  /**
+   * {@code configured}, or when 0 half of the process's descriptor limit less
+   * {@link #FD_RESERVE}: the clients of one protocol alone never take more than half, whatever
+   * the other listeners need.
+   */
+  static int cap(int configured) {
+    if (configured > 0) {
+      return configured;
+    }
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+      long limit = os.getMaxFileDescriptorCount();
+      return (int) Math.clamp((limit - FD_RESERVE) / 2, 1, Integer.MAX_VALUE);
+    }
+    return CAP_WITHOUT_FD_LIMIT;
   }
 
   int open() {

@@ -1,10 +1,8 @@
 package dev.tapio.plugin.otlp;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import dev.tapio.config.ConfigProblems;
 import dev.tapio.config.ConfigReader;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -49,9 +47,6 @@ public record GrpcServerLimits(int maxConnections, int maxConnectionsPerClient,
   static final GrpcServerLimits DEFAULT = new GrpcServerLimits(0, 0, Duration.ofSeconds(10),
       500, Duration.ofSeconds(10));
 
-  /** {@link #connectionCap}'s answer when the descriptor limit is unknown (not Unix). */
-  private static final int CAP_WITHOUT_FD_LIMIT = 4096;
-
   static GrpcServerLimits read(ConfigReader grpc) {
     GrpcServerLimits d = DEFAULT;
     return new GrpcServerLimits(grpc.integer("max_connections", d.maxConnections()),
@@ -90,19 +85,9 @@ public record GrpcServerLimits(int maxConnections, int maxConnectionsPerClient,
     }
   }
 
-  /**
-   * {@code max_connections}, or when 0 half of the process's descriptor limit less what
-   * {@link ConnectionGate} keeps free: gRPC clients alone never take more than half, whatever
-   * the other listeners need.
-   */
+  /** {@code max_connections}, or when 0 the cap {@link ConnectionGate#cap} derives. */
   int connectionCap() {
-    if (maxConnections > 0) {
-      return maxConnections;
-    }
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
-      long limit = os.getMaxFileDescriptorCount();
-      return (int) Math.clamp((limit - ConnectionGate.FD_RESERVE) / 2, 1, Integer.MAX_VALUE);
-    }
-    return CAP_WITHOUT_FD_LIMIT;
+    return ConnectionGate.cap(maxConnections);
   }
+
 }

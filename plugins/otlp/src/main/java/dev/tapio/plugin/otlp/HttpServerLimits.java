@@ -14,7 +14,8 @@ import java.time.Duration;
  *     ({@code read_timeout}); answered 408 and closed
  * @param writeTimeout for an answer to be taken by the client ({@code write_timeout}); closed
  * @param idleTimeout between requests on a kept-alive connection ({@code idle_timeout})
- * @param maxConnections connections open at once ({@code max_connections}); 0 for no cap
+ * @param maxConnections connections open at once ({@code max_connections}); 0 for half of the
+ *     process's file descriptor limit less 256 ({@link ConnectionGate#cap})
  * @param maxConnectionsPerClient connections open at once from one client address
  *     ({@code max_connections_per_client}); 0 for no cap
  */
@@ -30,7 +31,7 @@ public record HttpServerLimits(Duration readHeaderTimeout, Duration readTimeout,
    * gateway behind a load balancer or NAT sees many agents at one address).
    */
   static final HttpServerLimits DEFAULT = new HttpServerLimits(Duration.ofMinutes(1),
-      Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofMinutes(1), 4096, 0);
+      Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofMinutes(1), 0, 0);
 
   public HttpServerLimits {
     readHeaderTimeout = readHeaderTimeout == null ? Duration.ZERO : readHeaderTimeout;
@@ -55,7 +56,8 @@ public record HttpServerLimits(Duration readHeaderTimeout, Duration readTimeout,
     nonNegative(problems, "write_timeout", writeTimeout);
     nonNegative(problems, "idle_timeout", idleTimeout);
     if (maxConnections < 0) {
-      problems.error("protocols.http.max_connections", "must be 0 (no cap) or more");
+      problems.error("protocols.http.max_connections",
+          "must be 0 (half the file descriptor limit) or more");
     }
     if (maxConnectionsPerClient < 0) {
       problems.error("protocols.http.max_connections_per_client", "must be 0 (no cap) or more");

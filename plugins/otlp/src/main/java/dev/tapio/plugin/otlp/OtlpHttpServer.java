@@ -94,7 +94,7 @@ final class OtlpHttpServer {
     SSLContext tls = config.tls() == null ? null : TlsContexts.jdkServer(config.tls());
     String[] protocols = tls == null ? null : TlsContexts.serverProtocols(config.tls());
     HttpServerLimits limits = config.limits();
-    this.gate = new ConnectionGate(context, "http", limits.maxConnections(),
+    this.gate = new ConnectionGate(context, "http", ConnectionGate.cap(limits.maxConnections()),
         limits.maxConnectionsPerClient());
     this.counters = new HttpCounters(context);
     String name = "tapio-otlp-http-" + config.endpoint();

@@ -54,7 +54,7 @@
  *         read_timeout: 1m                  # first byte to end of body: 408 (Collector: none)
  *         write_timeout: 30s                # for the client to take an answer: closed
  *         idle_timeout: 1m                  # between requests on a kept-alive connection
- *         max_connections: 4096             # open at once; 0: no cap
+ *         max_connections: 0                # open at once; 0: half of (fd limit - 256)
  *         max_connections_per_client: 0     # from one address; 0: no cap (NAT, load balancers)
  * }</pre>
  *
