@@ -8,12 +8,12 @@ import java.util.Arrays;
  * parallel arrays so that primitive values are not boxed and a cleared instance is refilled
  * without allocating.
  *
- * <p>Up to {@link #SCAN_LIMIT} keys, lookup is a linear scan, which beats hashing at the sizes
- * telemetry usually carries. Above it a hash index over the same arrays is kept as well, so that
- * a record with many keys (an OTLP request can carry hundreds of thousands) costs O(1) amortised
- * per insert and lookup instead of O(n). The index is open addressing with linear probing, at
- * most half full; each slot holds the key's hash and its position, so a probe reads one array
- * and touches a key only when the hash matches.
+ * <p>Up to {@link #SCAN_LIMIT} keys, lookup is a linear scan, with no table to allocate. Above
+ * it a hash index over the same arrays is kept as well, so that a record with many keys (an OTLP
+ * request can carry hundreds of thousands) costs O(1) amortised per insert and lookup instead of
+ * O(n). The index is open addressing with linear probing, at most half full; each slot holds the
+ * key's hash and its position, so a probe reads one array and touches a key only when the hash
+ * matches. It costs 16 to 32 bytes per key.
  *
  * <p>Hash flooding: {@code String.hashCode} collisions are trivial to produce ("Aa" and "BB"
  * collide, and so does every string of n such pairs: 2^n keys with one hash). The slot is
@@ -30,9 +30,11 @@ import java.util.Arrays;
  */
 public final class Attributes extends Element {
   /**
-   * The most keys looked up by scanning; above it the hash index is kept. Chosen by measuring
-   * the insert of n distinct keys both ways (benchmarks/README.md, "Attributes"): the scan is
-   * ahead up to about this size, the index from about twice it.
+   * The most keys looked up by scanning; above it the hash index is kept. Measured with
+   * semantic-convention keys (benchmarks/README.md, "Attributes"), the index overtakes the scan
+   * from about 12 keys and fills a list of 16 1.5x faster; but it costs a table of at least 64
+   * longs (528 bytes), and most records carry 16 attributes or fewer, so they keep the
+   * footprint and speed they had before the index.
    */
   static final int SCAN_LIMIT = 16;
   /**
@@ -41,7 +43,7 @@ public final class Attributes extends Element {
    * 69 for a million keys of four shapes).
    */
   static final int MAX_PROBES = 128;
-  /** Largest index; past half of it, more keys than a JVM array of keys can practically hold. */
+  /** Largest table, so at most 2^29 keys: far more than any heap a collector runs in holds. */
   private static final int MAX_TABLE_LENGTH = 1 << 30;
   private static final int MIN_TABLE_LENGTH = 64;
 
@@ -269,9 +271,15 @@ public final class Attributes extends Element {
     if (i < 0) {
       return false;
     }
+    boolean shrink = false;
     if (tableLength != 0) {
-      if (size - 1 <= SCAN_LIMIT) {
+      int left = size - 1;
+      if (left <= SCAN_LIMIT) {
         dropTable();
+      } else if (left < tableLength >>> 3) {
+        // A list that lost most of its keys gets a smaller table (below), so that a remove
+        // costs O(size) however large the list once was.
+        shrink = true;
       } else {
         unindex(i);
       }
@@ -284,6 +292,9 @@ public final class Attributes extends Element {
     size--;
     keys[size] = null;
     refs[size] = null;
+    if (shrink) {
+      rebuildTable(tableLengthFor(size));
+    }
     return true;
   }
 
@@ -322,14 +333,16 @@ public final class Attributes extends Element {
   /** The position of {@code key}, appended (with its value still to be set) if absent. */
   private int slot(String key) {
     checkWritable();
-    if (key == null) {
-      throw new NullPointerException("key");
-    }
     if (tableLength == 0) {
       int i = scan(key);
       return i >= 0 ? i : append(key);
     }
-    int h = hash(key);
+    return hashedSlot(key);
+  }
+
+  /** {@link #slot} with the index, kept out of line so the scan path stays small to inline. */
+  private int hashedSlot(String key) {
+    int h = hash(key); // a null key throws here
     int mask = tableLength - 1;
     int s = home(h);
     int probes = 0;
@@ -342,13 +355,13 @@ public final class Attributes extends Element {
       probes++;
     }
     if (probes > MAX_PROBES && !keyed) {
-      // Out of line: only colliding hashes get here (see the class comment).
+      // Only colliding hashes get here (see the class comment).
       keyed = true;
       rebuildTable(tableLength);
       return append(key);
     }
     if (size + 1 > tableLength >>> 1) {
-      return append(key); // grows the index
+      return append(key); // grows the table
     }
     ensureCapacity(size + 1);
     keys[size] = key;
@@ -358,6 +371,9 @@ public final class Attributes extends Element {
 
   /** Appends {@code key}, known to be absent, and indexes it (building the index if due). */
   private int append(String key) {
+    if (key == null) {
+      throw new NullPointerException("key"); // never stored: it would break every lookup
+    }
     if (size == MAX_TABLE_LENGTH >>> 1) {
       throw new IllegalStateException("more than " + size + " attributes");
     }
@@ -405,7 +421,8 @@ public final class Attributes extends Element {
 
   /**
    * Takes position {@code i} out of the index and renumbers the positions after it, as
-   * {@link #remove} is about to shift the arrays down over it. O(index length), like the shift.
+   * {@link #remove} is about to shift the arrays down over it. O(table length), at most 8 times
+   * the size (see {@link #remove}).
    */
   private void unindex(int i) {
     int mask = tableLength - 1;
@@ -479,7 +496,7 @@ public final class Attributes extends Element {
    * mixing of its result. Not a cryptographic hash; it only has to keep an attacker from
    * producing many keys for one slot without seeing the seed.
    */
-  static int keyedHash(String key) {
+  private static int keyedHash(String key) {
     long h = Seed.VALUE ^ key.length();
     for (int i = 0, n = key.length(); i < n; i++) {
       h = (h ^ key.charAt(i)) * 0x9E3779B97F4A7C15L;
