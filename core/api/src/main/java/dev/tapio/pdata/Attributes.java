@@ -1,24 +1,85 @@
 package dev.tapio.pdata;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * A mutable list of key/value attributes with unique keys, stored in parallel arrays so that
- * primitive values are not boxed and a cleared instance is refilled without allocating. Lookup
- * is a linear scan, which beats hashing at the sizes telemetry carries (a few dozen keys).
- * Not thread-safe.
+ * A mutable list of key/value attributes with unique keys, in insertion order, stored in
+ * parallel arrays so that primitive values are not boxed and a cleared instance is refilled
+ * without allocating.
+ *
+ * <p>Up to {@link #SCAN_LIMIT} keys, lookup is a linear scan, with no table to allocate. Above
+ * it a hash index over the same arrays is kept as well, so that a record with many keys (an OTLP
+ * request can carry hundreds of thousands) costs O(1) amortised per insert and lookup instead of
+ * O(n). The index is open addressing with linear probing, at most half full; each slot holds the
+ * key's hash and its position, so a probe reads one array and touches a key only when the hash
+ * matches. It costs 16 to 32 bytes per key.
+ *
+ * <p>Hash flooding: {@code String.hashCode} collisions are trivial to produce ("Aa" and "BB"
+ * collide, and so does every string of n such pairs: 2^n keys with one hash). The slot is
+ * taken from the hash mixed with a per-process random seed, which spreads keys an attacker chose
+ * to share a slot but not their hash; keys sharing the full hash stay together whatever the
+ * seed, so an insert that probes more than {@link #MAX_PROBES} slots switches this instance to a
+ * seeded hash over the key's characters ({@link #keyedHash}), which an attacker who does not
+ * know the seed cannot make collide in bulk. That costs a pass over the key per lookup, where
+ * {@code String.hashCode} is cached in the string, so it is the fallback, not the default. The
+ * seed is per process rather than per instance so that {@link #copyFrom} can copy the index.
+ *
+ * <p>Not thread-safe. Reads ({@link #indexOf} and the getters) never modify the instance, so a
+ * read-only tree may be read by several threads at once.
  */
 public final class Attributes extends Element {
+  /**
+   * The most keys looked up by scanning; above it the hash index is kept. Measured with
+   * semantic-convention keys (benchmarks/README.md, "Attributes"), the index overtakes the scan
+   * from about 12 keys and fills a list of 16 1.5x faster; but it costs a table of at least 64
+   * longs (528 bytes), and most records carry 16 attributes or fewer, so they keep the
+   * footprint and speed they had before the index.
+   */
+  static final int SCAN_LIMIT = 16;
+  /**
+   * A longer probe on insert means colliding hashes, not bad luck (see the class comment): at
+   * most half full, the longest run of a million random keys is about 75 slots (measured: 40 to
+   * 69 for a million keys of four shapes).
+   */
+  static final int MAX_PROBES = 128;
+  /** Largest table, so at most 2^29 keys: far more than any heap a collector runs in holds. */
+  private static final int MAX_TABLE_LENGTH = 1 << 30;
+  private static final int MIN_TABLE_LENGTH = 64;
+
   private String[] keys = EMPTY_KEYS;
   private ValueType[] types = EMPTY_TYPES;
   private long[] bits = EMPTY_BITS;
   private Object[] refs = EMPTY_REFS;
   private int size;
 
+  /**
+   * While {@code size > SCAN_LIMIT}, the first {@code tableLength} slots (a power of two) are
+   * the hash index: 0 is empty, else {@code hash << 32 | (position + 1)}. The array is kept when
+   * the index is dropped, and a rebuild clears only the slots it uses, so a cleared instance
+   * reuses it without allocating.
+   */
+  private long[] table = EMPTY_TABLE;
+  /** 0 while no index is kept. */
+  private int tableLength;
+  /** {@code 32 - log2(tableLength)}: a slot is the top bits of the mixed hash. */
+  private int tableShift;
+  /** The index hashes keys with {@link #keyedHash}, not {@code String.hashCode}. */
+  private boolean keyed;
+
   private static final String[] EMPTY_KEYS = {};
   private static final ValueType[] EMPTY_TYPES = {};
   private static final long[] EMPTY_BITS = {};
   private static final Object[] EMPTY_REFS = {};
+  private static final long[] EMPTY_TABLE = {};
+
+  /**
+   * The per-process seed, made when the first index is built: SecureRandom's start-up (50-90 ms
+   * measured here) is paid only by a process that sees a large attribute list.
+   */
+  private static final class Seed {
+    static final long VALUE = new SecureRandom().nextLong();
+  }
 
   Attributes(State state) {
     super(state);
@@ -82,6 +143,26 @@ public final class Attributes extends Element {
 
   /** Index of the key, or -1. */
   public int indexOf(String key) {
+    if (tableLength == 0) {
+      return scan(key);
+    }
+    if (key == null) {
+      return -1;
+    }
+    int h = hash(key);
+    int mask = tableLength - 1;
+    for (int s = home(h); ; s = (s + 1) & mask) {
+      long e = table[s];
+      if (e == 0) {
+        return -1;
+      }
+      if ((int) (e >>> 32) == h && keys[(int) e - 1].equals(key)) {
+        return (int) e - 1;
+      }
+    }
+  }
+
+  private int scan(String key) {
     for (int i = 0; i < size; i++) {
       if (keys[i].equals(key)) {
         return i;
@@ -190,6 +271,19 @@ public final class Attributes extends Element {
     if (i < 0) {
       return false;
     }
+    boolean shrink = false;
+    if (tableLength != 0) {
+      int left = size - 1;
+      if (left <= SCAN_LIMIT) {
+        dropTable();
+      } else if (left < tableLength >>> 3) {
+        // A list that lost most of its keys gets a smaller table (below), so that a remove
+        // costs O(size) however large the list once was.
+        shrink = true;
+      } else {
+        unindex(i);
+      }
+    }
     int tail = size - i - 1;
     System.arraycopy(keys, i + 1, keys, i, tail);
     System.arraycopy(types, i + 1, types, i, tail);
@@ -198,6 +292,9 @@ public final class Attributes extends Element {
     size--;
     keys[size] = null;
     refs[size] = null;
+    if (shrink) {
+      rebuildTable(tableLengthFor(size));
+    }
     return true;
   }
 
@@ -219,17 +316,194 @@ public final class Attributes extends Element {
       Arrays.fill(refs, from.size, size, null);
     }
     size = from.size;
+    // Positions are the same, and the seed is per process: the index copies as it is.
+    if (from.tableLength == 0) {
+      dropTable();
+    } else {
+      if (table.length < from.tableLength) {
+        table = new long[from.tableLength];
+      }
+      System.arraycopy(from.table, 0, table, 0, from.tableLength);
+      tableLength = from.tableLength;
+      tableShift = from.tableShift;
+      keyed = from.keyed;
+    }
   }
 
+  /** The position of {@code key}, appended (with its value still to be set) if absent. */
   private int slot(String key) {
     checkWritable();
-    int i = indexOf(key);
-    if (i >= 0) {
-      return i;
+    if (tableLength == 0) {
+      int i = scan(key);
+      return i >= 0 ? i : append(key);
+    }
+    return hashedSlot(key);
+  }
+
+  /** {@link #slot} with the index, kept out of line so the scan path stays small to inline. */
+  private int hashedSlot(String key) {
+    int h = hash(key); // a null key throws here
+    int mask = tableLength - 1;
+    int s = home(h);
+    int probes = 0;
+    long e;
+    while ((e = table[s]) != 0) {
+      if ((int) (e >>> 32) == h && keys[(int) e - 1].equals(key)) {
+        return (int) e - 1;
+      }
+      s = (s + 1) & mask;
+      probes++;
+    }
+    if (probes > MAX_PROBES && !keyed) {
+      // Only colliding hashes get here (see the class comment).
+      keyed = true;
+      rebuildTable(tableLength);
+      return append(key);
+    }
+    if (size + 1 > tableLength >>> 1) {
+      return append(key); // grows the table
     }
     ensureCapacity(size + 1);
     keys[size] = key;
+    table[s] = entry(h, size);
     return size++;
+  }
+
+  /** Appends {@code key}, known to be absent, and indexes it (building the index if due). */
+  private int append(String key) {
+    if (key == null) {
+      throw new NullPointerException("key"); // never stored: it would break every lookup
+    }
+    if (size == MAX_TABLE_LENGTH >>> 1) {
+      throw new IllegalStateException("more than " + size + " attributes");
+    }
+    ensureCapacity(size + 1);
+    int i = size++;
+    keys[i] = key;
+    if (size > SCAN_LIMIT) {
+      if (tableLength == 0 || size > tableLength >>> 1) {
+        rebuildTable(tableLengthFor(size));
+      } else {
+        place(hash(key), i);
+      }
+    }
+    return i;
+  }
+
+  private static int tableLengthFor(int keys) {
+    // A power of two at least twice the keys: at most half full.
+    return Math.max(MIN_TABLE_LENGTH, Integer.highestOneBit(keys - 1) << 2);
+  }
+
+  /** Indexes every key afresh in an index of {@code length} slots. */
+  private void rebuildTable(int length) {
+    if (table.length < length) {
+      table = new long[length];
+    } else {
+      Arrays.fill(table, 0, length, 0);
+    }
+    tableLength = length;
+    tableShift = Integer.numberOfLeadingZeros(length) + 1;
+    for (int i = 0; i < size; i++) {
+      place(hash(keys[i]), i);
+    }
+  }
+
+  /** Puts position {@code i}, whose key is not indexed, in the first free slot from its home. */
+  private void place(int h, int i) {
+    int mask = tableLength - 1;
+    int s = home(h);
+    while (table[s] != 0) {
+      s = (s + 1) & mask;
+    }
+    table[s] = entry(h, i);
+  }
+
+  /**
+   * Takes position {@code i} out of the index and renumbers the positions after it, as
+   * {@link #remove} is about to shift the arrays down over it. O(table length), at most 8 times
+   * the size (see {@link #remove}).
+   */
+  private void unindex(int i) {
+    int mask = tableLength - 1;
+    int hole = home(hash(keys[i]));
+    while ((int) table[hole] - 1 != i) {
+      hole = (hole + 1) & mask;
+    }
+    // Backward-shift deletion (Knuth's Algorithm R): move each following entry of the run into
+    // the hole unless the hole lies before its home slot, so no probe stops short at the hole.
+    for (int s = (hole + 1) & mask; table[s] != 0; s = (s + 1) & mask) {
+      int home = home((int) (table[s] >>> 32));
+      if (((s - home) & mask) >= ((s - hole) & mask)) {
+        table[hole] = table[s];
+        hole = s;
+      }
+    }
+    table[hole] = 0;
+    for (int s = 0; s < tableLength; s++) {
+      long e = table[s];
+      if ((int) e - 1 > i) {
+        table[s] = e - 1; // the position is in the low bits and at least 2: no borrow
+      }
+    }
+  }
+
+  /** Back to scanning; the array stays for the next build. */
+  private void dropTable() {
+    tableLength = 0;
+    keyed = false;
+  }
+
+  /**
+   * For tests: the longest run of occupied index slots, which bounds the slots any lookup or
+   * insert probes; 0 without an index.
+   */
+  int longestProbeRun() {
+    if (tableLength == 0) {
+      return 0;
+    }
+    int mask = tableLength - 1;
+    int start = 0;
+    while (table[start] != 0) {
+      start++; // at most half full: there is an empty slot
+    }
+    int longest = 0;
+    int run = 0;
+    for (int k = 1; k <= tableLength; k++) {
+      run = table[(start + k) & mask] != 0 ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    return longest;
+  }
+
+  private int hash(String key) {
+    return keyed ? keyedHash(key) : key.hashCode();
+  }
+
+  /** The slot where a probe for hash {@code h} starts: the seeded hash's top bits. */
+  private int home(int h) {
+    return (int) (((h ^ Seed.VALUE) * 0x9E3779B97F4A7C15L) >>> 32) >>> tableShift;
+  }
+
+  private static long entry(int h, int position) {
+    return (long) h << 32 | (position + 1);
+  }
+
+  /**
+   * A hash of every character of {@code key}, seeded per process. Each character goes into the
+   * state before its multiply and shift, so differences in the key are mixed in a way that
+   * depends on the unknown seed, unlike {@code String.hashCode}, whose collisions hold for any
+   * mixing of its result. Not a cryptographic hash; it only has to keep an attacker from
+   * producing many keys for one slot without seeing the seed.
+   */
+  private static int keyedHash(String key) {
+    long h = Seed.VALUE ^ key.length();
+    for (int i = 0, n = key.length(); i < n; i++) {
+      h = (h ^ key.charAt(i)) * 0x9E3779B97F4A7C15L;
+      h ^= h >>> 29;
+    }
+    h *= 0xBF58476D1CE4E5B9L;
+    return (int) (h ^ (h >>> 32));
   }
 
   private void ensureCapacity(int capacity) {
@@ -266,6 +540,7 @@ public final class Attributes extends Element {
     Arrays.fill(keys, 0, size, null);
     Arrays.fill(refs, 0, size, null);
     size = 0;
+    dropTable();
   }
 
   @Override

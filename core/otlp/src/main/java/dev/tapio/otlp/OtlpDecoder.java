@@ -62,6 +62,13 @@ import java.util.Map;
  * get U+FFFD; a repeated attribute key keeps its last value; when a singular field occurs
  * twice, the last occurrence wins.
  *
+ * <p>With a cap on attributes ({@code maxAttributesPerRecord}), a resource, scope, log record,
+ * span, event or link keeps its first distinct keys up to the cap; the attributes it cannot
+ * take are counted in its {@code dropped_attributes_count} (added to what the sender put there)
+ * and in what the decode methods return. Data points are not capped: they have no dropped
+ * count, and dropping an attribute would merge distinct series. Decoding n attributes costs
+ * O(n) with or without the cap, whatever their keys.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class OtlpDecoder implements OtlpRequestDecoder {
@@ -151,6 +158,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
 
   private final int maxMessageSize;
   private final int maxNestingDepth;
+  private final int maxAttributes;
 
   /** A decoder with {@link #DEFAULT_MAX_MESSAGE_SIZE} and {@link #DEFAULT_MAX_NESTING_DEPTH}. */
   public OtlpDecoder() {
@@ -162,12 +170,23 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
    * @param maxNestingDepth how deep AnyValue arrays and maps may nest (1: an array of scalars)
    */
   public OtlpDecoder(int maxMessageSize, int maxNestingDepth) {
-    if (maxMessageSize < 0 || maxNestingDepth < 0) {
-      throw new IllegalArgumentException(
-          "limits must be >= 0: " + maxMessageSize + ", " + maxNestingDepth);
+    this(maxMessageSize, maxNestingDepth, 0);
+  }
+
+  /**
+   * @param maxMessageSize the largest request accepted, in bytes
+   * @param maxNestingDepth how deep AnyValue arrays and maps may nest (1: an array of scalars)
+   * @param maxAttributesPerRecord the most attributes kept per resource, scope, log record,
+   *     span, event and link, the rest counted as dropped (see the class comment); 0 for no cap
+   */
+  public OtlpDecoder(int maxMessageSize, int maxNestingDepth, int maxAttributesPerRecord) {
+    if (maxMessageSize < 0 || maxNestingDepth < 0 || maxAttributesPerRecord < 0) {
+      throw new IllegalArgumentException("limits must be >= 0: " + maxMessageSize + ", "
+          + maxNestingDepth + ", " + maxAttributesPerRecord);
     }
     this.maxMessageSize = maxMessageSize;
     this.maxNestingDepth = maxNestingDepth;
+    this.maxAttributes = maxAttributesPerRecord;
   }
 
   public int maxMessageSize() {
@@ -178,17 +197,19 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
     return maxNestingDepth;
   }
 
+  /** The cap on attributes per resource, scope, log record, span, event and link; 0: none. */
+  public int maxAttributesPerRecord() {
+    return maxAttributes;
+  }
+
   public Logs decodeLogs(byte[] request) throws OtlpFormatException {
     Logs logs = new Logs();
     decodeLogs(request, 0, request.length, logs);
     return logs;
   }
 
-  /**
-   * Appends the resource groups of the request in {@code request[offset, offset + length)} to
-   * {@code into}. When this throws, {@code into} may hold part of the request: discard it.
-   */
-  public void decodeLogs(byte[] request, int offset, int length, Logs into)
+  @Override
+  public int decodeLogs(byte[] request, int offset, int length, Logs into)
       throws OtlpFormatException {
     ProtoReader r = open(request, offset, length, LOGS_REQUEST);
     int end = offset + length;
@@ -224,6 +245,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
         r.skipField(tag, end, LOGS_REQUEST);
       }
     }
+    return r.droppedAttributes;
   }
 
   public Metrics decodeMetrics(byte[] request) throws OtlpFormatException {
@@ -232,8 +254,8 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
     return metrics;
   }
 
-  /** As {@link #decodeLogs(byte[], int, int, Logs)}, for metrics. */
-  public void decodeMetrics(byte[] request, int offset, int length, Metrics into)
+  @Override
+  public int decodeMetrics(byte[] request, int offset, int length, Metrics into)
       throws OtlpFormatException {
     ProtoReader r = open(request, offset, length, METRICS_REQUEST);
     int end = offset + length;
@@ -268,6 +290,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
         r.skipField(tag, end, METRICS_REQUEST);
       }
     }
+    return r.droppedAttributes;
   }
 
   public Traces decodeTraces(byte[] request) throws OtlpFormatException {
@@ -276,8 +299,8 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
     return traces;
   }
 
-  /** As {@link #decodeLogs(byte[], int, int, Logs)}, for traces. */
-  public void decodeTraces(byte[] request, int offset, int length, Traces into)
+  @Override
+  public int decodeTraces(byte[] request, int offset, int length, Traces into)
       throws OtlpFormatException {
     ProtoReader r = open(request, offset, length, TRACES_REQUEST);
     int end = offset + length;
@@ -312,6 +335,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
         r.skipField(tag, end, TRACES_REQUEST);
       }
     }
+    return r.droppedAttributes;
   }
 
   private ProtoReader open(byte[] request, int offset, int length, String[] message)
@@ -333,38 +357,53 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
   private void readResource(ProtoReader r, int end, ResourceEntry<?> entry)
       throws OtlpFormatException {
     Resource resource = entry.resource();
+    int dropped = 0;
     while (r.pos < end) {
       int tag = r.readTag(end, RESOURCE[0]);
       switch (tag) {
-        case 1 << 3 | LEN -> readAttribute(r, r.readLength(end, RESOURCE[1]),
-            resource.attributes());
+        case 1 << 3 | LEN -> dropped += readAttribute(r, r.readLength(end, RESOURCE[1]),
+            resource.attributes(), maxAttributes);
         case 2 << 3 | VARINT -> resource.setDroppedAttributesCount(r.readInt32(end, RESOURCE[2]));
         case 3 << 3 | LEN -> r.pos = r.readLength(end, RESOURCE[3]);
         default -> r.skipField(tag, end, RESOURCE);
       }
+    }
+    if (dropped > 0) {
+      resource.setDroppedAttributesCount(
+          AttributeCap.addDropped(resource.droppedAttributesCount(), dropped));
     }
   }
 
   private void readScope(ProtoReader r, int end, ScopeEntry<?> entry)
       throws OtlpFormatException {
     Scope scope = entry.scope();
+    int dropped = 0;
     while (r.pos < end) {
       int tag = r.readTag(end, SCOPE[0]);
       switch (tag) {
         case 1 << 3 | LEN -> scope.setName(r.readString(end, SCOPE[1]));
         case 2 << 3 | LEN -> scope.setVersion(r.readString(end, SCOPE[2]));
-        case 3 << 3 | LEN -> readAttribute(r, r.readLength(end, SCOPE[3]), scope.attributes());
+        case 3 << 3 | LEN -> dropped += readAttribute(r, r.readLength(end, SCOPE[3]),
+            scope.attributes(), maxAttributes);
         case 4 << 3 | VARINT -> scope.setDroppedAttributesCount(r.readInt32(end, SCOPE[4]));
         default -> r.skipField(tag, end, SCOPE);
       }
+    }
+    if (dropped > 0) {
+      scope.setDroppedAttributesCount(
+          AttributeCap.addDropped(scope.droppedAttributesCount(), dropped));
     }
   }
 
   // ---------------------------------------------------------------------------------------
   // Attributes and AnyValue
 
-  /** Reads one KeyValue into {@code into}; scalars go in unboxed. */
-  private void readAttribute(ProtoReader r, int end, Attributes into)
+  /**
+   * Reads one KeyValue into {@code into}, scalars unboxed; returns 1 when a cap of {@code cap}
+   * attributes (0: none) keeps it out, else 0. The value is read either way: a dropped
+   * attribute must still be well-formed.
+   */
+  private int readAttribute(ProtoReader r, int end, Attributes into, int cap)
       throws OtlpFormatException {
     String key = "";
     r.valueType = ValueType.EMPTY;
@@ -377,6 +416,10 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
         default -> r.skipField(tag, end, KEY_VALUE);
       }
     }
+    if (!AttributeCap.admits(into, key, cap)) {
+      r.droppedAttributes++;
+      return 1;
+    }
     switch (r.valueType) {
       case STRING -> into.putString(key, (String) r.valueRef);
       case BOOL -> into.putBool(key, r.valueBits != 0);
@@ -385,6 +428,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
       case EMPTY -> into.put(key, AnyValue.EMPTY);
       default -> into.put(key, (AnyValue) r.valueRef);
     }
+    return 0;
   }
 
   /**
@@ -505,6 +549,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
 
   private void readLogRecord(ProtoReader r, int end, LogRecord rec)
       throws OtlpFormatException {
+    int dropped = 0;
     while (r.pos < end) {
       int tag = r.readTag(end, LOG_RECORD[0]);
       switch (tag) {
@@ -520,8 +565,8 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
             rec.setBody(currentValue(r));
           }
         }
-        case 6 << 3 | LEN ->
-            readAttribute(r, r.readLength(end, LOG_RECORD[6]), rec.attributes());
+        case 6 << 3 | LEN -> dropped += readAttribute(r, r.readLength(end, LOG_RECORD[6]),
+            rec.attributes(), maxAttributes);
         case 7 << 3 | VARINT ->
             rec.setDroppedAttributesCount(r.readInt32(end, LOG_RECORD[7]));
         case 8 << 3 | I32 -> rec.setFlags(r.readFixed32(end, LOG_RECORD[8]));
@@ -531,6 +576,10 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
         case 12 << 3 | LEN -> rec.setEventName(r.readString(end, LOG_RECORD[12]));
         default -> r.skipField(tag, end, LOG_RECORD);
       }
+    }
+    if (dropped > 0) {
+      rec.setDroppedAttributesCount(
+          AttributeCap.addDropped(rec.droppedAttributesCount(), dropped));
     }
   }
 
@@ -673,7 +722,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
         case 5 << 3 | LEN -> r.pos = r.readLength(end, NUMBER_POINT[5]);
         case 6 << 3 | I64 -> p.setLongValue(r.readFixed64(end, NUMBER_POINT[6]));
         case 7 << 3 | LEN ->
-            readAttribute(r, r.readLength(end, NUMBER_POINT[7]), p.attributes());
+            readAttribute(r, r.readLength(end, NUMBER_POINT[7]), p.attributes(), 0);
         case 8 << 3 | VARINT -> p.setFlags(r.readInt32(end, NUMBER_POINT[8]));
         default -> r.skipField(tag, end, NUMBER_POINT);
       }
@@ -695,7 +744,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
         case 7 << 3 | LEN, 7 << 3 | I64 -> r.readDoubles(tag, end, HISTOGRAM_POINT[7]);
         case 8 << 3 | LEN -> r.pos = r.readLength(end, HISTOGRAM_POINT[8]);
         case 9 << 3 | LEN ->
-            readAttribute(r, r.readLength(end, HISTOGRAM_POINT[9]), p.attributes());
+            readAttribute(r, r.readLength(end, HISTOGRAM_POINT[9]), p.attributes(), 0);
         case 10 << 3 | VARINT -> p.setFlags(r.readInt32(end, HISTOGRAM_POINT[10]));
         case 11 << 3 | I64 -> p.setMin(r.readDouble(end, HISTOGRAM_POINT[11]));
         case 12 << 3 | I64 -> p.setMax(r.readDouble(end, HISTOGRAM_POINT[12]));
@@ -718,7 +767,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
       int tag = r.readTag(end, EXP_POINT[0]);
       switch (tag) {
         case 1 << 3 | LEN ->
-            readAttribute(r, r.readLength(end, EXP_POINT[1]), p.attributes());
+            readAttribute(r, r.readLength(end, EXP_POINT[1]), p.attributes(), 0);
         case 2 << 3 | I64 -> p.setStartTimeUnixNano(r.readFixed64(end, EXP_POINT[2]));
         case 3 << 3 | I64 -> p.setTimeUnixNano(r.readFixed64(end, EXP_POINT[3]));
         case 4 << 3 | I64 -> p.setCount(r.readFixed64(end, EXP_POINT[4]));
@@ -786,7 +835,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
           r.appendDouble2(value);
         }
         case 7 << 3 | LEN ->
-            readAttribute(r, r.readLength(end, SUMMARY_POINT[7]), p.attributes());
+            readAttribute(r, r.readLength(end, SUMMARY_POINT[7]), p.attributes(), 0);
         case 8 << 3 | VARINT -> p.setFlags(r.readInt32(end, SUMMARY_POINT[8]));
         default -> r.skipField(tag, end, SUMMARY_POINT);
       }
@@ -803,6 +852,7 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
   private void readSpan(ProtoReader r, int end, Span span) throws OtlpFormatException {
     StatusCode code = StatusCode.UNSET;
     String message = "";
+    int dropped = 0;
     while (r.pos < end) {
       int tag = r.readTag(end, SPAN[0]);
       switch (tag) {
@@ -817,7 +867,8 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
         }
         case 7 << 3 | I64 -> span.setStartTimeUnixNano(r.readFixed64(end, SPAN[7]));
         case 8 << 3 | I64 -> span.setEndTimeUnixNano(r.readFixed64(end, SPAN[8]));
-        case 9 << 3 | LEN -> readAttribute(r, r.readLength(end, SPAN[9]), span.attributes());
+        case 9 << 3 | LEN -> dropped += readAttribute(r, r.readLength(end, SPAN[9]),
+            span.attributes(), maxAttributes);
         case 10 << 3 | VARINT -> span.setDroppedAttributesCount(r.readInt32(end, SPAN[10]));
         case 11 << 3 | LEN ->
             readEvent(r, r.readLength(end, SPAN[11]), span.events().appendEmpty());
@@ -848,33 +899,49 @@ public final class OtlpDecoder implements OtlpRequestDecoder {
     if (code != StatusCode.UNSET || !message.isEmpty()) {
       span.setStatus(code, message);
     }
+    if (dropped > 0) {
+      span.setDroppedAttributesCount(
+          AttributeCap.addDropped(span.droppedAttributesCount(), dropped));
+    }
   }
 
   private void readEvent(ProtoReader r, int end, SpanEvent event) throws OtlpFormatException {
+    int dropped = 0;
     while (r.pos < end) {
       int tag = r.readTag(end, EVENT[0]);
       switch (tag) {
         case 1 << 3 | I64 -> event.setTimeUnixNano(r.readFixed64(end, EVENT[1]));
         case 2 << 3 | LEN -> event.setName(r.readString(end, EVENT[2]));
-        case 3 << 3 | LEN -> readAttribute(r, r.readLength(end, EVENT[3]), event.attributes());
+        case 3 << 3 | LEN -> dropped += readAttribute(r, r.readLength(end, EVENT[3]),
+            event.attributes(), maxAttributes);
         case 4 << 3 | VARINT -> event.setDroppedAttributesCount(r.readInt32(end, EVENT[4]));
         default -> r.skipField(tag, end, EVENT);
       }
     }
+    if (dropped > 0) {
+      event.setDroppedAttributesCount(
+          AttributeCap.addDropped(event.droppedAttributesCount(), dropped));
+    }
   }
 
   private void readLink(ProtoReader r, int end, SpanLink link) throws OtlpFormatException {
+    int dropped = 0;
     while (r.pos < end) {
       int tag = r.readTag(end, LINK[0]);
       switch (tag) {
         case 1 << 3 | LEN -> link.setTraceId(r.readId(end, LINK[1], r.traceId));
         case 2 << 3 | LEN -> link.setSpanId(r.readId(end, LINK[2], r.spanId));
         case 3 << 3 | LEN -> link.setTraceState(r.readString(end, LINK[3]));
-        case 4 << 3 | LEN -> readAttribute(r, r.readLength(end, LINK[4]), link.attributes());
+        case 4 << 3 | LEN -> dropped += readAttribute(r, r.readLength(end, LINK[4]),
+            link.attributes(), maxAttributes);
         case 5 << 3 | VARINT -> link.setDroppedAttributesCount(r.readInt32(end, LINK[5]));
         case 6 << 3 | I32 -> link.setFlags(r.readFixed32(end, LINK[6]));
         default -> r.skipField(tag, end, LINK);
       }
+    }
+    if (dropped > 0) {
+      link.setDroppedAttributesCount(
+          AttributeCap.addDropped(link.droppedAttributesCount(), dropped));
     }
   }
 

@@ -78,7 +78,8 @@ import java.util.Map;
  * <p>Where pdata is narrower than the protocol, values are mapped as {@link OtlpDecoder} maps
  * them: enum numbers outside their enum, and enum names not known here, become the unspecified
  * value; exemplars, metric metadata and resource entity refs are dropped; a repeated attribute
- * key keeps its last value; when a singular field occurs twice, the last occurrence wins.
+ * key keeps its last value; when a singular field occurs twice, the last occurrence wins. A cap
+ * on attributes per record works as {@link OtlpDecoder}'s does.
  *
  * <p>Immutable and thread-safe.
  */
@@ -122,6 +123,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
 
   private final int maxMessageSize;
   private final int maxNestingDepth;
+  private final int maxAttributes;
   private final JsonFactory factory;
 
   /**
@@ -138,12 +140,24 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
    *     as for {@link OtlpDecoder}; the JSON nesting allowed follows from it
    */
   public OtlpJsonDecoder(int maxMessageSize, int maxNestingDepth) {
-    if (maxMessageSize < 0 || maxNestingDepth < 0) {
-      throw new IllegalArgumentException(
-          "limits must be >= 0: " + maxMessageSize + ", " + maxNestingDepth);
+    this(maxMessageSize, maxNestingDepth, 0);
+  }
+
+  /**
+   * @param maxMessageSize the largest request accepted, in bytes
+   * @param maxNestingDepth how deep AnyValue arrays and maps may nest, as for {@link
+   *     OtlpDecoder}
+   * @param maxAttributesPerRecord the most attributes kept per resource, scope, log record,
+   *     span, event and link, the rest counted as dropped (see {@link OtlpDecoder}); 0 for no cap
+   */
+  public OtlpJsonDecoder(int maxMessageSize, int maxNestingDepth, int maxAttributesPerRecord) {
+    if (maxMessageSize < 0 || maxNestingDepth < 0 || maxAttributesPerRecord < 0) {
+      throw new IllegalArgumentException("limits must be >= 0: " + maxMessageSize + ", "
+          + maxNestingDepth + ", " + maxAttributesPerRecord);
     }
     this.maxMessageSize = maxMessageSize;
     this.maxNestingDepth = maxNestingDepth;
+    this.maxAttributes = maxAttributesPerRecord;
     int jsonDepth = (int) Math.min(Integer.MAX_VALUE,
         STRUCTURE_DEPTH + UNKNOWN_DEPTH + (long) LEVELS_PER_ANY_VALUE * maxNestingDepth);
     StreamReadConstraints constraints = StreamReadConstraints.builder()
@@ -171,20 +185,23 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
     return maxNestingDepth;
   }
 
+  /** The cap on attributes per resource, scope, log record, span, event and link; 0: none. */
+  public int maxAttributesPerRecord() {
+    return maxAttributes;
+  }
+
   public Logs decodeLogs(byte[] request) throws OtlpFormatException {
     Logs logs = new Logs();
     decodeLogs(request, 0, request.length, logs);
     return logs;
   }
 
-  /**
-   * Appends the resource groups of the request in {@code request[offset, offset + length)} to
-   * {@code into}. When this throws, {@code into} may hold part of the request: discard it.
-   */
-  public void decodeLogs(byte[] request, int offset, int length, Logs into)
+  @Override
+  public int decodeLogs(byte[] request, int offset, int length, Logs into)
       throws OtlpFormatException {
     try (Run run = open(request, offset, length, "ExportLogsServiceRequest")) {
       run.request(into.resourceLogs(), LOGS);
+      return run.droppedAttributes;
     }
   }
 
@@ -194,11 +211,12 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
     return metrics;
   }
 
-  /** As {@link #decodeLogs(byte[], int, int, Logs)}, for metrics. */
-  public void decodeMetrics(byte[] request, int offset, int length, Metrics into)
+  @Override
+  public int decodeMetrics(byte[] request, int offset, int length, Metrics into)
       throws OtlpFormatException {
     try (Run run = open(request, offset, length, "ExportMetricsServiceRequest")) {
       run.request(into.resourceMetrics(), METRICS);
+      return run.droppedAttributes;
     }
   }
 
@@ -208,11 +226,12 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
     return traces;
   }
 
-  /** As {@link #decodeLogs(byte[], int, int, Logs)}, for traces. */
-  public void decodeTraces(byte[] request, int offset, int length, Traces into)
+  @Override
+  public int decodeTraces(byte[] request, int offset, int length, Traces into)
       throws OtlpFormatException {
     try (Run run = open(request, offset, length, "ExportTraceServiceRequest")) {
       run.request(into.resourceSpans(), TRACES);
+      return run.droppedAttributes;
     }
   }
 
@@ -302,6 +321,8 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
     private ValueType valueType;
     private long valueBits;
     private Object valueRef;
+    /** Attributes the cap has kept out so far in this request. */
+    private int droppedAttributes;
 
     Run(JsonParser p, String message) {
       this.p = p;
@@ -400,39 +421,53 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
 
     private void resource(ResourceEntry<?> entry) throws IOException, OtlpFormatException {
       Resource resource = entry.resource();
+      int dropped = 0;
       beginObject();
       String f;
       while ((f = nextField()) != null) {
         switch (f) {
-          case "attributes" -> attributes(resource.attributes());
+          case "attributes" -> dropped += attributes(resource.attributes(), maxAttributes);
           case "droppedAttributesCount", "dropped_attributes_count" ->
               resource.setDroppedAttributesCount(uint32());
           default -> p.skipChildren(); // entityRefs among them: pdata has no place for them
         }
       }
+      if (dropped > 0) {
+        resource.setDroppedAttributesCount(
+            AttributeCap.addDropped(resource.droppedAttributesCount(), dropped));
+      }
     }
 
     private void scope(ScopeEntry<?> entry) throws IOException, OtlpFormatException {
       Scope scope = entry.scope();
+      int dropped = 0;
       beginObject();
       String f;
       while ((f = nextField()) != null) {
         switch (f) {
           case "name" -> scope.setName(string());
           case "version" -> scope.setVersion(string());
-          case "attributes" -> attributes(scope.attributes());
+          case "attributes" -> dropped += attributes(scope.attributes(), maxAttributes);
           case "droppedAttributesCount", "dropped_attributes_count" ->
               scope.setDroppedAttributesCount(uint32());
           default -> p.skipChildren();
         }
+      }
+      if (dropped > 0) {
+        scope.setDroppedAttributesCount(
+            AttributeCap.addDropped(scope.droppedAttributesCount(), dropped));
       }
     }
 
     // -------------------------------------------------------------------------------------
     // Attributes and AnyValue
 
-    /** A {@code repeated KeyValue}, each put into {@code into} (scalars unboxed). */
-    private void attributes(Attributes into) throws IOException, OtlpFormatException {
+    /**
+     * A {@code repeated KeyValue}, each put into {@code into} (scalars unboxed) unless a cap of
+     * {@code cap} attributes (0: none) keeps it out; returns how many it kept out.
+     */
+    private int attributes(Attributes into, int cap) throws IOException, OtlpFormatException {
+      int dropped = 0;
       beginArray();
       while (nextElement()) {
         beginObject();
@@ -447,6 +482,10 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
             default -> p.skipChildren();
           }
         }
+        if (!AttributeCap.admits(into, key, cap)) {
+          dropped++;
+          continue;
+        }
         switch (valueType) {
           case STRING -> into.putString(key, (String) valueRef);
           case BOOL -> into.putBool(key, valueBits != 0);
@@ -456,6 +495,8 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
           default -> into.put(key, (AnyValue) valueRef);
         }
       }
+      droppedAttributes += dropped;
+      return dropped;
     }
 
     /**
@@ -589,6 +630,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
     // Logs
 
     private void logRecord(LogRecord r) throws IOException, OtlpFormatException {
+      int dropped = 0;
       beginObject();
       String f;
       while ((f = nextField()) != null) {
@@ -607,7 +649,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
               r.setBody(currentValue());
             }
           }
-          case "attributes" -> attributes(r.attributes());
+          case "attributes" -> dropped += attributes(r.attributes(), maxAttributes);
           case "droppedAttributesCount", "dropped_attributes_count" ->
               r.setDroppedAttributesCount(uint32());
           case "flags" -> r.setFlags(uint32());
@@ -616,6 +658,9 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
           case "eventName", "event_name" -> r.setEventName(string());
           default -> p.skipChildren();
         }
+      }
+      if (dropped > 0) {
+        r.setDroppedAttributesCount(AttributeCap.addDropped(r.droppedAttributesCount(), dropped));
       }
     }
 
@@ -773,7 +818,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
       String f;
       while ((f = nextField()) != null) {
         switch (f) {
-          case "attributes" -> attributes(point.attributes());
+          case "attributes" -> attributes(point.attributes(), 0);
           case "startTimeUnixNano", "start_time_unix_nano" ->
               point.setStartTimeUnixNano(uint64());
           case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(uint64());
@@ -793,7 +838,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
       String f;
       while ((f = nextField()) != null) {
         switch (f) {
-          case "attributes" -> attributes(point.attributes());
+          case "attributes" -> attributes(point.attributes(), 0);
           case "startTimeUnixNano", "start_time_unix_nano" ->
               point.setStartTimeUnixNano(uint64());
           case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(uint64());
@@ -829,7 +874,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
       String f;
       while ((f = nextField()) != null) {
         switch (f) {
-          case "attributes" -> attributes(point.attributes());
+          case "attributes" -> attributes(point.attributes(), 0);
           case "startTimeUnixNano", "start_time_unix_nano" ->
               point.setStartTimeUnixNano(uint64());
           case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(uint64());
@@ -877,7 +922,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
       String f;
       while ((f = nextField()) != null) {
         switch (f) {
-          case "attributes" -> attributes(point.attributes());
+          case "attributes" -> attributes(point.attributes(), 0);
           case "startTimeUnixNano", "start_time_unix_nano" ->
               point.setStartTimeUnixNano(uint64());
           case "timeUnixNano", "time_unix_nano" -> point.setTimeUnixNano(uint64());
@@ -942,6 +987,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
     private void span(Span span) throws IOException, OtlpFormatException {
       StatusCode code = StatusCode.UNSET;
       String statusMessage = "";
+      int dropped = 0;
       beginObject();
       String f;
       while ((f = nextField()) != null) {
@@ -959,7 +1005,7 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
           case "startTimeUnixNano", "start_time_unix_nano" ->
               span.setStartTimeUnixNano(uint64());
           case "endTimeUnixNano", "end_time_unix_nano" -> span.setEndTimeUnixNano(uint64());
-          case "attributes" -> attributes(span.attributes());
+          case "attributes" -> dropped += attributes(span.attributes(), maxAttributes);
           case "droppedAttributesCount", "dropped_attributes_count" ->
               span.setDroppedAttributesCount(uint32());
           case "events" -> {
@@ -1000,24 +1046,34 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
       if (code != StatusCode.UNSET || !statusMessage.isEmpty()) {
         span.setStatus(code, statusMessage);
       }
+      if (dropped > 0) {
+        span.setDroppedAttributesCount(
+            AttributeCap.addDropped(span.droppedAttributesCount(), dropped));
+      }
     }
 
     private void event(SpanEvent event) throws IOException, OtlpFormatException {
+      int dropped = 0;
       beginObject();
       String f;
       while ((f = nextField()) != null) {
         switch (f) {
           case "timeUnixNano", "time_unix_nano" -> event.setTimeUnixNano(uint64());
           case "name" -> event.setName(string());
-          case "attributes" -> attributes(event.attributes());
+          case "attributes" -> dropped += attributes(event.attributes(), maxAttributes);
           case "droppedAttributesCount", "dropped_attributes_count" ->
               event.setDroppedAttributesCount(uint32());
           default -> p.skipChildren();
         }
       }
+      if (dropped > 0) {
+        event.setDroppedAttributesCount(
+            AttributeCap.addDropped(event.droppedAttributesCount(), dropped));
+      }
     }
 
     private void link(SpanLink link) throws IOException, OtlpFormatException {
+      int dropped = 0;
       beginObject();
       String f;
       while ((f = nextField()) != null) {
@@ -1025,12 +1081,16 @@ public final class OtlpJsonDecoder implements OtlpRequestDecoder {
           case "traceId", "trace_id" -> link.setTraceId(id(traceId, "trace id"));
           case "spanId", "span_id" -> link.setSpanId(id(spanId, "span id"));
           case "traceState", "trace_state" -> link.setTraceState(string());
-          case "attributes" -> attributes(link.attributes());
+          case "attributes" -> dropped += attributes(link.attributes(), maxAttributes);
           case "droppedAttributesCount", "dropped_attributes_count" ->
               link.setDroppedAttributesCount(uint32());
           case "flags" -> link.setFlags(uint32());
           default -> p.skipChildren();
         }
+      }
+      if (dropped > 0) {
+        link.setDroppedAttributesCount(
+            AttributeCap.addDropped(link.droppedAttributesCount(), dropped));
       }
     }
 

@@ -46,6 +46,9 @@ final class ProtoReader {
   final byte[] traceId = new byte[16];
   final byte[] spanId = new byte[8];
 
+  /** Attributes the decoder's cap has kept out so far in this request. */
+  int droppedAttributes;
+
   ProtoReader(byte[] b, int offset, int maxDepth) {
     this.b = b;
     this.base = offset;
