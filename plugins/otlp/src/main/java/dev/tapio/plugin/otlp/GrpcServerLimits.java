@@ -40,12 +40,22 @@ import java.util.concurrent.TimeUnit;
  * @param handshakeTimeout the time from accept to the client's HTTP/2 SETTINGS (TLS included)
  * @param maxRstStreams RST_STREAM frames a client may send per window, 0 for no limit
  * @param maxRstStreamsWindow the window of {@code maxRstStreams}, whole seconds
+ * @param maxAttributesPerRecord {@code max_attributes_per_record}: see {@link
+ *     HttpServerLimits#maxAttributesPerRecord}
  */
 public record GrpcServerLimits(int maxConnections, int maxConnectionsPerClient,
-    Duration handshakeTimeout, int maxRstStreams, Duration maxRstStreamsWindow) {
+    Duration handshakeTimeout, int maxRstStreams, Duration maxRstStreamsWindow,
+    int maxAttributesPerRecord) {
 
   static final GrpcServerLimits DEFAULT = new GrpcServerLimits(0, 0, Duration.ofSeconds(10),
-      500, Duration.ofSeconds(10));
+      500, Duration.ofSeconds(10), 0);
+
+  /** Without a cap on attributes. */
+  public GrpcServerLimits(int maxConnections, int maxConnectionsPerClient,
+      Duration handshakeTimeout, int maxRstStreams, Duration maxRstStreamsWindow) {
+    this(maxConnections, maxConnectionsPerClient, handshakeTimeout, maxRstStreams,
+        maxRstStreamsWindow, 0);
+  }
 
   static GrpcServerLimits read(ConfigReader grpc) {
     GrpcServerLimits d = DEFAULT;
@@ -53,11 +63,15 @@ public record GrpcServerLimits(int maxConnections, int maxConnectionsPerClient,
         grpc.integer("max_connections_per_client", d.maxConnectionsPerClient()),
         grpc.duration("handshake_timeout", d.handshakeTimeout()),
         grpc.integer("max_rst_streams", d.maxRstStreams()),
-        grpc.duration("max_rst_streams_window", d.maxRstStreamsWindow()));
+        grpc.duration("max_rst_streams_window", d.maxRstStreamsWindow()),
+        grpc.integer("max_attributes_per_record", d.maxAttributesPerRecord()));
   }
 
   void validate(ConfigProblems problems) {
     String prefix = "protocols.grpc.";
+    if (maxAttributesPerRecord < 0) {
+      problems.error(prefix + "max_attributes_per_record", "must be 0 (no cap) or more");
+    }
     if (maxConnections < 0) {
       problems.error(prefix + "max_connections", "must not be negative (0: the default)");
     }

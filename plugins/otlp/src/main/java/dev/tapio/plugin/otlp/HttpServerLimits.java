@@ -18,10 +18,24 @@ import java.time.Duration;
  *     process's file descriptor limit less 256 ({@link ConnectionGate#cap})
  * @param maxConnectionsPerClient connections open at once from one client address
  *     ({@code max_connections_per_client}); 0 for no cap
+ * @param maxAttributesPerRecord {@code max_attributes_per_record}: the most attributes kept per
+ *     resource, scope, log record, span, span event and link; the rest are added to the
+ *     element's {@code dropped_attributes_count}, as OTLP's SDK limits do, and counted in
+ *     {@code tapio_otlp_receiver_dropped_attributes}; 0 (the default) for no cap. Data points are
+ *     never capped: they have no dropped count, and losing a key would merge series. Decoding
+ *     costs O(n) in the attributes either way; the cap is for what a backend can take.
  */
 public record HttpServerLimits(Duration readHeaderTimeout, Duration readTimeout,
     Duration writeTimeout, Duration idleTimeout, int maxConnections,
-    int maxConnectionsPerClient) {
+    int maxConnectionsPerClient, int maxAttributesPerRecord) {
+
+  /** Without a cap on attributes. */
+  public HttpServerLimits(Duration readHeaderTimeout, Duration readTimeout,
+      Duration writeTimeout, Duration idleTimeout, int maxConnections,
+      int maxConnectionsPerClient) {
+    this(readHeaderTimeout, readTimeout, writeTimeout, idleTimeout, maxConnections,
+        maxConnectionsPerClient, 0);
+  }
 
   /**
    * The Collector's header and idle timeouts (1 min); a read timeout of 1 min where the
@@ -31,7 +45,7 @@ public record HttpServerLimits(Duration readHeaderTimeout, Duration readTimeout,
    * gateway behind a load balancer or NAT sees many agents at one address).
    */
   static final HttpServerLimits DEFAULT = new HttpServerLimits(Duration.ofMinutes(1),
-      Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofMinutes(1), 0, 0);
+      Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofMinutes(1), 0, 0, 0);
 
   public HttpServerLimits {
     readHeaderTimeout = readHeaderTimeout == null ? Duration.ZERO : readHeaderTimeout;
@@ -47,7 +61,8 @@ public record HttpServerLimits(Duration readHeaderTimeout, Duration readTimeout,
         h.duration("write_timeout", d.writeTimeout()),
         h.duration("idle_timeout", d.idleTimeout()),
         h.integer("max_connections", d.maxConnections()),
-        h.integer("max_connections_per_client", d.maxConnectionsPerClient()));
+        h.integer("max_connections_per_client", d.maxConnectionsPerClient()),
+        h.integer("max_attributes_per_record", d.maxAttributesPerRecord()));
   }
 
   void validate(ConfigProblems problems) {
@@ -58,6 +73,9 @@ public record HttpServerLimits(Duration readHeaderTimeout, Duration readTimeout,
     if (maxConnections < 0) {
       problems.error("protocols.http.max_connections",
           "must be 0 (half the file descriptor limit) or more");
+    }
+    if (maxAttributesPerRecord < 0) {
+      problems.error("protocols.http.max_attributes_per_record", "must be 0 (no cap) or more");
     }
     if (maxConnectionsPerClient < 0) {
       problems.error("protocols.http.max_connections_per_client", "must be 0 (no cap) or more");

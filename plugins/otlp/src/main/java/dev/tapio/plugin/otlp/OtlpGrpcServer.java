@@ -87,7 +87,8 @@ final class OtlpGrpcServer {
     this.key = key;
     this.config = config;
     int max = config.maxRecvMsgSizeBytes();
-    OtlpDecoder decoder = new OtlpDecoder(max, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
+    OtlpDecoder decoder = new OtlpDecoder(max, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH,
+        config.limits().maxAttributesPerRecord());
     InetSocketAddress address = Endpoints.resolve(config.endpoint());
     // Certificates first: a bad file is reported as such, not as a port problem.
     var tls = config.tls() == null ? null : TlsContexts.nettyServer(config.tls());

@@ -85,8 +85,11 @@ final class OtlpHttpServer {
     this.auth = auth;
     this.config = config;
     this.maxBody = (int) config.maxRequestBodySize();
-    this.decoder = new OtlpDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
-    this.jsonDecoder = new OtlpJsonDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH);
+    int maxAttributes = config.limits().maxAttributesPerRecord();
+    this.decoder = new OtlpDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH,
+        maxAttributes);
+    this.jsonDecoder = new OtlpJsonDecoder(maxBody, OtlpDecoder.DEFAULT_MAX_NESTING_DEPTH,
+        maxAttributes);
     this.routes = Map.of(config.logsUrlPath(), Signal.LOGS, config.metricsUrlPath(),
         Signal.METRICS, config.tracesUrlPath(), Signal.TRACES);
     InetSocketAddress address = Endpoints.resolve(config.endpoint());

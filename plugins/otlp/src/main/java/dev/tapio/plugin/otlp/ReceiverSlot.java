@@ -53,6 +53,7 @@ final class ReceiverSlot {
   private final ComponentContext.Counter refusedMemory;
   private final ComponentContext.Counter outOfMemory;
   private final ComponentContext.Counter internalError;
+  private final ComponentContext.Counter droppedAttributes;
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
   private final AtomicLong unlogged = new AtomicLong();
 
@@ -75,6 +76,8 @@ final class ReceiverSlot {
     this.refusedMemory = context.counter(name, help, "reason", "memory_budget");
     this.outOfMemory = context.counter(name, help, "reason", "out_of_memory");
     this.internalError = context.counter(name, help, "reason", "internal_error");
+    this.droppedAttributes = context.counter("tapio_otlp_receiver_dropped_attributes",
+        "Attributes not kept for max_attributes_per_record (counted in dropped_attributes_count)");
   }
 
   ComponentContext context() {
@@ -93,7 +96,7 @@ final class ReceiverSlot {
   Outcome deliver(OtlpRequestDecoder decoder, byte[] body, RequestMemory memory) {
     TelemetryData<?> data;
     try {
-      data = decoder.decode(signal, body);
+      data = decoder.decode(signal, body, droppedAttributes);
     } catch (OtlpFormatException e) {
       malformed.add(1);
       return new Outcome(Result.MALFORMED, e.getMessage());

@@ -56,7 +56,16 @@
  *         idle_timeout: 1m                  # between requests on a kept-alive connection
  *         max_connections: 0                # open at once; 0: half of (fd limit - 256)
  *         max_connections_per_client: 0     # from one address; 0: no cap (NAT, load balancers)
+ *         max_attributes_per_record: 0      # also under grpc; 0: no cap (see below)
  * }</pre>
+ *
+ * <p>{@code max_attributes_per_record} (Tapio's own key, under {@code http} and {@code grpc}):
+ * a resource, scope, log record, span, span event or link keeps its first this-many distinct
+ * keys; the rest are added to its {@code dropped_attributes_count}, as the SDKs' attribute
+ * limits do, and counted in {@code tapio_otlp_receiver_dropped_attributes}. Data points are not
+ * capped (they have no dropped count; losing a key would merge series). Decoding is linear in
+ * the number of attributes with or without it: 460,000 keys on one record decode in well under
+ * a second (it took 344 s of CPU when keys were found by a linear scan).
  *
  * <p>Hostile clients. The HTTP server reads without blocking (Netty), so a slow client holds a
  * connection, never a thread, and each phase of a request has the deadline above; a body

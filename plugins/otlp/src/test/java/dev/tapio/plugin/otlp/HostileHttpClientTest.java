@@ -322,6 +322,32 @@ class HostileHttpClientTest {
     }
   }
 
+  @Test
+  void aRecordWithTooManyAttributesKeepsTheCapAndCountsTheRest() throws Exception {
+    HttpServerLimits d = HttpServerLimits.DEFAULT;
+    var capped = new HttpServerLimits(d.readHeaderTimeout(), d.readTimeout(), d.writeTimeout(),
+        d.idleTimeout(), 0, 0, 10);
+    try (Server server = new Server(capped)) {
+      var logs = new dev.tapio.pdata.Logs();
+      var record = logs.resourceLogs().appendEmpty().scopeLogs().appendEmpty().logRecords()
+          .appendEmpty();
+      for (int i = 0; i < 50; i++) {
+        record.attributes().putLong("k" + i, i);
+      }
+      byte[] body = Samples.bytes(logs);
+      try (Socket s = server.connect()) {
+        s.getOutputStream().write(head(body.length).getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write(body);
+        assertEquals(200, RawResponse.read(s.getInputStream()).status());
+      }
+      var received = server.sink.logRecords().getFirst();
+      assertEquals(10, received.attributes().size());
+      assertEquals("k9", received.attributes().key(9), "the first keys are kept");
+      assertEquals(40, received.droppedAttributesCount());
+      assertEquals(40, server.counter("tapio_otlp_receiver_dropped_attributes"));
+    }
+  }
+
   private interface Condition {
     boolean holds() throws Exception;
   }
