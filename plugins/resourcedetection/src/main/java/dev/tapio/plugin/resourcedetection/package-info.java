@@ -1,0 +1,2 @@
+/** The resourcedetection processor. */
+package dev.tapio.plugin.resourcedetection;
