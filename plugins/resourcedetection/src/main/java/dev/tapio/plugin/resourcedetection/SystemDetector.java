@@ -5,6 +5,7 @@ import dev.tapio.plugin.resourcedetection.KnownAttributes.Spec;
 import dev.tapio.plugin.resourcedetection.ResourceDetectionConfig.SystemSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -94,9 +95,6 @@ final class SystemDetector implements Detector {
         String id = machineId();
         if (id != null) {
           out.put(HOST_ID, AnyValue.of(id));
-        } else {
-          log.log(Level.WARNING, "system detector: neither " + String.join(" nor ",
-              MACHINE_ID_FILES) + " holds a machine id; host.id is left out");
         }
       }
       if (enabled(HOST_ARCH)) {
@@ -128,14 +126,25 @@ final class SystemDetector implements Detector {
     return AnyValue.ofArray(values.stream().map(AnyValue::of).toList());
   }
 
-  /** The machine id, or null when no file holds one. */
-  String machineId() throws IOException {
+  /**
+   * The machine id, or null after a warning saying why there is none: as in the Collector, a
+   * host without one (a container image, a first boot) still gets its other attributes.
+   */
+  private String machineId() {
+    List<String> unreadable = new ArrayList<>();
     for (String file : MACHINE_ID_FILES) {
-      String id = host.read(file);
-      if (id != null) {
-        return id;
+      try {
+        String id = host.read(file);
+        if (id != null) {
+          return id;
+        }
+      } catch (IOException e) {
+        unreadable.add(e.toString());
       }
     }
+    log.log(Level.WARNING, "system detector: neither " + String.join(" nor ", MACHINE_ID_FILES)
+        + " holds a machine id" + (unreadable.isEmpty() ? "" : " (" + String.join("; ",
+        unreadable) + ")") + "; host.id is left out");
     return null;
   }
 

@@ -205,6 +205,20 @@ class SystemDetectorTest {
   }
 
   @Test
+  void anUnreadableMachineIdIsAWarningNamingTheFile(@TempDir Path dir) throws Exception {
+    Path root = fakeRoot(dir, "h");
+    Files.createDirectories(root.resolve("etc/machine-id")); // reading it fails
+    try (Fixture.CapturedLog log = new Fixture.CapturedLog()) {
+      Attributes a = detectOnLogs(factory(Map.of(), root), ALL_OS);
+      assertNull(a.get("host.id"));
+      List<String> warnings = log.messages(Level.WARNING, "machine id");
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.getFirst().contains("etc/machine-id"), warnings.getFirst());
+      assertTrue(warnings.getFirst().endsWith("; host.id is left out"), warnings.getFirst());
+    }
+  }
+
+  @Test
   void osDescriptionFromFakeRoot(@TempDir Path dir) throws Exception {
     Path root = fakeRoot(dir, "h");
     assertEquals("Debian GNU/Linux 12 (bookworm) (Linux h 6.1.0-test #1 SMP PREEMPT_DYNAMIC"
