@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -74,25 +76,9 @@ final class Endpoints {
    */
   static ThreadPoolExecutor requestExecutor(String name) {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    AtomicInteger n = new AtomicInteger();
-    AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
-    var executor = new ThreadPoolExecutor(threads, threads, 30,
-        TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(2 * threads),
-        r -> Thread.ofPlatform().daemon(true).name(name + "-" + n.incrementAndGet())
-            .unstarted(r),
-        new ThreadPoolExecutor.CallerRunsPolicy()) {
-      @Override
-      public void execute(Runnable task) {
-        super.execute(() -> {
-          try {
-            task.run();
-          } catch (Throwable t) {
-            logRateLimited(name, lastLogNanos, t);
-          }
-        });
-      }
-    };
+    var executor = new GuardedPool(name, threads, new ArrayBlockingQueue<>(2 * threads),
+        new ThreadPoolExecutor.CallerRunsPolicy());
+    executor.setKeepAliveTime(30, TimeUnit.SECONDS);
     executor.allowCoreThreadTimeOut(true);
     return executor;
   }
@@ -106,20 +92,31 @@ final class Endpoints {
    */
   static ExecutorService connectionBoundExecutor(String name) {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
-    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), daemonThreads(name)) {
-      @Override
-      public void execute(Runnable task) {
-        super.execute(() -> {
-          try {
-            task.run();
-          } catch (Throwable t) {
-            logRateLimited(name, lastLogNanos, t);
-          }
-        });
-      }
-    };
+    return new GuardedPool(name, threads, new LinkedBlockingQueue<>(),
+        new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  /** A fixed pool of daemon threads whose tasks run guarded (see {@link #requestExecutor}). */
+  private static final class GuardedPool extends ThreadPoolExecutor {
+    private final String name;
+    private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+    GuardedPool(String name, int threads, BlockingQueue<Runnable> queue,
+        RejectedExecutionHandler refused) {
+      super(threads, threads, 0, TimeUnit.SECONDS, queue, daemonThreads(name), refused);
+      this.name = name;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      super.execute(() -> {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          logRateLimited(name, lastLogNanos, t);
+        }
+      });
+    }
   }
 
   /** Daemon platform threads named {@code name-1}, {@code name-2}, … */
