@@ -54,8 +54,8 @@ public final class Attributes extends Element {
   private int size;
 
   /**
-   * While {@code size > SCAN_LIMIT} (only then: the scan path tests nothing else), the first
-   * {@code tableLength} slots (a power of two) are the hash index: 0 is empty, else
+   * While {@code size > SCAN_LIMIT}, and only then (the scan path tests the size alone), the
+   * first {@code tableLength} slots (a power of two) are the hash index: 0 is empty, else
    * {@code hash << 32 | (position + 1)}. At or below the limit the table and the fields after
    * it are stale and unread; the array is kept, and a rebuild clears only the slots it uses, so
    * a cleared instance reuses it without allocating.
