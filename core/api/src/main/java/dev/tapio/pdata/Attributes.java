@@ -54,13 +54,13 @@ public final class Attributes extends Element {
   private int size;
 
   /**
-   * While {@code size > SCAN_LIMIT}, the first {@code tableLength} slots (a power of two) are
-   * the hash index: 0 is empty, else {@code hash << 32 | (position + 1)}. The array is kept when
-   * the index is dropped, and a rebuild clears only the slots it uses, so a cleared instance
-   * reuses it without allocating.
+   * While {@code size > SCAN_LIMIT}, and only then (the scan path tests the size alone), the
+   * first {@code tableLength} slots (a power of two) are the hash index: 0 is empty, else
+   * {@code hash << 32 | (position + 1)}. At or below the limit the table and the fields after
+   * it are stale and unread; the array is kept, and a rebuild clears only the slots it uses, so
+   * a cleared instance reuses it without allocating.
    */
   private long[] table = EMPTY_TABLE;
-  /** 0 while no index is kept. */
   private int tableLength;
   /** {@code 32 - log2(tableLength)}: a slot is the top bits of the mixed hash. */
   private int tableShift;
@@ -143,7 +143,7 @@ public final class Attributes extends Element {
 
   /** Index of the key, or -1. */
   public int indexOf(String key) {
-    if (tableLength == 0) {
+    if (size <= SCAN_LIMIT) {
       return scan(key);
     }
     if (key == null) {
@@ -272,11 +272,8 @@ public final class Attributes extends Element {
       return false;
     }
     boolean shrink = false;
-    if (tableLength != 0) {
-      int left = size - 1;
-      if (left <= SCAN_LIMIT) {
-        dropTable();
-      } else if (left < tableLength >>> 3) {
+    if (size - 1 > SCAN_LIMIT) { // else back to scanning: the table goes stale
+      if (size - 1 < tableLength >>> 3) {
         // A list that lost most of its keys gets a smaller table (below), so that a remove
         // costs O(size) however large the list once was.
         shrink = true;
@@ -317,9 +314,7 @@ public final class Attributes extends Element {
     }
     size = from.size;
     // Positions are the same, and the seed is per process: the index copies as it is.
-    if (from.tableLength == 0) {
-      dropTable();
-    } else {
+    if (size > SCAN_LIMIT) {
       if (table.length < from.tableLength) {
         table = new long[from.tableLength];
       }
@@ -333,11 +328,26 @@ public final class Attributes extends Element {
   /** The position of {@code key}, appended (with its value still to be set) if absent. */
   private int slot(String key) {
     checkWritable();
-    if (tableLength == 0) {
-      int i = scan(key);
-      return i >= 0 ? i : append(key);
+    if (size > SCAN_LIMIT) {
+      return hashedSlot(key);
     }
-    return hashedSlot(key);
+    int i = scan(key);
+    return i >= 0 ? i : append(key);
+  }
+
+  /** Appends {@code key}, absent from a list being scanned; builds the index when it is due. */
+  private int append(String key) {
+    if (key == null) {
+      throw new NullPointerException("key"); // never stored: it would break every lookup
+    }
+    ensureCapacity(size + 1);
+    int i = size++;
+    keys[i] = key;
+    if (i == SCAN_LIMIT) {
+      keyed = false; // String.hashCode until it proves to collide, whatever the list held before
+      rebuildTable(tableLengthFor(size));
+    }
+    return i;
   }
 
   /** {@link #slot} with the index, kept out of line so the scan path stays small to inline. */
@@ -354,38 +364,20 @@ public final class Attributes extends Element {
       s = (s + 1) & mask;
       probes++;
     }
-    if (probes > MAX_PROBES && !keyed) {
-      // Only colliding hashes get here (see the class comment).
-      keyed = true;
-      rebuildTable(tableLength);
-      return append(key);
-    }
-    if (size + 1 > tableLength >>> 1) {
-      return append(key); // grows the table
-    }
-    ensureCapacity(size + 1);
-    keys[size] = key;
-    table[s] = entry(h, size);
-    return size++;
-  }
-
-  /** Appends {@code key}, known to be absent, and indexes it (building the index if due). */
-  private int append(String key) {
-    if (key == null) {
-      throw new NullPointerException("key"); // never stored: it would break every lookup
-    }
     if (size == MAX_TABLE_LENGTH >>> 1) {
       throw new IllegalStateException("more than " + size + " attributes");
     }
     ensureCapacity(size + 1);
     int i = size++;
     keys[i] = key;
-    if (size > SCAN_LIMIT) {
-      if (tableLength == 0 || size > tableLength >>> 1) {
-        rebuildTable(tableLengthFor(size));
-      } else {
-        place(hash(key), i);
-      }
+    if (probes > MAX_PROBES && !keyed) {
+      // Only colliding hashes get here (see the class comment).
+      keyed = true;
+      rebuildTable(tableLengthFor(size));
+    } else if (size > tableLength >>> 1) {
+      rebuildTable(tableLengthFor(size));
+    } else {
+      table[s] = entry(h, i);
     }
     return i;
   }
@@ -448,18 +440,12 @@ public final class Attributes extends Element {
     }
   }
 
-  /** Back to scanning; the array stays for the next build. */
-  private void dropTable() {
-    tableLength = 0;
-    keyed = false;
-  }
-
   /**
    * For tests: the longest run of occupied index slots, which bounds the slots any lookup or
    * insert probes; 0 without an index.
    */
   int longestProbeRun() {
-    if (tableLength == 0) {
+    if (size <= SCAN_LIMIT) {
       return 0;
     }
     int mask = tableLength - 1;
@@ -540,7 +526,6 @@ public final class Attributes extends Element {
     Arrays.fill(keys, 0, size, null);
     Arrays.fill(refs, 0, size, null);
     size = 0;
-    dropTable();
   }
 
   @Override
