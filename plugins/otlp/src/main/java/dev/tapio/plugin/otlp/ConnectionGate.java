@@ -4,7 +4,12 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import dev.tapio.component.ComponentContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -62,6 +67,64 @@ final class ConnectionGate {
         "file_descriptors");
     context.gauge("tapio_otlp_receiver_connections", "Connections open to the receiver",
         open::get, "protocol", protocol);
+  }
+
+  /** A connection taken from the listening socket: admitted (socket set) or not. */
+  record Accepted(SocketChannel socket, InetAddress client) {
+    /** No connection was waiting. */
+    static final Accepted NONE = new Accepted(null, null);
+    /** One was waiting and has been refused: reset, closed and counted. */
+    static final Accepted REFUSED = new Accepted(null, null);
+  }
+
+  /**
+   * Takes the next connection waiting on {@code listener} and decides on it there, in the
+   * accepting loop, before a server makes a channel of it: deciding later (when the channel is
+   * set up on its I/O thread) lets a burst of accepts outrun the decisions, and 3,000 queued
+   * connections took a process with a 1,024-descriptor limit to "Too many open files". A refused
+   * connection is reset and closed at once; an admitted one must be reported to {@link #closed}
+   * when it closes.
+   */
+  Accepted accept(ServerSocketChannel listener) throws IOException {
+    SocketChannel socket = listener.accept();
+    if (socket == null) {
+      return Accepted.NONE;
+    }
+    InetAddress client;
+    try {
+      client = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+    } catch (IOException | RuntimeException e) {
+      reset(socket); // the client is already gone
+      return Accepted.REFUSED;
+    }
+    if (!tryOpen(client)) {
+      reset(socket);
+      return Accepted.REFUSED;
+    }
+    return new Accepted(socket, client);
+  }
+
+  /** Gives back an admitted connection that could not be set up, and closes it. */
+  void abandon(Accepted accepted) {
+    closed(accepted.client());
+    reset(accepted.socket());
+  }
+
+  /**
+   * Closes with a reset rather than a FIN: the kernel then keeps no half-closed socket waiting
+   * for a client that may never close its end.
+   */
+  private static void reset(SocketChannel socket) {
+    try {
+      socket.setOption(StandardSocketOptions.SO_LINGER, 0);
+    } catch (IOException | RuntimeException ignored) {
+      // Already reset by the client: closing is all there is left to do.
+    }
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // The descriptor is released even when close reports an error.
+    }
   }
 
   /**
@@ -143,8 +206,16 @@ final class ConnectionGate {
       return false;
     }
     sinceFdCheck.set(0);
-    long max = os.getMaxFileDescriptorCount();
-    long used = os.getOpenFileDescriptorCount();
+    long max;
+    long used;
+    try {
+      max = os.getMaxFileDescriptorCount();
+      used = os.getOpenFileDescriptorCount();
+    } catch (Throwable t) {
+      // Counting reads /proc/self/fd, which takes a descriptor: failing, there is none left.
+      nearFdLimit = true;
+      return true;
+    }
     // Near the limit every admission checks: FD_CHECK_EVERY connections could cross it.
     nearFdLimit = used + FD_RESERVE + FD_CHECK_EVERY >= max;
     return used + FD_RESERVE >= max;

@@ -2,11 +2,6 @@ package dev.tapio.plugin.otlp;
 
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 
 /**
@@ -32,48 +27,19 @@ final class GatedServerSocketChannel extends NioServerSocketChannel {
    */
   @Override
   protected int doReadMessages(List<Object> buf) throws Exception {
-    SocketChannel accepted = javaChannel().accept();
-    if (accepted == null) {
-      return 0;
-    }
-    InetAddress client;
-    try {
-      client = ((InetSocketAddress) accepted.getRemoteAddress()).getAddress();
-    } catch (IOException | RuntimeException e) {
-      reset(accepted); // the client is already gone
-      return 1;
-    }
-    if (!gate.tryOpen(client)) {
-      reset(accepted);
-      return 1;
+    ConnectionGate.Accepted accepted = gate.accept(javaChannel());
+    if (accepted.socket() == null) {
+      return accepted == ConnectionGate.Accepted.NONE ? 0 : 1;
     }
     NioSocketChannel child;
     try {
-      child = new NioSocketChannel(this, accepted);
+      child = new NioSocketChannel(this, accepted.socket());
     } catch (Throwable t) {
-      gate.closed(client);
-      reset(accepted);
+      gate.abandon(accepted);
       throw t;
     }
-    child.closeFuture().addListener(closed -> gate.closed(client));
+    child.closeFuture().addListener(closed -> gate.closed(accepted.client()));
     buf.add(child);
     return 1;
-  }
-
-  /**
-   * Closes with a reset rather than a FIN: the kernel then keeps no half-closed socket waiting
-   * for a client that may never close its end.
-   */
-  private static void reset(SocketChannel socket) {
-    try {
-      socket.setOption(StandardSocketOptions.SO_LINGER, 0);
-    } catch (IOException | RuntimeException ignored) {
-      // Already reset by the client: closing is all there is left to do.
-    }
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // The descriptor is released even when close reports an error.
-    }
   }
 }

@@ -15,7 +15,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -107,7 +106,7 @@ final class OtlpHttpServer {
         new DefaultThreadFactory(name + "-io", true), NioIoHandler.newFactory());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
-        .channel(NioServerSocketChannel.class)
+        .channelFactory(() -> new GatedHttpServerSocketChannel(gate))
         .option(ChannelOption.SO_BACKLOG, BACKLOG)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.AUTO_READ, false) // each read asked for: HttpConnection
@@ -128,15 +127,9 @@ final class OtlpHttpServer {
     }
   }
 
-  /** Runs on the accepting I/O thread, before a byte of the connection is read. */
+  /** Sets up an admitted connection on its I/O thread, before a byte of it is read. */
   private void admit(SocketChannel ch, SSLContext tls, String[] protocols) {
-    var client = ch.remoteAddress().getAddress();
-    if (!gate.tryOpen(client)) {
-      ch.close();
-      return;
-    }
-    ch.closeFuture().addListener(f -> gate.closed(client));
-    channels.add(ch);
+    channels.add(ch); // admitted by the gate as it was accepted
     if (tls != null) {
       SSLEngine engine = tls.createSSLEngine();
       engine.setUseClientMode(false);
