@@ -1,0 +1,153 @@
+package dev.tapio.plugin.k8sattributes;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The list+watch of pods (and of ReplicaSets when the Deployment name is extracted, of
+ * namespaces when a rule reads from them) feeding a {@link PodCache}, through fabric8's
+ * informers: they list, then watch from the list's resource version, and list again after a
+ * watch expires ({@code 410 Gone}), delivering the differences as events.
+ *
+ * <p>Pods: every namespace, or {@code filter.namespace}; with a node, the field selector
+ * {@code spec.nodeName=<node>} on both the list and the watch requests, so the API server
+ * sends only that node's pods.
+ *
+ * <p>Threading: {@link #start} and {@link #close} on the lifecycle thread; events arrive on the
+ * client's informer thread.
+ */
+final class KubeWatch implements AutoCloseable {
+  private final KubernetesClient client;
+  private final PodCache cache;
+  private final Extraction extraction;
+  private final String namespace;
+  private final String node;
+  private final boolean replicaSets;
+  private final boolean namespaces;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+  /**
+   * @param namespace the only namespace watched, or empty for all
+   * @param node the only node whose pods are watched, or empty for all
+   */
+  KubeWatch(KubernetesClient client, PodCache cache, Extraction extraction, String namespace,
+      String node, boolean replicaSets, boolean namespaces) {
+    this.client = client;
+    this.cache = cache;
+    this.extraction = extraction;
+    this.namespace = namespace;
+    this.node = node;
+    this.replicaSets = replicaSets;
+    this.namespaces = namespaces;
+  }
+
+  /**
+   * Starts the informers; the future completes when every first list has been delivered to
+   * the cache.
+   */
+  CompletableFuture<Void> start() {
+    List<CompletableFuture<Void>> synced = new ArrayList<>();
+    if (namespaces) {
+      var ns = namespace.isEmpty() ? client.namespaces()
+          : client.namespaces().withField("metadata.name", namespace);
+      synced.add(start(ns.runnableInformer(0), new Handler<Namespace>() {
+        @Override
+        void upsert(Namespace n) {
+          cache.onNamespace(n.getMetadata().getName(), extraction.namespace(n));
+        }
+
+        @Override
+        void delete(Namespace n) {
+          cache.onNamespaceDeleted(n.getMetadata().getName());
+        }
+      }));
+    }
+    if (replicaSets) {
+      var rs = namespace.isEmpty() ? client.apps().replicaSets().inAnyNamespace()
+          : client.apps().replicaSets().inNamespace(namespace);
+      synced.add(start(rs.runnableInformer(0), new Handler<ReplicaSet>() {
+        @Override
+        void upsert(ReplicaSet r) {
+          cache.onReplicaSet(Extraction.replicaSetKey(r), Extraction.deploymentOf(r));
+        }
+
+        @Override
+        void delete(ReplicaSet r) {
+          cache.onReplicaSetDeleted(Extraction.replicaSetKey(r));
+        }
+      }));
+    }
+    var pods = namespace.isEmpty() ? client.pods().inAnyNamespace()
+        : client.pods().inNamespace(namespace);
+    var selected = node.isEmpty() ? pods : pods.withField("spec.nodeName", node);
+    synced.add(start(selected.runnableInformer(0), new Handler<Pod>() {
+      @Override
+      void upsert(Pod p) {
+        cache.onPod(extraction.pod(p));
+      }
+
+      @Override
+      void delete(Pod p) {
+        cache.onPodDeleted(p.getMetadata().getUid());
+      }
+    }));
+    return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
+  }
+
+  private <T> CompletableFuture<Void> start(SharedIndexInformer<T> informer,
+      Handler<T> handler) {
+    informer.addEventHandler(handler);
+    informers.add(informer);
+    return informer.start().toCompletableFuture();
+  }
+
+  /** Waits for {@link #start}'s future; false on timeout. */
+  static boolean await(CompletableFuture<Void> synced, long timeoutNanos) throws Exception {
+    try {
+      synced.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (SharedIndexInformer<?> i : informers) {
+      i.stop();
+    }
+    informers.clear();
+    client.close();
+  }
+
+  /** Adds and updates are the same to the cache: the newest state replaces the entry. */
+  private abstract static class Handler<T> implements ResourceEventHandler<T> {
+    abstract void upsert(T object);
+
+    abstract void delete(T object);
+
+    @Override
+    public final void onAdd(T object) {
+      upsert(object);
+    }
+
+    @Override
+    public final void onUpdate(T before, T after) {
+      upsert(after);
+    }
+
+    @Override
+    public final void onDelete(T object, boolean finalStateUnknown) {
+      delete(object);
+    }
+  }
+}
