@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * that is going, so an IP a new pod took over keeps pointing at the new pod.
  */
 final class PodCache {
+  private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private final Map<String, PodInfo> byUid = new ConcurrentHashMap<>();
   private final Map<String, PodInfo> byIp = new ConcurrentHashMap<>();
   private final Map<String, PodInfo> byContainerId = new ConcurrentHashMap<>();
@@ -94,8 +95,10 @@ final class PodCache {
   }
 
   /**
-   * Waits until the cache changes or {@code deadlineNanos} (of {@link System#nanoTime()})
-   * passes; returns false when it passed. Pipeline threads call it while waiting for metadata.
+   * Waits until the cache changes, at most until {@code deadlineNanos} (of
+   * {@link System#nanoTime()}) and at most 50 ms, so that a change signalled between the
+   * caller's lookup and this wait costs at most one slice; returns false once the deadline has
+   * passed. Pipeline threads call it while waiting for metadata.
    */
   boolean awaitChange(long deadlineNanos) throws InterruptedException {
     long left = deadlineNanos - System.nanoTime();
@@ -104,10 +107,11 @@ final class PodCache {
     }
     changeLock.lock();
     try {
-      return changed.awaitNanos(left) > 0;
+      changed.awaitNanos(Math.min(left, MAX_WAIT_SLICE_NANOS));
     } finally {
       changeLock.unlock();
     }
+    return true;
   }
 
   private void signalChange() {
