@@ -82,6 +82,10 @@ class K8sAttributesProcessorTest {
             key_regex: owner/(.*)
       """;
 
+  /** Waiting for metadata, 1 s at most, so a test's intended misses do not take 10 s. */
+  private static final String WAIT =
+      "wait_for_metadata: true\nwait_for_metadata_timeout: 1s\n";
+
   @BeforeEach
   void cluster() {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
@@ -204,7 +208,7 @@ class K8sAttributesProcessorTest {
 
   @Test
   void resourcesResolveByContainerIdPodUidAndPodIp() throws Exception {
-    start(RULES + "wait_for_metadata: true\n");
+    start(RULES + WAIT);
     processor.consumeLogs(resources(
         "container.id", CART_CONTAINER,
         "k8s.pod.uid", cartUid,
@@ -234,7 +238,7 @@ class K8sAttributesProcessorTest {
 
   @Test
   void recordAttributesResolveWhenTheResourceHasNone() throws Exception {
-    start(RULES + "wait_for_metadata: true\n");
+    start(RULES + WAIT);
     Logs logs = new Logs();
     // All records from the cart container: the attributes go on the resource.
     ResourceLogs same = logs.resourceLogs().appendEmpty();
@@ -267,7 +271,7 @@ class K8sAttributesProcessorTest {
 
   @Test
   void aDeletedPodResolvesWithinTheGracePeriodAndNotAfter() throws Exception {
-    start(RULES + "wait_for_metadata: true\npod_delete_grace_period: 1s\n");
+    start(RULES + WAIT + "pod_delete_grace_period: 1s\n");
     client.pods().inNamespace("shop").withName("cart-7d4b9c-x1").delete();
     await(() -> counter("otelcol_otelsvc_k8s_pod_deleted") == 1);
     long deletedSeen = System.nanoTime();
@@ -287,7 +291,7 @@ class K8sAttributesProcessorTest {
 
   @Test
   void anIpTakenOverByANewPodPointsAtTheNewPodAfterTheOldOneIsDeleted() throws Exception {
-    start(RULES + "wait_for_metadata: true\n");
+    start(RULES + WAIT);
     client.pods().inNamespace("shop").withName("db-0").delete();
     create(pod("db-1", "uid-db-1", "10.1.0.6", "StatefulSet", "db", "postgres",
         "cri-o://aa11", "postgres:16", "node-2"));
@@ -341,7 +345,7 @@ class K8sAttributesProcessorTest {
   void theNodeFilterIsAFieldSelectorOnTheListAndWatchRequests() throws Exception {
     env.put("K8S_NODE_NAME", "node-1");
     int before = server.getRequestCount();
-    start(RULES + "wait_for_metadata: true\nfilter:\n  node_from_env_var: K8S_NODE_NAME\n");
+    start(RULES + WAIT + "filter:\n  node_from_env_var: K8S_NODE_NAME\n");
     await(() -> server.getRequestCount() >= before + 4);
     List<String> podRequests = new ArrayList<>();
     RecordedRequest r;
@@ -375,7 +379,7 @@ class K8sAttributesProcessorTest {
     String elsewhere = create(new PodBuilder(cartPod()).editMetadata()
         .withNamespace("other").withName("elsewhere").endMetadata()
         .editStatus().withPodIP("10.2.0.1").endStatus().build());
-    start(RULES + "wait_for_metadata: true\nfilter:\n  namespace: other\n");
+    start(RULES + WAIT + "filter:\n  namespace: other\n");
     processor.consumeLogs(resources("k8s.pod.uid", elsewhere, "k8s.pod.uid", dbUid));
     assertEquals("elsewhere", resourceOut(0, 0).getString("k8s.pod.name"));
     assertNull(resourceOut(0, 1).getString("k8s.pod.name"));
@@ -388,7 +392,7 @@ class K8sAttributesProcessorTest {
         "containerd://ab12", "api:1", "node-1");
     api.getMetadata().getLabels().put("pod-template-hash", "5f6g7h");
     String uid = create(api);
-    start(RULES + "wait_for_metadata: true\n");
+    start(RULES + WAIT);
     processor.consumeLogs(resources("k8s.pod.uid", uid));
     assertEquals("api", resourceOut(0, 0).getString("k8s.deployment.name"));
   }
