@@ -22,8 +22,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +42,6 @@ import org.junit.jupiter.api.Test;
  * and watch protocol: objects are created through the client, the processor's informers list
  * and watch them over HTTP.
  */
-@EnableKubernetesMockClient(crud = true)
 class K8sAttributesProcessorTest {
   private static final String CART_CONTAINER = "4f1c2b9a77e0d3c5";
   private static final String DB_CONTAINER = "9e8d7c6b5a4f3e2d";
@@ -54,8 +55,8 @@ class K8sAttributesProcessorTest {
     return l;
   }
 
-  KubernetesMockServer server;
-  KubernetesClient client;
+  private KubernetesMockServer server;
+  private KubernetesClient client;
 
   private final ConsumerSink sink = new ConsumerSink();
   private final TestContext context = new TestContext("k8sattributes", Kind.PROCESSOR,
@@ -88,6 +89,11 @@ class K8sAttributesProcessorTest {
 
   @BeforeEach
   void cluster() {
+    // A server per test, in CRUD mode (it keeps what is created and serves list and watch).
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
         .addToLabels("team", "checkout").endMetadata().build()).create();
     client.apps().replicaSets().inNamespace("shop").resource(new ReplicaSetBuilder()
@@ -104,6 +110,8 @@ class K8sAttributesProcessorTest {
     if (processor != null) {
       processor.shutdown();
     }
+    client.close();
+    server.destroy();
   }
 
   private static Pod cartPod() {
