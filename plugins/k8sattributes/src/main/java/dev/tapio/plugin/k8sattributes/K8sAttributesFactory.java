@@ -247,7 +247,8 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
         yield empty;
       }
     };
-    return new KubernetesClientBuilder().withConfig(c).build();
+    return new KubernetesClientBuilder().withConfig(c)
+        .withHttpClientFactory(new ClosingJdkHttpClientFactory()).build();
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,10 @@ import java.util.concurrent.TimeoutException;
  * <p>Pods: every namespace, or {@code filter.namespace}; with a node, the field selector
  * {@code spec.nodeName=<node>} on both the list and the watch requests, so the API server
  * sends only that node's pods.
+ *
+ * <p>The informers' own stores keep only each object's key, uid and resource version
+ * ({@link ReducedStateItemStore}): what they need to tell updates and deletes apart after a
+ * re-list.
  *
  * <p>Threading: {@link #start} and {@link #close} on the lifecycle thread; events arrive on the
  * client's informer thread.
@@ -74,7 +79,10 @@ final class KubeWatch implements AutoCloseable {
     if (replicaSets) {
       var rs = namespace.isEmpty() ? client.apps().replicaSets().inAnyNamespace()
           : client.apps().replicaSets().inNamespace(namespace);
-      synced.add(start(rs.runnableInformer(0), new Handler<ReplicaSet>() {
+      SharedIndexInformer<ReplicaSet> rsInformer = rs.runnableInformer(0);
+      rsInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
+          ReplicaSet.class, client.getKubernetesSerialization(), "metadata.uid"));
+      synced.add(start(rsInformer, new Handler<ReplicaSet>() {
         @Override
         void upsert(ReplicaSet r) {
           cache.onReplicaSet(Extraction.replicaSetKey(r), Extraction.deploymentOf(r));
@@ -89,7 +97,12 @@ final class KubeWatch implements AutoCloseable {
     var pods = namespace.isEmpty() ? client.pods().inAnyNamespace()
         : client.pods().inNamespace(namespace);
     var selected = node.isEmpty() ? pods : pods.withField("spec.nodeName", node);
-    synced.add(start(selected.runnableInformer(0), new Handler<Pod>() {
+    SharedIndexInformer<Pod> podInformer = selected.runnableInformer(0);
+    // The informer's own copy of each pod keeps only what a delete needs (the cache holds
+    // the stripped PodInfo); a full Pod object is tens of kilobytes.
+    podInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
+        Pod.class, client.getKubernetesSerialization(), "metadata.uid"));
+    synced.add(start(podInformer, new Handler<Pod>() {
       @Override
       void upsert(Pod p) {
         cache.onPod(extraction.pod(p));
@@ -124,6 +137,14 @@ final class KubeWatch implements AutoCloseable {
   public void close() {
     for (SharedIndexInformer<?> i : informers) {
       i.stop();
+    }
+    // A watch the informer was opening when stopped would otherwise outlive the client.
+    for (SharedIndexInformer<?> i : informers) {
+      try {
+        i.stopped().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // Stopping failed or is slow: closing the client below ends its requests anyway.
+      }
     }
     informers.clear();
     client.close();

@@ -93,7 +93,8 @@ class K8sAttributesProcessorTest {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(), false);
     server.init();
-    client = server.createClient();
+    // The processor's own HTTP client factory, which closes its connections on shutdown.
+    client = server.createClient(new ClosingJdkHttpClientFactory());
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
         .addToLabels("team", "checkout").endMetadata().build()).create();
     client.apps().replicaSets().inNamespace("shop").resource(new ReplicaSetBuilder()
