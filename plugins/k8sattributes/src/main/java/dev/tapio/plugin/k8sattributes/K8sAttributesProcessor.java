@@ -2,6 +2,7 @@ package dev.tapio.plugin.k8sattributes;
 
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Host;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.PList;
@@ -48,6 +49,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   private final Function<K8sAttributesConfig, KubernetesClient> clients;
   private final Function<String, String> environment;
   private final ComponentContext context;
+  private final System.Logger log;
   private final Signals signal;
   private final Function<T, PList<? extends ResourceEntry<?>>> resources;
   private final UnaryOperator<T> copy;
@@ -65,6 +67,8 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   // Written by start() before the engine lets data in; volatile so the pipeline thread sees it
   // however the engine hands over.
   private volatile PodCache cache;
+  /** Set by shutdown: failures the informers report while stopping are not news. */
+  private volatile boolean stopped;
   /** While a batch waits for metadata: when its waiting ends; 0 before its first wait. */
   private long batchDeadline;
 
@@ -77,6 +81,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     this.clients = clients;
     this.environment = environment;
     this.context = context;
+    this.log = context.logger();
     this.signal = signal;
     this.resources = resources;
     this.copy = copy;
@@ -118,8 +123,15 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     PodCache c = new PodCache(config.podDeleteGracePeriod().toNanos(), context);
     KubernetesClient client = clients.apply(config);
     watch = new KubeWatch(client, c, new Extraction(config.extract()),
-        config.filter().namespace(), node, deployment, namespaceRules);
+        config.filter().namespace(), node, deployment, namespaceRules, this::watchFailed);
     var synced = watch.start();
+    synced.whenComplete((ok, failure) -> {
+      if (failure == null) {
+        context.reportStatus(ComponentStatus.OK, "pods listed and watched");
+      } else if (!stopped) {
+        watchFailed("the first", failure);
+      }
+    });
     cache = c;
     if (config.waitForMetadata() && !KubeWatch.await(synced, waitNanos)) {
       watch.close();
@@ -129,8 +141,19 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     }
   }
 
+  /** A list or watch failed; the informer retries. Called on the informer's thread. */
+  private void watchFailed(String resource, Throwable cause) {
+    if (stopped) {
+      return;
+    }
+    String reason = resource + " list/watch failed, retrying: " + cause;
+    log.log(System.Logger.Level.WARNING, reason);
+    context.reportStatus(ComponentStatus.DEGRADED, reason);
+  }
+
   @Override
   public void shutdown() {
+    stopped = true;
     if (watch != null) {
       watch.close();
       watch = null;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * The list+watch of pods (and of ReplicaSets when the Deployment name is extracted, of
@@ -38,14 +39,19 @@ final class KubeWatch implements AutoCloseable {
   private final String node;
   private final boolean replicaSets;
   private final boolean namespaces;
+  private final BiConsumer<String, Throwable> onError;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   /**
    * @param namespace the only namespace watched, or empty for all
    * @param node the only node whose pods are watched, or empty for all
+   * @param onError told of each failed list or watch (resource kind, cause), on the
+   *     informer's thread
    */
   KubeWatch(KubernetesClient client, PodCache cache, Extraction extraction, String namespace,
-      String node, boolean replicaSets, boolean namespaces) {
+      String node, boolean replicaSets, boolean namespaces,
+      BiConsumer<String, Throwable> onError) {
+    this.onError = onError;
     this.client = client;
     this.cache = cache;
     this.extraction = extraction;
@@ -119,6 +125,13 @@ final class KubeWatch implements AutoCloseable {
   private <T> CompletableFuture<Void> start(SharedIndexInformer<T> informer,
       Handler<T> handler) {
     informer.addEventHandler(handler);
+    String resource = informer.getApiTypeClass().getSimpleName();
+    // Unreachable server, expired credentials, missing RBAC: reported, and retried with the
+    // informer's backoff for as long as the processor runs, as the Collector keeps trying.
+    informer.exceptionHandler((started, t) -> {
+      onError.accept(resource, t);
+      return true;
+    });
     informers.add(informer);
     return informer.start().toCompletableFuture();
   }

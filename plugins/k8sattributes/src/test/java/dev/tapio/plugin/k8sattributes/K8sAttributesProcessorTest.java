@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
 import dev.tapio.consumer.LogsProcessor;
@@ -21,7 +22,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -112,7 +116,9 @@ class K8sAttributesProcessorTest {
       processor.shutdown();
     }
     client.close();
-    server.destroy();
+    if (server != null) {
+      server.destroy();
+    }
   }
 
   private static Pod cartPod() {
@@ -404,5 +410,25 @@ class K8sAttributesProcessorTest {
     start(RULES + WAIT);
     processor.consumeLogs(resources("k8s.pod.uid", uid));
     assertEquals("api", resourceOut(0, 0).getString("k8s.deployment.name"));
+  }
+
+  @Test
+  void anUnreachableServerDegradesTheStatusAndIsRetried() throws Exception {
+    String url = "http://127.0.0.1:" + server.getPort();
+    server.destroy();
+    server = null;
+    client.close();
+    // fabric8 retries a refused request itself 10 times with backoff; not here, to be quick.
+    client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+        .withMasterUrl(url).withRequestRetryBackoffLimit(0).build())
+        .withHttpClientFactory(new ClosingJdkHttpClientFactory()).build();
+    K8sAttributesFactory f = new K8sAttributesFactory(c -> client, env::get);
+    processor = f.createLogs(context, ComponentConfigs.read(f, RULES), sink);
+    processor.start(new TestHost());
+    await(() -> context.status() == ComponentStatus.DEGRADED);
+    assertTrue(context.statusReason().contains("list/watch failed, retrying"),
+        context.statusReason());
+    processor.consumeLogs(resources("container.id", CART_CONTAINER));
+    assertNull(resourceOut(0, 0).getString("k8s.pod.name"));
   }
 }
