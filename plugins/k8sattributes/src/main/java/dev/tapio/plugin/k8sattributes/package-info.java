@@ -152,6 +152,11 @@
  * identifier ({@code source} = {@code k8s.pod.uid}, {@code k8s.pod.ip}, {@code container.id})
  * matched no pod. Nothing is dropped: data without a pod passes unchanged.
  *
+ * <p>Status: a failed list or watch (unreachable server, credentials, RBAC) is logged at
+ * warning and turns the component {@code degraded} on {@code /readyz} with the cause; the
+ * informers retry with backoff (fabric8 itself retries a refused request 10 times first), and
+ * the status returns to {@code ok} when the first lists finish.
+ *
  * <h2>Behaviour</h2>
  *
  * <p>Signals: logs, metrics, traces. Capabilities: mutates (read-only input is copied
