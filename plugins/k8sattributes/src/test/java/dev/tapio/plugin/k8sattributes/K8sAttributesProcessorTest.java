@@ -9,10 +9,14 @@ import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
 import dev.tapio.consumer.LogsProcessor;
+import dev.tapio.consumer.MetricsProcessor;
+import dev.tapio.consumer.TracesProcessor;
 import dev.tapio.engine.config.ComponentConfigs;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
+import dev.tapio.pdata.Metrics;
+import dev.tapio.pdata.Traces;
 import dev.tapio.pdata.ResourceLogs;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.TestContext;
@@ -430,5 +434,64 @@ class K8sAttributesProcessorTest {
         context.statusReason());
     processor.consumeLogs(resources("container.id", CART_CONTAINER));
     assertNull(resourceOut(0, 0).getString("k8s.pod.name"));
+  }
+
+  @Test
+  void anUpdatedPodIsSeenWithItsNewLabels() throws Exception {
+    start(RULES + WAIT);
+    Pod p = client.pods().inNamespace("shop").withName("cart-7d4b9c-x1").get();
+    p.getMetadata().getLabels().put("app", "cart-v2");
+    client.pods().inNamespace("shop").resource(p).update();
+    await(() -> counter("otelcol_otelsvc_k8s_pod_updated") >= 1);
+    processor.consumeLogs(resources("k8s.pod.uid", cartUid));
+    assertEquals("cart-v2", resourceOut(0, 0).getString("app"));
+  }
+
+  @Test
+  void jobsNameTheirCronJobAndHostNetworkPodsAreNotFoundByIp() throws Exception {
+    Pod job = pod("backup-28912345-abcde", "u", "10.1.0.20", "Job", "backup-28912345", "run",
+        "containerd://b4c4", "backup:1", "node-1");
+    job.getSpec().setHostNetwork(true);
+    String uid = create(job);
+    start(RULES.replace("k8s.node.name,", "k8s.node.name, k8s.job.name, k8s.cronjob.name,")
+        + WAIT);
+    processor.consumeLogs(resources("k8s.pod.uid", uid, "k8s.pod.ip", "10.1.0.20"));
+    assertEquals("backup-28912345", resourceOut(0, 0).getString("k8s.job.name"));
+    assertEquals("backup", resourceOut(0, 0).getString("k8s.cronjob.name"));
+    assertNull(resourceOut(0, 1).getString("k8s.pod.name"));
+  }
+
+  @Test
+  void spansResolveByRecordAndMetricsByResource() throws Exception {
+    K8sAttributesFactory f = new K8sAttributesFactory(c -> client, env::get);
+    K8sAttributesConfig config = ComponentConfigs.read(f, RULES + WAIT);
+    TracesProcessor traces = f.createTraces(new TestContext("k8sattributes", Kind.PROCESSOR,
+        Signal.TRACES), config, sink);
+    MetricsProcessor metrics = f.createMetrics(new TestContext("k8sattributes",
+        Kind.PROCESSOR, Signal.METRICS), config, sink);
+    traces.start(new TestHost());
+    metrics.start(new TestHost());
+    try {
+      Traces t = new Traces();
+      var spans = t.resourceSpans().appendEmpty().scopeSpans().appendEmpty().spans();
+      spans.appendEmpty().attributes().putString("container.id", CART_CONTAINER);
+      spans.appendEmpty().attributes().putString("k8s.pod.uid", dbUid);
+      t.markReadOnly();
+      traces.consumeTraces(t);
+      var out = sink.traces().getFirst().resourceSpans().get(0).scopeSpans().get(0).spans();
+      assertEquals("cart-7d4b9c-x1", out.get(0).attributes().getString("k8s.pod.name"));
+      assertEquals("db-0", out.get(1).attributes().getString("k8s.pod.name"));
+      assertNull(spans.get(0).attributes().getString("k8s.pod.name"), "read-only input kept");
+
+      Metrics m = new Metrics();
+      m.resourceMetrics().appendEmpty().resource().attributes().putString("k8s.pod.ip",
+          "10.1.0.6");
+      metrics.consumeMetrics(m);
+      assertEquals("db-0", sink.metrics().getFirst().resourceMetrics().get(0).resource()
+          .attributes().getString("k8s.pod.name"));
+    } finally {
+      traces.shutdown();
+      metrics.shutdown();
+    }
   }
 }
