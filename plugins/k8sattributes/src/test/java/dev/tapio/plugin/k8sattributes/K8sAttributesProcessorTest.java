@@ -494,4 +494,31 @@ class K8sAttributesProcessorTest {
       metrics.shutdown();
     }
   }
+
+  @Test
+  void steadyStateLookupsDoNotAllocate() throws Exception {
+    K8sAttributesFactory f = new K8sAttributesFactory(c -> client, env::get);
+    LogsProcessor p = f.createLogs(context, ComponentConfigs.read(f, RULES + WAIT), logs -> { });
+    processor = p;
+    p.start(new TestHost());
+    // Records of two pods in one resource: looked up twice per record (agree? then apply).
+    Logs logs = new Logs();
+    var records = logs.resourceLogs().appendEmpty().scopeLogs().appendEmpty().logRecords();
+    for (int i = 0; i < 100; i++) {
+      records.appendEmpty().attributes().putString("container.id",
+          i % 2 == 0 ? CART_CONTAINER : DB_CONTAINER);
+    }
+    p.consumeLogs(logs); // fills the records' attributes; later rounds find them present
+    var threads = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < 1000; i++) {
+      p.consumeLogs(logs); // warm up
+    }
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 1000; i++) {
+      p.consumeLogs(logs);
+    }
+    long perRecord = (threads.getCurrentThreadAllocatedBytes() - before) / 100_000;
+    assertEquals(0, perRecord, "bytes allocated per record");
+  }
 }
