@@ -225,9 +225,4 @@ final class PodCache {
       index.replace(key, old, gone);
     }
   }
-
-  /** For tests and the sweeper: how long deleted pods stay. */
-  long gracePeriod(TimeUnit unit) {
-    return unit.convert(gracePeriodNanos, TimeUnit.NANOSECONDS);
-  }
 }
