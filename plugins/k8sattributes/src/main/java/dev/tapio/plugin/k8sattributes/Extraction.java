@@ -33,9 +33,22 @@ final class Extraction {
   private static final Pattern CRONJOB_JOB = Pattern.compile("^(.*)-[0-9]+$");
   private static final String[] NONE = {};
   private final Extract extract;
+  private final List<Pattern> excludePods;
 
-  Extraction(Extract extract) {
+  Extraction(Extract extract, List<Pattern> excludePods) {
     this.extract = extract;
+    this.excludePods = List.copyOf(excludePods);
+  }
+
+  /** Whether {@code exclude.pods} keeps the pod out of the cache. */
+  boolean excluded(Pod pod) {
+    String name = pod.getMetadata().getName();
+    for (Pattern p : excludePods) {
+      if (name != null && p.matcher(name).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean wants(String attribute) {

@@ -19,16 +19,21 @@ import java.util.regex.Pattern;
  * @param extract what is taken from a pod and its owners
  * @param podAssociation how a resource or record is matched to a pod, tried in order; empty
  *     means the Collector's default ({@code k8s.pod.ip} attribute, then the connection)
+ * @param excludePods pods whose name one of these patterns finds (anywhere in the name, as
+ *     Go's {@code MatchString}) are not cached
  * @param waitForMetadata whether {@code start()} waits for the first list of pods to finish
  * @param waitForMetadataTimeout how long {@code start()} and an unresolved record wait
  * @param podDeleteGracePeriod how long a deleted pod stays findable (Tapio's key)
  */
 public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extract,
-    List<Association> podAssociation, boolean waitForMetadata, Duration waitForMetadataTimeout,
+    List<Association> podAssociation, List<Pattern> excludePods, boolean waitForMetadata, Duration waitForMetadataTimeout,
     Duration podDeleteGracePeriod) implements ComponentConfig {
 
   static final Duration DEFAULT_WAIT_FOR_METADATA_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_POD_DELETE_GRACE_PERIOD = Duration.ofMinutes(2);
+  /** The Collector's default {@code exclude.pods}. */
+  static final List<Pattern> DEFAULT_EXCLUDE_PODS =
+      List.of(Pattern.compile("jaeger-agent"), Pattern.compile("jaeger-collector"));
 
   /** The attributes {@code extract.metadata} may name. */
   static final Set<String> METADATA = Set.of(
@@ -46,14 +51,38 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(extract, "extract");
     podAssociation = List.copyOf(podAssociation);
+    excludePods = List.copyOf(excludePods);
     Objects.requireNonNull(waitForMetadataTimeout, "waitForMetadataTimeout");
     Objects.requireNonNull(podDeleteGracePeriod, "podDeleteGracePeriod");
   }
 
   static K8sAttributesConfig defaults() {
-    return new K8sAttributesConfig(AuthType.SERVICE_ACCOUNT, new Filter("", ""),
-        new Extract(Set.copyOf(DEFAULT_METADATA), List.of(), List.of()), List.of(), false,
+    return new K8sAttributesConfig(AuthType.SERVICE_ACCOUNT, new Filter("", "", ""),
+        new Extract(Set.copyOf(DEFAULT_METADATA), List.of(), List.of()), List.of(),
+        DEFAULT_EXCLUDE_PODS, false,
         DEFAULT_WAIT_FOR_METADATA_TIMEOUT, DEFAULT_POD_DELETE_GRACE_PERIOD);
+  }
+
+  /** Patterns compare by identity: these compare by their text. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof K8sAttributesConfig c && authType == c.authType
+        && filter.equals(c.filter) && extract.equals(c.extract)
+        && podAssociation.equals(c.podAssociation)
+        && patterns(excludePods).equals(patterns(c.excludePods))
+        && waitForMetadata == c.waitForMetadata
+        && waitForMetadataTimeout.equals(c.waitForMetadataTimeout)
+        && podDeleteGracePeriod.equals(c.podDeleteGracePeriod);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(authType, filter, extract, podAssociation, patterns(excludePods),
+        waitForMetadata, waitForMetadataTimeout, podDeleteGracePeriod);
+  }
+
+  private static List<String> patterns(List<Pattern> patterns) {
+    return patterns.stream().map(Pattern::pattern).toList();
   }
 
   @Override
@@ -106,12 +135,15 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
   /**
    * Which pods are watched.
    *
-   * @param nodeFromEnvVar the variable whose value restricts the watch to one node (a field
-   *     selector {@code spec.nodeName=<value>}); empty: every node
+   * @param node the one node whose pods are watched (a field selector
+   *     {@code spec.nodeName=<node>}); empty: every node, unless {@code nodeFromEnvVar}
+   * @param nodeFromEnvVar the variable holding that node's name, which wins over {@code node}
+   *     as in the Collector; empty: none
    * @param namespace the one namespace watched; empty: every namespace
    */
-  public record Filter(String nodeFromEnvVar, String namespace) {
+  public record Filter(String node, String nodeFromEnvVar, String namespace) {
     public Filter {
+      Objects.requireNonNull(node, "node");
       Objects.requireNonNull(nodeFromEnvVar, "nodeFromEnvVar");
       Objects.requireNonNull(namespace, "namespace");
     }

@@ -112,18 +112,20 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
           + " address, which Tapio's data does not carry; remove it");
     }
     ConfigReader filter = reader.section("filter");
-    Filter f = new Filter(filter.string("node_from_env_var", "").strip(),
+    Filter f = new Filter(filter.string("node", "").strip(),
+        filter.string("node_from_env_var", "").strip(),
         filter.string("namespace", "").strip());
     ConfigReader extract = reader.section("extract");
     Extract e = new Extract(metadata(extract),
         rules(extract, "labels"), rules(extract, "annotations"));
     List<Association> associations = associations(reader);
+    List<Pattern> exclude = excludePods(reader);
     boolean wait = reader.bool("wait_for_metadata", false);
     Duration waitTimeout = reader.duration("wait_for_metadata_timeout",
         K8sAttributesConfig.DEFAULT_WAIT_FOR_METADATA_TIMEOUT);
     Duration grace = reader.duration("pod_delete_grace_period",
         K8sAttributesConfig.DEFAULT_POD_DELETE_GRACE_PERIOD);
-    return new K8sAttributesConfig(auth, f, e, associations, wait, waitTimeout, grace);
+    return new K8sAttributesConfig(auth, f, e, associations, exclude, wait, waitTimeout, grace);
   }
 
   private static Set<String> metadata(ConfigReader extract) {
@@ -180,6 +182,30 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
       rules.add(new FieldRule(tag, k.isEmpty() ? null : k, pattern, from));
     }
     return rules;
+  }
+
+  /** {@code exclude.pods}: {@code [{name: <regex>}]}; absent: the Collector's default. */
+  private static List<Pattern> excludePods(ConfigReader reader) {
+    ConfigReader exclude = reader.section("exclude");
+    if (!exclude.has("pods")) {
+      return K8sAttributesConfig.DEFAULT_EXCLUDE_PODS;
+    }
+    List<ConfigReader> pods = exclude.sectionList("pods");
+    List<Pattern> patterns = new ArrayList<>(pods.size());
+    for (int i = 0; i < pods.size(); i++) {
+      String name = pods.get(i).string("name", "");
+      if (name.isEmpty()) {
+        exclude.error("pods." + i + ".name", "is required: a regular expression of pod names");
+        continue;
+      }
+      try {
+        patterns.add(Pattern.compile(name));
+      } catch (PatternSyntaxException ex) {
+        exclude.error("pods." + i + ".name", "not a valid regular expression: "
+            + ex.getDescription());
+      }
+    }
+    return patterns;
   }
 
   private static List<Association> associations(ConfigReader reader) {

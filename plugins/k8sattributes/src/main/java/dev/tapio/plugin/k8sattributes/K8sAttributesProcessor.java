@@ -110,7 +110,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
    */
   @Override
   public void start(Host host) throws Exception {
-    String node = "";
+    String node = config.filter().node();
     String variable = config.filter().nodeFromEnvVar();
     if (!variable.isEmpty()) {
       node = environment.apply(variable);
@@ -122,7 +122,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     }
     PodCache c = new PodCache(config.podDeleteGracePeriod().toNanos(), context);
     KubernetesClient client = clients.apply(config);
-    watch = new KubeWatch(client, c, new Extraction(config.extract()),
+    watch = new KubeWatch(client, c, new Extraction(config.extract(), config.excludePods()),
         config.filter().namespace(), node, deployment, namespaceRules, this::watchFailed);
     var synced = watch.start();
     synced.whenComplete((ok, failure) -> {

@@ -111,7 +111,9 @@ final class KubeWatch implements AutoCloseable {
     synced.add(start(podInformer, new Handler<Pod>() {
       @Override
       void upsert(Pod p) {
-        cache.onPod(extraction.pod(p));
+        if (!extraction.excluded(p)) {
+          cache.onPod(extraction.pod(p));
+        }
       }
 
       @Override

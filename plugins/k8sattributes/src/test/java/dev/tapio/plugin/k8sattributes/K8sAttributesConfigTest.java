@@ -33,7 +33,9 @@ class K8sAttributesConfigTest {
   void defaultsAreTheCollectors() throws ConfigException {
     K8sAttributesConfig d = factory.createDefaultConfig();
     assertEquals(AuthType.SERVICE_ACCOUNT, d.authType());
-    assertEquals(new Filter("", ""), d.filter());
+    assertEquals(new Filter("", "", ""), d.filter());
+    assertEquals(List.of("jaeger-agent", "jaeger-collector"),
+        d.excludePods().stream().map(Pattern::pattern).toList());
     assertEquals(Set.of("k8s.namespace.name", "k8s.pod.name", "k8s.pod.uid",
         "k8s.pod.start_time", "k8s.deployment.name", "k8s.node.name", "container.image.name",
         "container.image.tag"), d.extract().metadata());
@@ -52,8 +54,13 @@ class K8sAttributesConfigTest {
         auth_type: kubeConfig
         passthrough: false
         filter:
+          node: worker-1
           node_from_env_var: KUBE_NODE_NAME
           namespace: shop
+        exclude:
+          pods:
+            - name: ^istio-
+            - name: sidecar
         extract:
           metadata: [k8s.pod.name, k8s.job.name, k8s.cronjob.name, k8s.daemonset.name]
           labels:
@@ -77,7 +84,9 @@ class K8sAttributesConfigTest {
         pod_delete_grace_period: 30s
         """);
     assertEquals(AuthType.KUBE_CONFIG, c.authType());
-    assertEquals(new Filter("KUBE_NODE_NAME", "shop"), c.filter());
+    assertEquals(new Filter("worker-1", "KUBE_NODE_NAME", "shop"), c.filter());
+    assertEquals(List.of("^istio-", "sidecar"),
+        c.excludePods().stream().map(Pattern::pattern).toList());
     assertEquals(Set.of("k8s.pod.name", "k8s.job.name", "k8s.cronjob.name",
         "k8s.daemonset.name"), c.extract().metadata());
     assertEquals(List.of(new FieldRule("app", "app.kubernetes.io/name", null, From.POD),
@@ -133,13 +142,16 @@ class K8sAttributesConfigTest {
   void unknownKeysAreErrors() {
     List<String> e = errors("""
         filter:
-          node: worker-1
+          labels: [{key: app, value: x}]
         extract:
           otel_annotations: true
+        exclude:
+          pods: [{name: "a(b"}]
         """);
-    assertEquals(2, e.size(), e.toString());
-    assertTrue(e.get(0).contains("'filter.node'"), e.get(0));
+    assertEquals(3, e.size(), e.toString());
+    assertTrue(e.get(0).contains("'filter.labels'"), e.get(0));
     assertTrue(e.get(1).contains("'extract.otel_annotations'"), e.get(1));
+    assertTrue(e.get(2).contains("'exclude.pods.0.name'"), e.get(2));
   }
 
   @Test
