@@ -13,7 +13,10 @@
  *     auth_type: serviceAccount          # serviceAccount | kubeConfig | none
  *     filter:
  *       node_from_env_var: K8S_NODE_NAME # a DaemonSet watches only its node's pods
+ *       node: ""                         # or a node named here
  *       namespace: ""                    # one namespace, or all
+ *     exclude:
+ *       pods: [{name: jaeger-agent}, {name: jaeger-collector}]  # the default
  *     extract:
  *       metadata:                        # the Collector's defaults:
  *         - k8s.namespace.name
@@ -54,6 +57,12 @@
  *       filled from the downward API ({@code spec.nodeName}); the list and watch requests for
  *       pods then carry the field selector {@code spec.nodeName=<node>}, so a DaemonSet holds
  *       only its node's pods. Named but unset or empty, it fails the start.
+ *   <li>{@code filter.node} (default none): the same with the node's name written here;
+ *       {@code node_from_env_var} wins when both are set, as in the Collector.
+ *   <li>{@code exclude.pods} (default {@code jaeger-agent}, {@code jaeger-collector}, as in the
+ *       Collector): pods whose name one {@code name} pattern finds (anywhere in the name, as
+ *       Go's {@code MatchString}; anchor with {@code ^…$}) are not cached; {@code []} excludes
+ *       none.
  *   <li>{@code filter.namespace} (default all): watch pods, ReplicaSets (and the namespace
  *       object) of that namespace only.
  *   <li>{@code extract.metadata} (default above, the attributes the Collector enables): any of
@@ -68,7 +77,8 @@
  *       pattern's groups; without it, {@code k8s.<pod|namespace>.<labels|annotations>.<key>}.
  *       {@code from} (default {@code pod}): {@code pod} or {@code namespace} (then namespaces
  *       are watched too). The Collector's {@code from: node} and {@code otel_annotations} are
- *       not supported (unknown value / unknown key).
+ *       not supported (unknown value / unknown key), nor are {@code filter.labels} and
+ *       {@code filter.fields}.
  *   <li>{@code pod_association}: how a resource or record names its pod, tried in order; the
  *       first entry whose attribute is present decides (a miss does not fall through, as in
  *       the Collector). Each entry has exactly one source: {@code from: resource_attribute}
