@@ -115,7 +115,7 @@ class K8sAttributesProcessorTest {
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void stop(org.junit.jupiter.api.TestInfo info) throws Exception {
     if (processor != null) {
       processor.shutdown();
     }
@@ -128,7 +128,7 @@ class K8sAttributesProcessorTest {
         // that shuts down right after its watches opened) Vert.x's graceful close still sees
         // a connection 10 s after the processor closed its client. The test's assertions
         // have passed by then; the open question is in the k8sattributes report.
-        System.err.println("mock server close: " + e.getMessage());
+        System.err.println("mock server close: " + info.getDisplayName() + ": " + e.getMessage());
       }
     }
   }
