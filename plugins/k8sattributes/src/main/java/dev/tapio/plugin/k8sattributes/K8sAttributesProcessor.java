@@ -133,9 +133,18 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
       }
     });
     cache = c;
-    if (config.waitForMetadata() && !KubeWatch.await(synced, waitNanos)) {
-      watch.close();
-      watch = null;
+    if (!config.waitForMetadata()) {
+      return;
+    }
+    boolean listed;
+    try {
+      listed = KubeWatch.await(synced, waitNanos);
+    } catch (Exception e) {
+      shutdown();
+      throw new IllegalStateException("the first list of pods failed: " + e.getMessage(), e);
+    }
+    if (!listed) {
+      shutdown();
       throw new IllegalStateException("the first list of pods did not finish within"
           + " wait_for_metadata_timeout (" + config.waitForMetadataTimeout() + ")");
     }
