@@ -1,0 +1,351 @@
+package dev.tapio.plugin.k8sattributes;
+
+import dev.tapio.component.Component;
+import dev.tapio.component.ComponentContext;
+import dev.tapio.component.ComponentStatus;
+import dev.tapio.component.Host;
+import dev.tapio.pdata.Attributes;
+import dev.tapio.pdata.PList;
+import dev.tapio.pdata.ResourceEntry;
+import dev.tapio.pdata.ScopeEntry;
+import dev.tapio.pdata.TelemetryData;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Association;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.SourceKind;
+import dev.tapio.plugin.k8sattributes.PodInfo.ContainerInfo;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * One pipeline's {@code k8sattributes}: watches pods from {@link #start} and puts the
+ * attributes of the pod each resource (or record) came from on it, for whichever signal
+ * {@code T} is.
+ *
+ * <p>Where attributes go: a resource whose own attributes identify a pod (by the
+ * {@code pod_association} rules) gets that pod's attributes. A resource that identifies none is
+ * looked at record by record (log records, spans; not metric points), with the same rules over
+ * each record's attributes, as Tapio's eBPF receivers put {@code container.id} and
+ * {@code k8s.pod.uid} on the record: when every record resolves to the same pod and container,
+ * the attributes go on the resource, once, as the Collector would put them for an
+ * application's own telemetry; otherwise each record that resolves gets its pod's attributes
+ * on the record. An attribute already present with a non-empty value is left as it is.
+ *
+ * <p>Threading: {@link #start} and {@link #shutdown} on the engine's lifecycle thread,
+ * {@link #consume} on the pipeline's one thread, after start. Ownership: changes the data it
+ * is given (it declares that it mutates); read-only data is copied first. Lookups are hash
+ * lookups by the attribute's string, no allocation in the steady state.
+ *
+ * @param <T> the signal's data
+ */
+final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Component {
+  /** Identifiers given up on while waiting for metadata, at most this many remembered. */
+  private static final int MAX_GIVEN_UP = 4096;
+
+  private final K8sAttributesConfig config;
+  private final Function<K8sAttributesConfig, KubernetesClient> clients;
+  private final Function<String, String> environment;
+  private final ComponentContext context;
+  private final System.Logger log;
+  private final Signals signal;
+  private final Function<T, PList<? extends ResourceEntry<?>>> resources;
+  private final UnaryOperator<T> copy;
+  private final Consumer<T> next;
+  /** Per association, the attribute it reads; null for {@code connection}. */
+  private final String[] sources;
+  private final boolean deployment;
+  private final boolean namespaceRules;
+  private final long waitNanos;
+  private final ComponentContext.Counter missUid;
+  private final ComponentContext.Counter missIp;
+  private final ComponentContext.Counter missContainer;
+  private final Set<String> givenUp = new HashSet<>();
+  private KubeWatch watch;
+  // Written by start() before the engine lets data in; volatile so the pipeline thread sees it
+  // however the engine hands over.
+  private volatile PodCache cache;
+  /** Set by shutdown: failures the informers report while stopping are not news. */
+  private volatile boolean stopped;
+  /** While a batch waits for metadata: when its waiting ends; 0 before its first wait. */
+  private long batchDeadline;
+
+  K8sAttributesProcessor(K8sAttributesConfig config,
+      Function<K8sAttributesConfig, KubernetesClient> clients,
+      Function<String, String> environment, ComponentContext context, Signals signal,
+      Function<T, PList<? extends ResourceEntry<?>>> resources, UnaryOperator<T> copy,
+      Consumer<T> next) {
+    this.config = config;
+    this.clients = clients;
+    this.environment = environment;
+    this.context = context;
+    this.log = context.logger();
+    this.signal = signal;
+    this.resources = resources;
+    this.copy = copy;
+    this.next = next;
+    List<Association> associations = config.podAssociation().isEmpty()
+        ? K8sAttributesFactory.DEFAULT_ASSOCIATIONS : config.podAssociation();
+    sources = new String[associations.size()];
+    for (int i = 0; i < sources.length; i++) {
+      var s = associations.get(i).sources().getFirst();
+      sources[i] = s.kind() == SourceKind.CONNECTION ? null : s.name();
+    }
+    deployment = config.extract().metadata().contains(Attr.DEPLOYMENT);
+    namespaceRules = config.needsNamespaces();
+    waitNanos = config.waitForMetadataTimeout().toNanos();
+    String miss = "tapio_k8sattributes_lookup_miss";
+    String help = "Resources and records carrying a pod identifier that matched no cached pod";
+    missUid = context.counter(miss, help, "source", Attr.POD_UID);
+    missIp = context.counter(miss, help, "source", Attr.POD_IP);
+    missContainer = context.counter(miss, help, "source", Attr.CONTAINER_ID);
+  }
+
+  /**
+   * Starts the watches. With {@code wait_for_metadata}, waits for their first lists, at most
+   * {@code wait_for_metadata_timeout}, and fails the start when they do not finish by then, as
+   * the Collector does; without it, returns at once and the cache fills in the background.
+   */
+  @Override
+  public void start(Host host) throws Exception {
+    String node = config.filter().node();
+    String variable = config.filter().nodeFromEnvVar();
+    if (!variable.isEmpty()) {
+      node = environment.apply(variable);
+      if (node == null || node.isBlank()) {
+        throw new IllegalStateException("filter.node_from_env_var names " + variable
+            + ", which is not set or empty; set it from the downward API (spec.nodeName)");
+      }
+      node = node.strip();
+    }
+    PodCache c = new PodCache(config.podDeleteGracePeriod().toNanos(), context);
+    KubernetesClient client = clients.apply(config);
+    watch = new KubeWatch(client, c, new Extraction(config.extract(), config.excludePods()),
+        config.filter().namespace(), node, deployment, namespaceRules, this::watchFailed);
+    var synced = watch.start();
+    synced.whenComplete((ok, failure) -> {
+      if (failure == null) {
+        context.reportStatus(ComponentStatus.OK, "pods listed and watched");
+      } else if (!stopped) {
+        watchFailed("the first", failure);
+      }
+    });
+    cache = c;
+    if (!config.waitForMetadata()) {
+      return;
+    }
+    boolean listed;
+    try {
+      listed = KubeWatch.await(synced, waitNanos);
+    } catch (Exception e) {
+      shutdown();
+      throw new IllegalStateException("the first list of pods failed: " + e.getMessage(), e);
+    }
+    if (!listed) {
+      shutdown();
+      throw new IllegalStateException("the first list of pods did not finish within"
+          + " wait_for_metadata_timeout (" + config.waitForMetadataTimeout() + ")");
+    }
+  }
+
+  /** A list or watch failed; the informer retries. Called on the informer's thread. */
+  private void watchFailed(String resource, Throwable cause) {
+    if (stopped) {
+      return;
+    }
+    String reason = resource + " list/watch failed, retrying: " + cause;
+    log.log(System.Logger.Level.WARNING, reason);
+    context.reportStatus(ComponentStatus.DEGRADED, reason);
+  }
+
+  @Override
+  public void shutdown() {
+    stopped = true;
+    if (watch != null) {
+      watch.close();
+      watch = null;
+    }
+  }
+
+  void consume(T data) {
+    PodCache c = cache;
+    if (c == null) {
+      next.accept(data);
+      return;
+    }
+    T own = data.isReadOnly() ? copy.apply(data) : data;
+    batchDeadline = 0;
+    PList<? extends ResourceEntry<?>> rs = resources.apply(own);
+    for (int i = 0; i < rs.size(); i++) {
+      process(c, rs.get(i));
+    }
+    next.accept(own);
+  }
+
+  private void process(PodCache c, ResourceEntry<?> entry) {
+    Attributes resource = entry.resource().attributes();
+    PodInfo pod = find(c, resource, true);
+    if (pod != null) {
+      apply(c, resource, pod, container(pod, resource));
+      return;
+    }
+    // Record level: on the resource if all agree, else on each record that resolves.
+    PList<? extends ScopeEntry<?>> scopes = entry.scopes();
+    PodInfo agreed = null;
+    ContainerInfo agreedContainer = null;
+    boolean uniform = true;
+    int resolved = 0;
+    for (int s = 0; s < scopes.size(); s++) {
+      ScopeEntry<?> scope = scopes.get(s);
+      for (int r = 0, n = signal.records(scope); r < n; r++) {
+        Attributes attrs = signal.attributes(scope, r);
+        PodInfo p = find(c, attrs, true);
+        if (p == null) {
+          uniform = false;
+          continue;
+        }
+        ContainerInfo ci = container(p, attrs);
+        if (resolved++ == 0) {
+          agreed = p;
+          agreedContainer = ci;
+        } else if (p != agreed || ci != agreedContainer) {
+          uniform = false;
+        }
+      }
+    }
+    if (resolved == 0) {
+      return;
+    }
+    if (uniform) {
+      apply(c, resource, agreed, agreedContainer);
+      return;
+    }
+    for (int s = 0; s < scopes.size(); s++) {
+      ScopeEntry<?> scope = scopes.get(s);
+      for (int r = 0, n = signal.records(scope); r < n; r++) {
+        Attributes attrs = signal.attributes(scope, r);
+        PodInfo p = find(c, attrs, false);
+        if (p != null) {
+          apply(c, attrs, p, container(p, attrs));
+        }
+      }
+    }
+  }
+
+  /**
+   * The pod of the first association whose attribute is present, as the Collector picks one
+   * identifier and does not fall through to the next on a miss; null when none is present or
+   * nothing matches. {@code count}: whether a miss is counted (and waited on).
+   */
+  private PodInfo find(PodCache c, Attributes attrs, boolean count) {
+    for (String source : sources) {
+      if (source == null) {
+        continue; // connection: Tapio's data carries no peer address
+      }
+      String value = attrs.getString(source);
+      if (value == null || value.isEmpty()) {
+        continue;
+      }
+      PodInfo p = lookup(c, source, value);
+      if (p == null && count) {
+        p = waitFor(c, source, value);
+        if (p == null) {
+          miss(source).add(1);
+        }
+      }
+      return p;
+    }
+    return null;
+  }
+
+  private static PodInfo lookup(PodCache c, String source, String value) {
+    return switch (source) {
+      case Attr.POD_UID -> c.byUid(value);
+      case Attr.POD_IP -> c.byIp(value);
+      default -> c.byContainerId(value.indexOf(':') < 0 ? value : Extraction.containerId(value));
+    };
+  }
+
+  private ComponentContext.Counter miss(String source) {
+    return switch (source) {
+      case Attr.POD_UID -> missUid;
+      case Attr.POD_IP -> missIp;
+      default -> missContainer;
+    };
+  }
+
+  /**
+   * With {@code wait_for_metadata}: waits for the pod of an identifier not yet cached, as
+   * Kubernetes reports a container's id seconds after it started. One batch waits at most
+   * {@code wait_for_metadata_timeout} in all; an identifier still unknown then is remembered
+   * and not waited for again (up to {@link #MAX_GIVEN_UP} of them), so a container Kubernetes
+   * does not run stalls the pipeline once, not on every batch. Slow path, out of line.
+   */
+  private PodInfo waitFor(PodCache c, String source, String value) {
+    if (!config.waitForMetadata() || givenUp.contains(value)) {
+      return null;
+    }
+    if (batchDeadline == 0) {
+      batchDeadline = System.nanoTime() + waitNanos;
+    }
+    try {
+      while (c.awaitChange(batchDeadline)) {
+        PodInfo p = lookup(c, source, value);
+        if (p != null) {
+          return p;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (givenUp.size() >= MAX_GIVEN_UP) {
+      givenUp.clear();
+    }
+    givenUp.add(value);
+    return null;
+  }
+
+  /** The container named by {@code container.id} or {@code k8s.container.name}, or null. */
+  private static ContainerInfo container(PodInfo pod, Attributes attrs) {
+    String id = attrs.getString(Attr.CONTAINER_ID);
+    if (id != null && !id.isEmpty()) {
+      return pod.container(id.indexOf(':') < 0 ? id : Extraction.containerId(id));
+    }
+    String name = attrs.getString(Attr.CONTAINER_NAME);
+    return name == null || name.isEmpty() ? null : pod.containerNamed(name);
+  }
+
+  private void apply(PodCache c, Attributes to, PodInfo pod, ContainerInfo container) {
+    putAll(to, pod.attributes());
+    if (deployment) {
+      String d = c.deploymentOf(pod);
+      if (d != null) {
+        putIfAbsent(to, Attr.DEPLOYMENT, d);
+      }
+    }
+    if (namespaceRules) {
+      String[] ns = c.namespaceAttributes(pod.namespace());
+      if (ns != null) {
+        putAll(to, ns);
+      }
+    }
+    if (container != null) {
+      putAll(to, container.attributes());
+    }
+  }
+
+  private static void putAll(Attributes to, String[] pairs) {
+    for (int i = 0; i < pairs.length; i += 2) {
+      putIfAbsent(to, pairs[i], pairs[i + 1]);
+    }
+  }
+
+  private static void putIfAbsent(Attributes to, String key, String value) {
+    int i = to.indexOf(key);
+    if (i < 0 || to.getAsText(key).isEmpty()) {
+      to.putString(key, value);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.tapio.plugin.k8sattributes;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+
+/**
+ * The list+watch of pods (and of ReplicaSets when the Deployment name is extracted, of
+ * namespaces when a rule reads from them) feeding a {@link PodCache}, through fabric8's
+ * informers: they list, then watch from the list's resource version, and list again after a
+ * watch expires ({@code 410 Gone}), delivering the differences as events.
+ *
+ * <p>Pods: every namespace, or {@code filter.namespace}; with a node, the field selector
+ * {@code spec.nodeName=<node>} on both the list and the watch requests, so the API server
+ * sends only that node's pods.
+ *
+ * <p>The informers' own stores keep only each object's key, uid and resource version
+ * ({@link ReducedStateItemStore}): what they need to tell updates and deletes apart after a
+ * re-list.
+ *
+ * <p>Threading: {@link #start} and {@link #close} on the lifecycle thread; events arrive on the
+ * client's informer thread.
+ */
+final class KubeWatch implements AutoCloseable {
+  private final KubernetesClient client;
+  private final PodCache cache;
+  private final Extraction extraction;
+  private final String namespace;
+  private final String node;
+  private final boolean replicaSets;
+  private final boolean namespaces;
+  private final BiConsumer<String, Throwable> onError;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+  /**
+   * @param namespace the only namespace watched, or empty for all
+   * @param node the only node whose pods are watched, or empty for all
+   * @param onError told of each failed list or watch (resource kind, cause), on the
+   *     informer's thread
+   */
+  KubeWatch(KubernetesClient client, PodCache cache, Extraction extraction, String namespace,
+      String node, boolean replicaSets, boolean namespaces,
+      BiConsumer<String, Throwable> onError) {
+    this.onError = onError;
+    this.client = client;
+    this.cache = cache;
+    this.extraction = extraction;
+    this.namespace = namespace;
+    this.node = node;
+    this.replicaSets = replicaSets;
+    this.namespaces = namespaces;
+  }
+
+  /**
+   * Starts the informers; the future completes when every first list has been delivered to
+   * the cache.
+   */
+  CompletableFuture<Void> start() {
+    List<CompletableFuture<Void>> synced = new ArrayList<>();
+    if (namespaces) {
+      var ns = namespace.isEmpty() ? client.namespaces()
+          : client.namespaces().withField("metadata.name", namespace);
+      synced.add(start(ns.runnableInformer(0), new Handler<Namespace>() {
+        @Override
+        void upsert(Namespace n) {
+          cache.onNamespace(n.getMetadata().getName(), extraction.namespace(n));
+        }
+
+        @Override
+        void delete(Namespace n) {
+          cache.onNamespaceDeleted(n.getMetadata().getName());
+        }
+      }));
+    }
+    if (replicaSets) {
+      var rs = namespace.isEmpty() ? client.apps().replicaSets().inAnyNamespace()
+          : client.apps().replicaSets().inNamespace(namespace);
+      SharedIndexInformer<ReplicaSet> rsInformer = rs.runnableInformer(0);
+      rsInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
+          ReplicaSet.class, client.getKubernetesSerialization(), "metadata.uid"));
+      synced.add(start(rsInformer, new Handler<ReplicaSet>() {
+        @Override
+        void upsert(ReplicaSet r) {
+          cache.onReplicaSet(Extraction.replicaSetKey(r), Extraction.deploymentOf(r));
+        }
+
+        @Override
+        void delete(ReplicaSet r) {
+          cache.onReplicaSetDeleted(Extraction.replicaSetKey(r));
+        }
+      }));
+    }
+    var pods = namespace.isEmpty() ? client.pods().inAnyNamespace()
+        : client.pods().inNamespace(namespace);
+    var selected = node.isEmpty() ? pods : pods.withField("spec.nodeName", node);
+    SharedIndexInformer<Pod> podInformer = selected.runnableInformer(0);
+    // The informer's own copy of each pod keeps only what a delete needs (the cache holds
+    // the stripped PodInfo); a full Pod object is tens of kilobytes.
+    podInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
+        Pod.class, client.getKubernetesSerialization(), "metadata.uid"));
+    synced.add(start(podInformer, new Handler<Pod>() {
+      @Override
+      void upsert(Pod p) {
+        if (!extraction.excluded(p)) {
+          cache.onPod(extraction.pod(p));
+        }
+      }
+
+      @Override
+      void delete(Pod p) {
+        cache.onPodDeleted(p.getMetadata().getUid());
+      }
+    }));
+    return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
+  }
+
+  private <T> CompletableFuture<Void> start(SharedIndexInformer<T> informer,
+      Handler<T> handler) {
+    informer.addEventHandler(handler);
+    String resource = informer.getApiTypeClass().getSimpleName();
+    // Unreachable server, expired credentials, missing RBAC: reported, and retried with the
+    // informer's backoff for as long as the processor runs, as the Collector keeps trying.
+    informer.exceptionHandler((started, t) -> {
+      onError.accept(resource, t);
+      return true;
+    });
+    informers.add(informer);
+    return informer.start().toCompletableFuture();
+  }
+
+  /** Waits for {@link #start}'s future; false on timeout. */
+  static boolean await(CompletableFuture<Void> synced, long timeoutNanos) throws Exception {
+    try {
+      synced.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (SharedIndexInformer<?> i : informers) {
+      i.stop();
+    }
+    // A watch the informer was opening when stopped would otherwise outlive the client.
+    for (SharedIndexInformer<?> i : informers) {
+      try {
+        i.stopped().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // Stopping failed or is slow: closing the client below ends its requests anyway.
+      }
+    }
+    informers.clear();
+    client.close();
+  }
+
+  /** Adds and updates are the same to the cache: the newest state replaces the entry. */
+  private abstract static class Handler<T> implements ResourceEventHandler<T> {
+    abstract void upsert(T object);
+
+    abstract void delete(T object);
+
+    @Override
+    public final void onAdd(T object) {
+      upsert(object);
+    }
+
+    @Override
+    public final void onUpdate(T before, T after) {
+      upsert(after);
+    }
+
+    @Override
+    public final void onDelete(T object, boolean finalStateUnknown) {
+      delete(object);
+    }
+  }
+}

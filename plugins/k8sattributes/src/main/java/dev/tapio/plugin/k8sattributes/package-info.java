@@ -1,0 +1,175 @@
+/**
+ * The {@code k8sattributes} processor: puts on each resource (or record) the attributes of the
+ * Kubernetes pod it came from (namespace, pod, owner workloads, node, container, image, chosen
+ * labels and annotations), from a cache of pods the processor lists and watches on the API
+ * server, with the OpenTelemetry Collector's keys, defaults and attribute names where they
+ * apply.
+ *
+ * <h2>Configuration</h2>
+ *
+ * <pre>{@code
+ * processors:
+ *   k8sattributes:
+ *     auth_type: serviceAccount          # serviceAccount | kubeConfig | none
+ *     filter:
+ *       node_from_env_var: K8S_NODE_NAME # a DaemonSet watches only its node's pods
+ *       node: ""                         # or a node named here
+ *       namespace: ""                    # one namespace, or all
+ *     exclude:
+ *       pods: [{name: jaeger-agent}, {name: jaeger-collector}]  # the default
+ *     extract:
+ *       metadata:                        # the Collector's defaults:
+ *         - k8s.namespace.name
+ *         - k8s.pod.name
+ *         - k8s.pod.uid
+ *         - k8s.pod.start_time
+ *         - k8s.deployment.name
+ *         - k8s.node.name
+ *         - container.image.name
+ *         - container.image.tag
+ *       labels:
+ *         - tag_name: app                # default k8s.pod.labels.<key>
+ *           key: app.kubernetes.io/name
+ *           from: pod                    # pod | namespace
+ *       annotations:
+ *         - tag_name: owner.$1
+ *           key_regex: owner/(.*)
+ *     pod_association:
+ *       - sources: [{from: resource_attribute, name: container.id}]
+ *       - sources: [{from: resource_attribute, name: k8s.pod.uid}]
+ *       - sources: [{from: resource_attribute, name: k8s.pod.ip}]
+ *     wait_for_metadata: false
+ *     wait_for_metadata_timeout: 10s
+ *     pod_delete_grace_period: 2m
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@code auth_type} (default {@code serviceAccount}): {@code serviceAccount} is the
+ *       in-cluster configuration (the pod's service account token and CA, the API server at
+ *       {@code KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT}; the start fails when those are
+ *       not set), through fabric8's auto-configuration, which re-reads the rotated token;
+ *       {@code kubeConfig} reads the current context of the first file in {@code KUBECONFIG},
+ *       else {@code ~/.kube/config}; {@code none} sends no credentials, to the server named by
+ *       {@code KUBERNETES_MASTER} (tests, a local proxy). Case-insensitive.
+ *   <li>{@code passthrough} (the Collector's, default {@code false}): {@code true} is an
+ *       error: it only tags a connection's address, which Tapio's data does not carry.
+ *   <li>{@code filter.node_from_env_var} (default none): the variable holding the node's name,
+ *       filled from the downward API ({@code spec.nodeName}); the list and watch requests for
+ *       pods then carry the field selector {@code spec.nodeName=<node>}, so a DaemonSet holds
+ *       only its node's pods. Named but unset or empty, it fails the start.
+ *   <li>{@code filter.node} (default none): the same with the node's name written here;
+ *       {@code node_from_env_var} wins when both are set, as in the Collector.
+ *   <li>{@code exclude.pods} (default {@code jaeger-agent}, {@code jaeger-collector}, as in the
+ *       Collector): pods whose name one {@code name} pattern finds (anywhere in the name, as
+ *       Go's {@code MatchString}; anchor with {@code ^…$}) are not cached; {@code []} excludes
+ *       none.
+ *   <li>{@code filter.namespace} (default all): watch pods, ReplicaSets (and the namespace
+ *       object) of that namespace only.
+ *   <li>{@code extract.metadata} (default above, the attributes the Collector enables): any of
+ *       {@code k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.pod.start_time,
+ *       k8s.deployment.name, k8s.replicaset.name, k8s.statefulset.name, k8s.daemonset.name,
+ *       k8s.job.name, k8s.cronjob.name, k8s.node.name, k8s.container.name,
+ *       container.image.name, container.image.tag}; others are errors at the name. An empty
+ *       list extracts no metadata.
+ *   <li>{@code extract.labels}, {@code extract.annotations}: rules, each with exactly one of
+ *       {@code key} (that label's value) and {@code key_regex} (every key the pattern matches
+ *       in full); {@code tag_name} is the attribute's name, where {@code $1}… stand for the
+ *       pattern's groups; without it, {@code k8s.<pod|namespace>.<labels|annotations>.<key>}.
+ *       {@code from} (default {@code pod}): {@code pod} or {@code namespace} (then namespaces
+ *       are watched too). The Collector's {@code from: node} and {@code otel_annotations} are
+ *       not supported (unknown value / unknown key), nor are {@code filter.labels} and
+ *       {@code filter.fields}.
+ *   <li>{@code pod_association}: how a resource or record names its pod, tried in order; the
+ *       first entry whose attribute is present decides (a miss does not fall through, as in
+ *       the Collector). Each entry has exactly one source: {@code from: resource_attribute}
+ *       with {@code name} {@code k8s.pod.uid}, {@code k8s.pod.ip} or {@code container.id} (with
+ *       or without its {@code containerd://}-style prefix); or {@code from: connection}, which
+ *       loads with a warning and never matches, as Tapio's data carries no peer address.
+ *       Default: the Collector's ({@code k8s.pod.ip}, then the connection) with
+ *       {@code k8s.pod.uid} and {@code container.id} added after {@code k8s.pod.ip}, since
+ *       Tapio's eBPF records carry those; for data that has neither the result is the
+ *       Collector's.
+ *   <li>{@code wait_for_metadata} (default {@code false}) and
+ *       {@code wait_for_metadata_timeout} (default {@code 10s}): as in the Collector, the
+ *       start waits for the first list of pods (and ReplicaSets, namespaces) and fails when it
+ *       does not finish in time. In Tapio it also makes a record whose pod is not yet cached
+ *       wait for it, as Kubernetes reports a container's id seconds after the container
+ *       started: one batch waits at most the timeout in all, and an identifier still unknown
+ *       then is not waited for again (the last 4096 such identifiers are remembered).
+ *   <li>{@code pod_delete_grace_period} (Tapio's key, default {@code 2m}, 0 or more): how long
+ *       a deleted pod stays findable, so that late records still resolve. The Collector has
+ *       the same two minutes, fixed.
+ * </ul>
+ *
+ * <h2>Where attributes go</h2>
+ *
+ * <p>A resource whose attributes identify a pod gets the pod's attributes. Otherwise, for logs
+ * and traces, each record is looked at with the same rules over its own attributes (Tapio's
+ * eBPF receivers put {@code container.id}, {@code k8s.pod.uid} and process attributes on the
+ * log record): when every record of the resource resolves to the same pod and container, the
+ * attributes go on the resource, once; otherwise each record that resolves gets its pod's
+ * attributes. Metric data points are not looked at (their attributes are time-series
+ * dimensions). Container attributes ({@code k8s.container.name}, {@code container.image.*})
+ * are added when the resource or record names the container by {@code container.id} or
+ * {@code k8s.container.name}. An attribute already present with a non-empty value is kept, as
+ * the Collector keeps it.
+ *
+ * <h2>Owners</h2>
+ *
+ * <p>{@code k8s.deployment.name} comes from the pod's ReplicaSet's owner reference: ReplicaSets
+ * are watched when {@code k8s.deployment.name} is extracted. Until the ReplicaSet is seen, the
+ * name is the ReplicaSet's without its {@code -<pod-template-hash>} suffix, when the pod's
+ * {@code pod-template-hash} label confirms it. {@code k8s.cronjob.name} is the Job's name
+ * without its {@code -<digits>} suffix, as the Collector derives it (Jobs are not watched).
+ * StatefulSet, DaemonSet, ReplicaSet and Job names are the pod's owner references.
+ *
+ * <h2>Cache</h2>
+ *
+ * <p>fabric8 informers list and watch (re-listing after an expired watch); each pod is stripped
+ * to an immutable entry holding only the extracted values, indexed by uid, IP (except
+ * {@code hostNetwork} pods, whose IP is their node's) and container id (init and ephemeral
+ * containers included, the runtime prefix removed). A deleted pod stays in the indexes until
+ * its grace period ends; an IP another pod took meanwhile points at the new pod. Lookups are
+ * hash lookups by the attribute's string: no lock and no allocation per record.
+ *
+ * <h2>RBAC</h2>
+ *
+ * <pre>{@code
+ * apiVersion: rbac.authorization.k8s.io/v1
+ * kind: ClusterRole            # a Role in that namespace when filter.namespace is set
+ * metadata: {name: tapio-k8sattributes}
+ * rules:
+ *   - apiGroups: [""]
+ *     resources: [pods]
+ *     verbs: [list, watch]
+ *   - apiGroups: [apps]
+ *     resources: [replicasets]   # when k8s.deployment.name is extracted (the default)
+ *     verbs: [list, watch]
+ *   - apiGroups: [""]
+ *     resources: [namespaces]    # when a label or annotation rule has from: namespace
+ *     verbs: [list, watch]
+ * }</pre>
+ *
+ * <p>Only {@code list} and {@code watch} are used (informers never {@code get}); the
+ * Collector's documentation grants {@code get} as well, which does no harm.
+ *
+ * <h2>Self-telemetry</h2>
+ *
+ * <p>The Collector's names: {@code otelcol_otelsvc_k8s_pod_added}, {@code _pod_updated},
+ * {@code _pod_deleted} (counters) and {@code otelcol_otelsvc_k8s_pod_table_size} (gauge,
+ * deleted pods in their grace period included); and
+ * {@code tapio_k8sattributes_lookup_miss{source}} counting resources and records whose
+ * identifier ({@code source} = {@code k8s.pod.uid}, {@code k8s.pod.ip}, {@code container.id})
+ * matched no pod. Nothing is dropped: data without a pod passes unchanged.
+ *
+ * <p>Status: a failed list or watch (unreachable server, credentials, RBAC) is logged at
+ * warning and turns the component {@code degraded} on {@code /readyz} with the cause; the
+ * informers retry with backoff (fabric8 itself retries a refused request 10 times first), and
+ * the status returns to {@code ok} when the first lists finish.
+ *
+ * <h2>Behaviour</h2>
+ *
+ * <p>Signals: logs, metrics, traces. Capabilities: mutates (read-only input is copied
+ * first). Each pipeline's instance runs its own watches.
+ */
+package dev.tapio.plugin.k8sattributes;

@@ -1,0 +1,177 @@
+package dev.tapio.plugin.k8sattributes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigError;
+import dev.tapio.engine.config.ConfigException;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Association;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.AuthType;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.FieldRule;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Filter;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.From;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Source;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.SourceKind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class K8sAttributesConfigTest {
+  private final K8sAttributesFactory factory = new K8sAttributesFactory();
+
+  private List<String> errors(String yaml) {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, yaml));
+    return e.errors().stream().map(ConfigError::toString).toList();
+  }
+
+  @Test
+  void defaultsAreTheCollectors() throws ConfigException {
+    K8sAttributesConfig d = factory.createDefaultConfig();
+    assertEquals(AuthType.SERVICE_ACCOUNT, d.authType());
+    assertEquals(new Filter("", "", ""), d.filter());
+    assertEquals(List.of("jaeger-agent", "jaeger-collector"),
+        d.excludePods().stream().map(Pattern::pattern).toList());
+    assertEquals(Set.of("k8s.namespace.name", "k8s.pod.name", "k8s.pod.uid",
+        "k8s.pod.start_time", "k8s.deployment.name", "k8s.node.name", "container.image.name",
+        "container.image.tag"), d.extract().metadata());
+    assertEquals(List.of(), d.extract().labels());
+    assertEquals(List.of(), d.podAssociation());
+    assertEquals(false, d.waitForMetadata());
+    assertEquals(Duration.ofSeconds(10), d.waitForMetadataTimeout());
+    assertEquals(Duration.ofMinutes(2), d.podDeleteGracePeriod());
+    assertEquals(d, ComponentConfigs.read(factory, ""));
+  }
+
+  @Test
+  void readsEveryKey() throws ConfigException {
+    // Any key left unread would make read() throw as an unknown key.
+    K8sAttributesConfig c = ComponentConfigs.read(factory, """
+        auth_type: kubeConfig
+        passthrough: false
+        filter:
+          node: worker-1
+          node_from_env_var: KUBE_NODE_NAME
+          namespace: shop
+        exclude:
+          pods:
+            - name: ^istio-
+            - name: sidecar
+        extract:
+          metadata: [k8s.pod.name, k8s.job.name, k8s.cronjob.name, k8s.daemonset.name]
+          labels:
+            - tag_name: app
+              key: app.kubernetes.io/name
+              from: pod
+            - key_regex: team/(.*)
+              tag_name: team.$1
+              from: namespace
+          annotations:
+            - key: owner
+        pod_association:
+          - sources:
+              - from: resource_attribute
+                name: container.id
+          - sources:
+              - from: resource_attribute
+                name: k8s.pod.uid
+        wait_for_metadata: true
+        wait_for_metadata_timeout: 30s
+        pod_delete_grace_period: 30s
+        """);
+    assertEquals(AuthType.KUBE_CONFIG, c.authType());
+    assertEquals(new Filter("worker-1", "KUBE_NODE_NAME", "shop"), c.filter());
+    assertEquals(List.of("^istio-", "sidecar"),
+        c.excludePods().stream().map(Pattern::pattern).toList());
+    assertEquals(Set.of("k8s.pod.name", "k8s.job.name", "k8s.cronjob.name",
+        "k8s.daemonset.name"), c.extract().metadata());
+    assertEquals(List.of(new FieldRule("app", "app.kubernetes.io/name", null, From.POD),
+        new FieldRule("team.$1", null, Pattern.compile("team/(.*)"), From.NAMESPACE)),
+        c.extract().labels());
+    assertEquals(List.of(new FieldRule("", "owner", null, From.POD)),
+        c.extract().annotations());
+    assertEquals(List.of(
+        new Association(List.of(new Source(SourceKind.RESOURCE_ATTRIBUTE, "container.id"))),
+        new Association(List.of(new Source(SourceKind.RESOURCE_ATTRIBUTE, "k8s.pod.uid")))),
+        c.podAssociation());
+    assertTrue(c.waitForMetadata());
+    assertEquals(Duration.ofSeconds(30), c.waitForMetadataTimeout());
+    assertEquals(Duration.ofSeconds(30), c.podDeleteGracePeriod());
+    assertTrue(c.needsNamespaces());
+  }
+
+  @Test
+  void errorsNameTheirPosition() {
+    assertEquals(List.of(
+        "component.yaml:1:12: processor 'k8sattributes', key 'auth_type': unknown auth_type"
+            + " 'token'; valid: serviceAccount, kubeConfig, none",
+        "component.yaml:3:28: processor 'k8sattributes', key 'extract.metadata.1': unknown"
+            + " metadata 'k8s.pod.ip'; valid: [container.image.name, container.image.tag,"
+            + " k8s.container.name, k8s.cronjob.name, k8s.daemonset.name, k8s.deployment.name,"
+            + " k8s.job.name, k8s.namespace.name, k8s.node.name, k8s.pod.name,"
+            + " k8s.pod.start_time, k8s.pod.uid, k8s.replicaset.name, k8s.statefulset.name]",
+        "component.yaml:5:7: processor 'k8sattributes', key 'extract.labels.0': set exactly"
+            + " one of key and key_regex",
+        "component.yaml:7:13: processor 'k8sattributes', key 'extract.labels.1.from': unknown"
+            + " from 'node'; valid: pod, namespace",
+        "component.yaml:8:29: processor 'k8sattributes', key 'extract.annotations.0.key_regex':"
+            + " not a valid regular expression: Unclosed group",
+        "component.yaml:11:42: processor 'k8sattributes', key 'pod_association.0.sources.0"
+            + ".name': 'k8s.pod.name' does not identify a cached pod; valid: [container.id,"
+            + " k8s.pod.ip, k8s.pod.uid]"),
+        errors("""
+            auth_type: token
+            extract:
+              metadata: [k8s.pod.name, k8s.pod.ip]
+              labels:
+                - tag_name: x
+                - key: a
+                  from: node
+              annotations: [{key_regex: "a(b"}]
+            pod_association:
+              - sources:
+                  - {from: resource_attribute, name: k8s.pod.name}
+            """));
+  }
+
+  @Test
+  void unknownKeysAreErrors() {
+    List<String> e = errors("""
+        filter:
+          labels: [{key: app, value: x}]
+        extract:
+          otel_annotations: true
+        exclude:
+          pods: [{name: "a(b"}]
+        """);
+    assertEquals(3, e.size(), e.toString());
+    assertTrue(e.get(0).contains("'filter.labels'"), e.get(0));
+    assertTrue(e.get(1).contains("'extract.otel_annotations'"), e.get(1));
+    assertTrue(e.get(2).contains("'exclude.pods.0.name'"), e.get(2));
+  }
+
+  @Test
+  void oneSourcePerAssociationAndNonNegativeDurations() {
+    List<String> e = errors("""
+        pod_association:
+          - sources:
+              - {from: resource_attribute, name: k8s.pod.uid}
+              - {from: resource_attribute, name: k8s.pod.ip}
+        wait_for_metadata_timeout: 0s
+        pod_delete_grace_period: -1s
+        passthrough: true
+        """);
+    assertEquals(4, e.size(), e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("'pod_association.0.sources'")
+        && m.contains("one source per association")), e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("'wait_for_metadata_timeout'")),
+        e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("'pod_delete_grace_period'")),
+        e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("'passthrough'")), e.toString());
+  }
+}
