@@ -248,14 +248,20 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   /** Called by a request thread with the answer to the request it took; any thread. */
   void answer(FullHttpResponse response, boolean keepAlive) {
-    ctx.executor().execute(() -> {
+    try {
+      ctx.executor().execute(() -> {
+        server.inFlight.decrementAndGet();
+        if (phase != Phase.PROCESSING) {
+          ReferenceCountUtil.release(response);
+          return;
+        }
+        write(response, keepAlive);
+      });
+    } catch (RejectedExecutionException e) {
+      // The I/O threads have stopped (the server is stopping): the connection is gone.
       server.inFlight.decrementAndGet();
-      if (phase != Phase.PROCESSING) {
-        ReferenceCountUtil.release(response);
-        return;
-      }
-      write(response, keepAlive);
-    });
+      ReferenceCountUtil.release(response);
+    }
   }
 
   private void write(FullHttpResponse response, boolean keepAlive) {

@@ -2,6 +2,7 @@ package dev.tapio.plugin.otlp;
 
 import dev.tapio.component.Signal;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -28,7 +29,9 @@ final class HttpRequestCheck {
   static Result check(OtlpHttpServer server, HttpRequest request) {
     HttpHeaders in = request.headers();
     boolean json = HttpAnswers.JSON.equals(mediaType(in.get(HttpHeaderNames.CONTENT_TYPE)));
-    HttpHeaders cors = new DefaultHttpHeaders();
+    // Only for an allowed origin: most gateways have no CORS, and need no headers per request.
+    HttpHeaders cors = server.config.cors().enabled() ? new DefaultHttpHeaders()
+        : EmptyHttpHeaders.INSTANCE;
     FullHttpResponse preflight = cors(server.config.cors(), request, cors);
     if (preflight != null) {
       return refused(preflight, cors);
@@ -93,7 +96,9 @@ final class HttpRequestCheck {
   }
 
   private static Result refused(FullHttpResponse r, HttpHeaders cors) {
-    r.headers().add(cors);
+    if (!cors.isEmpty()) {
+      r.headers().add(cors);
+    }
     return new Result(null, r);
   }
 
