@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -104,10 +106,29 @@ final class ConnectionGate {
     return new Accepted(socket, client);
   }
 
-  /** Gives back an admitted connection that could not be set up, and closes it. */
-  void abandon(Accepted accepted) {
-    closed(accepted.client());
-    reset(accepted.socket());
+  /**
+   * A server socket channel's {@code doReadMessages} (Netty's, shaded for gRPC or not): takes
+   * one connection through {@link #accept}, and for an admitted one adds to {@code buf} the
+   * channel {@code wrap} makes of it, which must run the {@code Runnable} it is given once, when
+   * it closes. Returns 1 when a connection was taken, admitted or not (so Netty goes on
+   * accepting up to its per-read limit), 0 when none was waiting.
+   */
+  int acceptInto(ServerSocketChannel listener, List<Object> buf,
+      BiFunction<SocketChannel, Runnable, Object> wrap) throws IOException {
+    Accepted accepted = accept(listener);
+    if (accepted.socket() == null) {
+      return accepted == Accepted.NONE ? 0 : 1;
+    }
+    Object child;
+    try {
+      child = wrap.apply(accepted.socket(), () -> closed(accepted.client()));
+    } catch (Throwable t) {
+      closed(accepted.client());
+      reset(accepted.socket());
+      throw t;
+    }
+    buf.add(child);
+    return 1;
   }
 
   /**

@@ -21,25 +21,13 @@ final class GatedServerSocketChannel extends NioServerSocketChannel {
     this.gate = gate;
   }
 
-  /**
-   * Accepts one connection; 1 when one was taken, admitted or not (so Netty goes on accepting
-   * up to its per-read limit), 0 when none was waiting.
-   */
+  /** Accepts one connection through the gate: see {@link ConnectionGate#acceptInto}. */
   @Override
   protected int doReadMessages(List<Object> buf) throws Exception {
-    ConnectionGate.Accepted accepted = gate.accept(javaChannel());
-    if (accepted.socket() == null) {
-      return accepted == ConnectionGate.Accepted.NONE ? 0 : 1;
-    }
-    NioSocketChannel child;
-    try {
-      child = new NioSocketChannel(this, accepted.socket());
-    } catch (Throwable t) {
-      gate.abandon(accepted);
-      throw t;
-    }
-    child.closeFuture().addListener(closed -> gate.closed(accepted.client()));
-    buf.add(child);
-    return 1;
+    return gate.acceptInto(javaChannel(), buf, (socket, onClose) -> {
+      NioSocketChannel child = new NioSocketChannel(this, socket);
+      child.closeFuture().addListener(closed -> onClose.run());
+      return child;
+    });
   }
 }
