@@ -2,6 +2,7 @@ package dev.tapio.plugin.k8sattributes;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -15,8 +16,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * The list+watch of pods (and of ReplicaSets when the Deployment name is extracted, of
- * namespaces when a rule reads from them) feeding a {@link PodCache}, through fabric8's
+ * The list+watch of pods (and of ReplicaSets when the Deployment name is extracted or peers
+ * resolve to pods, of namespaces when a rule reads from them) feeding a {@link PodCache}, and
+ * of Services feeding a {@link ServiceCache} when peers resolve to Services, through fabric8's
  * informers: they list, then watch from the list's resource version, and list again after a
  * watch expires ({@code 410 Gone}), delivering the differences as events.
  *
@@ -39,17 +41,20 @@ final class KubeWatch implements AutoCloseable {
   private final String node;
   private final boolean replicaSets;
   private final boolean namespaces;
+  private final ServiceCache services;
   private final BiConsumer<String, Throwable> onError;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   /**
    * @param namespace the only namespace watched, or empty for all
    * @param node the only node whose pods are watched, or empty for all
+   * @param services where watched Services go, or null to watch none (peers not resolved to
+   *     Services)
    * @param onError told of each failed list or watch (resource kind, cause), on the
    *     informer's thread
    */
   KubeWatch(KubernetesClient client, PodCache cache, Extraction extraction, String namespace,
-      String node, boolean replicaSets, boolean namespaces,
+      String node, boolean replicaSets, boolean namespaces, ServiceCache services,
       BiConsumer<String, Throwable> onError) {
     this.onError = onError;
     this.client = client;
@@ -59,6 +64,7 @@ final class KubeWatch implements AutoCloseable {
     this.node = node;
     this.replicaSets = replicaSets;
     this.namespaces = namespaces;
+    this.services = services;
   }
 
   /**
@@ -97,6 +103,24 @@ final class KubeWatch implements AutoCloseable {
         @Override
         void delete(ReplicaSet r) {
           cache.onReplicaSetDeleted(Extraction.replicaSetKey(r));
+        }
+      }));
+    }
+    if (services != null) {
+      var svc = namespace.isEmpty() ? client.services().inAnyNamespace()
+          : client.services().inNamespace(namespace);
+      SharedIndexInformer<Service> svcInformer = svc.runnableInformer(0);
+      svcInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
+          Service.class, client.getKubernetesSerialization(), "metadata.uid"));
+      synced.add(start(svcInformer, new Handler<Service>() {
+        @Override
+        void upsert(Service s) {
+          services.onService(Extraction.service(s));
+        }
+
+        @Override
+        void delete(Service s) {
+          services.onServiceDeleted(s.getMetadata().getUid());
         }
       }));
     }
