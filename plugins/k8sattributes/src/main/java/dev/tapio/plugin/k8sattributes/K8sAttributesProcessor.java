@@ -34,6 +34,10 @@ import java.util.function.UnaryOperator;
  * application's own telemetry; otherwise each record that resolves gets its pod's attributes
  * on the record. An attribute already present with a non-empty value is left as it is.
  *
+ * <p>With {@code extract.peer}, each log record and span carrying {@code network.peer.address}
+ * also gets the {@code k8s.dst.*} attributes of the pod (by pod IP) or Service (by cluster IP)
+ * at that address, whatever its own pod resolved to.
+ *
  * <p>Threading: {@link #start} and {@link #shutdown} on the engine's lifecycle thread,
  * {@link #consume} on the pipeline's one thread, after start. Ownership: changes the data it
  * is given (it declares that it mutates); read-only data is copied first. Lookups are hash
@@ -141,7 +145,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     }
     PodCache c = new PodCache(config.podDeleteGracePeriod().toNanos(), context);
     // Per pipeline: a metrics pipeline never resolves peers, so it does not watch Services.
-    services = peerServices ? new ServiceCache() : null;
+    services = peerServices ? new ServiceCache(context) : null;
     KubernetesClient client = clients.apply(config);
     watch = new KubeWatch(client, c, new Extraction(config.extract(), config.excludePods()),
         config.filter().namespace(), node, deployment || peerPods, namespaceRules, services,
@@ -316,7 +320,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   private PodInfo find(PodCache c, Attributes attrs, boolean count) {
     for (String source : sources) {
       if (source == null) {
-        continue; // connection: Tapio's data carries no peer address
+        continue; // connection: Tapio's data does not carry the address it arrived from
       }
       String value = attrs.getString(source);
       if (value == null || value.isEmpty()) {

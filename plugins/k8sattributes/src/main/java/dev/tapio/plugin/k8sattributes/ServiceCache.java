@@ -1,5 +1,6 @@
 package dev.tapio.plugin.k8sattributes;
 
+import dev.tapio.component.ComponentContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ServiceCache {
   private final Map<String, ServiceInfo> byUid = new ConcurrentHashMap<>();
   private final Map<String, ServiceInfo> byIp = new ConcurrentHashMap<>();
+
+  ServiceCache(ComponentContext context) {
+    context.gauge("tapio_k8sattributes_service_table_size", "Services in the peer cache",
+        byUid::size);
+  }
 
   /** The Service with this cluster IP, or null. */
   ServiceInfo byIp(String ip) {

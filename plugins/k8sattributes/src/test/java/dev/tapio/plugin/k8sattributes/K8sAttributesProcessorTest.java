@@ -637,6 +637,7 @@ class K8sAttributesProcessorTest {
         .getString("k8s.pod.name"));
     assertEquals(3, counter("tapio_k8sattributes_peer_lookups", "result", "resolved"));
     assertEquals(1, counter("tapio_k8sattributes_peer_lookups", "result", "missed"));
+    assertEquals(1.0, context.gaugeValue("tapio_k8sattributes_service_table_size"));
     List<String> paths = requestPaths();
     assertTrue(paths.stream().anyMatch(p -> p.startsWith("/api/v1/services?")
         && !p.contains("watch=true")), paths.toString());
