@@ -121,6 +121,10 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
     ConfigReader extract = reader.section("extract");
     Extract e = new Extract(metadata(extract),
         rules(extract, "labels"), rules(extract, "annotations"), peer(extract));
+    if (e.peer().pods() && (!f.node().isEmpty() || !f.nodeFromEnvVar().isEmpty())) {
+      extract.section("peer").warning("enabled", "with a node filter only this node's pods"
+          + " are watched, so a peer pod on another node does not resolve (Services do)");
+    }
     List<Association> associations = associations(reader);
     List<Pattern> exclude = excludePods(reader);
     boolean wait = reader.bool("wait_for_metadata", false);

@@ -213,4 +213,15 @@ class K8sAttributesConfigTest {
     assertEquals(1, empty.size(), empty.toString());
     assertTrue(empty.getFirst().contains("'extract.peer.from'"), empty.toString());
   }
+
+  @Test
+  void peerPodsWithANodeFilterWarn() throws ConfigException {
+    List<String> w = ComponentConfigs.warnings(factory,
+        "filter: {node_from_env_var: K8S_NODE_NAME}\nextract:\n  peer: {enabled: true}\n");
+    assertEquals(1, w.size(), w.toString());
+    assertTrue(w.getFirst().contains("'extract.peer.enabled'")
+        && w.getFirst().contains("another node"), w.toString());
+    assertEquals(List.of(), ComponentConfigs.warnings(factory, "filter: {node: n1}\n"
+        + "extract:\n  peer: {enabled: true, from: [service]}\n"));
+  }
 }
