@@ -172,11 +172,7 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
     /** A pod, by its IP (not a {@code hostNetwork} pod). */
     POD,
     /** A Service, by one of its cluster IPs ({@code spec.clusterIPs}). */
-    SERVICE;
-
-    String configName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+    SERVICE
   }
 
   /**

@@ -30,10 +30,6 @@ final class ServiceCache {
     return byIp.get(ip);
   }
 
-  int size() {
-    return byUid.size();
-  }
-
   synchronized void onService(ServiceInfo service) {
     ServiceInfo old = byUid.put(service.uid(), service);
     if (old != null) {

@@ -132,7 +132,9 @@
  * the identity of what is at that address, on the record, beside its own pod's attributes:
  * the pod with that IP (not a {@code hostNetwork} pod, whose IP is its node's), else the
  * Service with that cluster IP ({@code spec.clusterIPs}, either family; a headless Service has
- * none, and its endpoints' addresses resolve to their pods). The names are those Grafana Beyla
+ * none, and its endpoints' addresses resolve to their pods). Addresses compare as text: the
+ * network receiver writes IPv4-mapped addresses as IPv4 and IPv6 in RFC 5952 form, as the API
+ * server does. The names are those Grafana Beyla
  * (OpenTelemetry eBPF Instrumentation) gives the destination of a network flow, so dashboards
  * written for those work on Tapio's records:
  *

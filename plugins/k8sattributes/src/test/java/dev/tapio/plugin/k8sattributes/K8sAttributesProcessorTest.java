@@ -569,7 +569,7 @@ class K8sAttributesProcessorTest {
     client.services().inNamespace("kube-system").resource(new ServiceBuilder()
         .withNewMetadata().withName("kube-dns").withNamespace("kube-system").endMetadata()
         .withNewSpec().withType("ClusterIP").withClusterIP("10.96.0.10")
-        .withClusterIPs("10.96.0.10").addNewPort().withPort(53).endPort().endSpec().build())
+        .withClusterIPs("10.96.0.10", "fd00:10:96::a").addNewPort().withPort(53).endPort().endSpec().build())
         .create();
     return uid;
   }
@@ -619,7 +619,7 @@ class K8sAttributesProcessorTest {
   void thePeerAddressResolvesToAPodOrAService() throws Exception {
     peers();
     start(RULES + PEER + WAIT);
-    Logs in = records("10.0.0.5", "10.96.0.10", "192.0.2.1", "10.96.0.10");
+    Logs in = records("10.0.0.5", "10.96.0.10", "192.0.2.1", "10.96.0.10", "fd00:10:96::a");
     var kept = in.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(3).attributes();
     kept.putString("k8s.dst.name", "from-the-receiver");
     processor.consumeLogs(in);
@@ -632,10 +632,11 @@ class K8sAttributesProcessorTest {
     assertEquals(Map.of(), recordOut(2));
     assertEquals("from-the-receiver", recordOut(3).get("k8s.dst.name"), "present: kept");
     assertEquals("kube-system", recordOut(3).get("k8s.dst.namespace"));
+    assertEquals("kube-dns", recordOut(4).get("k8s.dst.name"), "the IPv6 cluster IP");
     // The records' own pod (none here) is not touched: no k8s.pod.* on record or resource.
     assertNull(sink.logs().getFirst().resourceLogs().get(0).resource().attributes()
         .getString("k8s.pod.name"));
-    assertEquals(3, counter("tapio_k8sattributes_peer_lookups", "result", "resolved"));
+    assertEquals(4, counter("tapio_k8sattributes_peer_lookups", "result", "resolved"));
     assertEquals(1, counter("tapio_k8sattributes_peer_lookups", "result", "missed"));
     assertEquals(1.0, context.gaugeValue("tapio_k8sattributes_service_table_size"));
     List<String> paths = requestPaths();
