@@ -663,9 +663,12 @@ class K8sAttributesProcessorTest {
   void peersFromPodsOnlyWatchNoServices() throws Exception {
     peers();
     start(RULES + "  peer: {enabled: true, from: [pod]}\n" + WAIT);
-    processor.consumeLogs(records("10.0.0.5", "10.96.0.10"));
+    processor.consumeLogs(records("10.0.0.5", "10.96.0.10", "10.1.0.6"));
     assertEquals("web-5f6d7-abc", recordOut(0).get("k8s.dst.name"));
     assertEquals(Map.of(), recordOut(1));
+    assertEquals(Map.of("k8s.dst.name", "db-0", "k8s.dst.namespace", "shop",
+        "k8s.dst.type", "Pod", "k8s.dst.owner.name", "db", "k8s.dst.owner.type", "StatefulSet",
+        "k8s.dst.node.name", "node-2"), recordOut(2));
     assertEquals(1, counter("tapio_k8sattributes_peer_lookups", "result", "missed"));
     List<String> paths = requestPaths();
     assertTrue(paths.stream().noneMatch(p -> p.contains("services")), paths.toString());
