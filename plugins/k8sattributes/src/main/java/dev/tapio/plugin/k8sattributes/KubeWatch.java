@@ -1,5 +1,6 @@
 package dev.tapio.plugin.k8sattributes;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -91,10 +92,7 @@ final class KubeWatch implements AutoCloseable {
     if (replicaSets) {
       var rs = namespace.isEmpty() ? client.apps().replicaSets().inAnyNamespace()
           : client.apps().replicaSets().inNamespace(namespace);
-      SharedIndexInformer<ReplicaSet> rsInformer = rs.runnableInformer(0);
-      rsInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
-          ReplicaSet.class, client.getKubernetesSerialization(), "metadata.uid"));
-      synced.add(start(rsInformer, new Handler<ReplicaSet>() {
+      synced.add(start(reduced(rs.runnableInformer(0), ReplicaSet.class), new Handler<>() {
         @Override
         void upsert(ReplicaSet r) {
           cache.onReplicaSet(Extraction.replicaSetKey(r), Extraction.deploymentOf(r));
@@ -109,10 +107,7 @@ final class KubeWatch implements AutoCloseable {
     if (services != null) {
       var svc = namespace.isEmpty() ? client.services().inAnyNamespace()
           : client.services().inNamespace(namespace);
-      SharedIndexInformer<Service> svcInformer = svc.runnableInformer(0);
-      svcInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
-          Service.class, client.getKubernetesSerialization(), "metadata.uid"));
-      synced.add(start(svcInformer, new Handler<Service>() {
+      synced.add(start(reduced(svc.runnableInformer(0), Service.class), new Handler<>() {
         @Override
         void upsert(Service s) {
           services.onService(Extraction.service(s));
@@ -127,12 +122,8 @@ final class KubeWatch implements AutoCloseable {
     var pods = namespace.isEmpty() ? client.pods().inAnyNamespace()
         : client.pods().inNamespace(namespace);
     var selected = node.isEmpty() ? pods : pods.withField("spec.nodeName", node);
-    SharedIndexInformer<Pod> podInformer = selected.runnableInformer(0);
-    // The informer's own copy of each pod keeps only what a delete needs (the cache holds
-    // the stripped PodInfo); a full Pod object is tens of kilobytes.
-    podInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
-        Pod.class, client.getKubernetesSerialization(), "metadata.uid"));
-    synced.add(start(podInformer, new Handler<Pod>() {
+    // A full Pod object is tens of kilobytes: the informer keeps only its key and uid.
+    synced.add(start(reduced(selected.runnableInformer(0), Pod.class), new Handler<>() {
       @Override
       void upsert(Pod p) {
         if (!extraction.excluded(p)) {
@@ -146,6 +137,17 @@ final class KubeWatch implements AutoCloseable {
       }
     }));
     return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * The informer, its own store keeping of each object only what a delete needs (key, uid,
+   * resource version); the caches hold the stripped entries.
+   */
+  private <T extends HasMetadata> SharedIndexInformer<T> reduced(SharedIndexInformer<T> informer,
+      Class<T> type) {
+    informer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
+        client.getKubernetesSerialization(), "metadata.uid"));
+    return informer;
   }
 
   private <T> CompletableFuture<Void> start(SharedIndexInformer<T> informer,

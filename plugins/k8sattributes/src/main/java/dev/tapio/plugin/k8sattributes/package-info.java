@@ -154,8 +154,8 @@
  * looked at. The name is {@code dst} whatever the direction of the connection: it is the
  * other end seen from the record's own pod. The pods looked in are those the processor
  * watches: with {@code filter.node} only that node's pods resolve as peers (Services are
- * watched on every node; the configuration warns), with {@code filter.namespace} only that namespace's pods and
- * Services; {@code exclude.pods} excludes peers too. A deleted pod resolves for its grace
+ * watched on every node; the configuration warns), with {@code filter.namespace} only that
+ * namespace's pods and Services; {@code exclude.pods} excludes peers too. A deleted pod resolves for its grace
  * period; a deleted Service stops resolving at once (its cluster IP stops routing).
  *
  * <h2>Owners</h2>

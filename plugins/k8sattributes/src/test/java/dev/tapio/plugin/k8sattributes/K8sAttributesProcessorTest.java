@@ -517,18 +517,7 @@ class K8sAttributesProcessorTest {
       records.appendEmpty().attributes().putString("container.id",
           i % 2 == 0 ? CART_CONTAINER : DB_CONTAINER);
     }
-    p.consumeLogs(logs); // fills the records' attributes; later rounds find them present
-    var threads = (com.sun.management.ThreadMXBean)
-        java.lang.management.ManagementFactory.getThreadMXBean();
-    for (int i = 0; i < 1000; i++) {
-      p.consumeLogs(logs); // warm up
-    }
-    long before = threads.getCurrentThreadAllocatedBytes();
-    for (int i = 0; i < 1000; i++) {
-      p.consumeLogs(logs);
-    }
-    long perRecord = (threads.getCurrentThreadAllocatedBytes() - before) / 100_000;
-    assertEquals(0, perRecord, "bytes allocated per record");
+    assertEquals(0, bytesPerRecord(p, logs, 100), "bytes allocated per record");
   }
 
   @Test
@@ -558,20 +547,19 @@ class K8sAttributesProcessorTest {
    * A pod of Deployment web (through ReplicaSet web-5f6d7) at 10.0.0.5 on node-3, and the
    * Service kube-dns at 10.96.0.10.
    */
-  private String peers() {
+  private void peers() {
     client.apps().replicaSets().inNamespace("shop").resource(new ReplicaSetBuilder()
         .withNewMetadata().withName("web-5f6d7").withNamespace("shop")
         .addNewOwnerReference().withKind("Deployment").withName("web").withApiVersion("apps/v1")
         .withUid("uid-deploy-web").withController(true).endOwnerReference().endMetadata()
         .build()).create();
-    String uid = create(pod("web-5f6d7-abc", "uid-web", "10.0.0.5", "ReplicaSet", "web-5f6d7",
+    create(pod("web-5f6d7-abc", "uid-web", "10.0.0.5", "ReplicaSet", "web-5f6d7",
         "web", "containerd://0a0b0c", "web:2", "node-3"));
     client.services().inNamespace("kube-system").resource(new ServiceBuilder()
         .withNewMetadata().withName("kube-dns").withNamespace("kube-system").endMetadata()
         .withNewSpec().withType("ClusterIP").withClusterIP("10.96.0.10")
-        .withClusterIPs("10.96.0.10", "fd00:10:96::a").addNewPort().withPort(53).endPort().endSpec().build())
-        .create();
-    return uid;
+        .withClusterIPs("10.96.0.10", "fd00:10:96::a").addNewPort().withPort(53).endPort()
+        .endSpec().build()).create();
   }
 
   /** One resource without attributes, one record per peer address. */
@@ -711,17 +699,25 @@ class K8sAttributesProcessorTest {
       };
     }
     Logs logs = records(addresses);
-    p.consumeLogs(logs); // fills the records' attributes; later rounds find them present
+    assertEquals(0, bytesPerRecord(p, logs, 100), "bytes allocated per record");
+  }
+
+  /**
+   * What consuming {@code logs} (of {@code records} records) allocates per record, once the
+   * first round has filled the records' attributes (later rounds find them present) and after
+   * a warm-up.
+   */
+  private static long bytesPerRecord(LogsProcessor p, Logs logs, int records) {
+    p.consumeLogs(logs);
     var threads = (com.sun.management.ThreadMXBean)
         java.lang.management.ManagementFactory.getThreadMXBean();
     for (int i = 0; i < 1000; i++) {
-      p.consumeLogs(logs); // warm up
+      p.consumeLogs(logs);
     }
     long before = threads.getCurrentThreadAllocatedBytes();
     for (int i = 0; i < 1000; i++) {
       p.consumeLogs(logs);
     }
-    long perRecord = (threads.getCurrentThreadAllocatedBytes() - before) / 100_000;
-    assertEquals(0, perRecord, "bytes allocated per record");
+    return (threads.getCurrentThreadAllocatedBytes() - before) / (1000L * records);
   }
 }
