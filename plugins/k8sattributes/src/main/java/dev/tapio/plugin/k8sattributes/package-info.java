@@ -102,7 +102,7 @@
  *       Collector's.
  *   <li>{@code wait_for_metadata} (default {@code false}) and
  *       {@code wait_for_metadata_timeout} (default {@code 10s}): as in the Collector, the
- *       start waits for the first list of pods (and ReplicaSets, namespaces) and fails when it
+ *       start waits for the first list of pods (and ReplicaSets, namespaces, Services) and fails when it
  *       does not finish in time. In Tapio it also makes a record whose pod is not yet cached
  *       wait for it, as Kubernetes reports a container's id seconds after the container
  *       started: one batch waits at most the timeout in all, and an identifier still unknown
