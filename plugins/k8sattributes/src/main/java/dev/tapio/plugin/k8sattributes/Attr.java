@@ -20,4 +20,14 @@ final class Attr {
   static final String CONTAINER_ID = "container.id";
   static final String IMAGE_NAME = "container.image.name";
   static final String IMAGE_TAG = "container.image.tag";
+
+  static final String PEER_ADDRESS = "network.peer.address";
+
+  // The peer's identity, named as Beyla/OBI name the destination of a network flow.
+  static final String DST_NAME = "k8s.dst.name";
+  static final String DST_NAMESPACE = "k8s.dst.namespace";
+  static final String DST_TYPE = "k8s.dst.type";
+  static final String DST_OWNER_NAME = "k8s.dst.owner.name";
+  static final String DST_OWNER_TYPE = "k8s.dst.owner.type";
+  static final String DST_NODE_NAME = "k8s.dst.node.name";
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +35,13 @@ final class Extraction {
   private static final String[] NONE = {};
   private final Extract extract;
   private final List<Pattern> excludePods;
+  /** Whether pods carry their {@code k8s.dst.*} attributes and their ReplicaSet's key. */
+  private final boolean peers;
 
   Extraction(Extract extract, List<Pattern> excludePods) {
     this.extract = extract;
     this.excludePods = List.copyOf(excludePods);
+    this.peers = extract.peer().pods();
   }
 
   /** Whether {@code exclude.pods} keeps the pod out of the cache. */
@@ -69,12 +73,18 @@ final class Extraction {
     }
     String replicaSetKey = null;
     String deploymentFallback = null;
+    String ownerKind = null;
+    String ownerName = null;
     for (OwnerReference owner : meta.getOwnerReferences()) {
       String name = owner.getName();
+      if (ownerKind == null || Boolean.TRUE.equals(owner.getController())) {
+        ownerKind = owner.getKind();
+        ownerName = name;
+      }
       switch (owner.getKind()) {
         case "ReplicaSet" -> {
           put(attrs, Attr.REPLICASET, name);
-          if (wants(Attr.DEPLOYMENT)) {
+          if (wants(Attr.DEPLOYMENT) || peers) {
             replicaSetKey = meta.getNamespace() + "/" + name;
             String hash = meta.getLabels().get("pod-template-hash");
             if (hash != null && name.endsWith("-" + hash)) {
@@ -109,8 +119,78 @@ final class Extraction {
       addContainers(containers, pod.getStatus().getContainerStatuses());
       addContainers(containers, pod.getStatus().getEphemeralContainerStatuses());
     }
+    String[] peer = NONE;
+    if (peers) {
+      String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+      peer = peerAttributes(meta, ownerKind, ownerName, node);
+    }
     return new PodInfo(meta.getUid(), meta.getNamespace(), ip, attrs.toArray(NONE),
-        replicaSetKey, deploymentFallback, containers, 0);
+        replicaSetKey, deploymentFallback, containers, peer, 0);
+  }
+
+  /**
+   * A peer pod's {@code k8s.dst.*} attributes. The owner is the controlling owner reference
+   * (a pod without one owns itself, as Beyla reports it); a Job's CronJob and a ReplicaSet's
+   * Deployment take its place, the latter at lookup time from the ReplicaSet cache.
+   */
+  private static String[] peerAttributes(ObjectMeta meta, String ownerKind, String ownerName,
+      String node) {
+    if (ownerKind == null) {
+      ownerKind = "Pod";
+      ownerName = meta.getName();
+    } else if ("Job".equals(ownerKind)) {
+      Matcher m = CRONJOB_JOB.matcher(ownerName);
+      if (m.matches()) {
+        ownerKind = "CronJob";
+        ownerName = m.group(1);
+      }
+    }
+    List<String> attrs = new ArrayList<>(12);
+    add(attrs, Attr.DST_NAME, meta.getName());
+    add(attrs, Attr.DST_NAMESPACE, meta.getNamespace());
+    add(attrs, Attr.DST_TYPE, "Pod");
+    add(attrs, Attr.DST_OWNER_NAME, ownerName);
+    add(attrs, Attr.DST_OWNER_TYPE, ownerKind);
+    add(attrs, Attr.DST_NODE_NAME, node);
+    return attrs.toArray(NONE);
+  }
+
+  /**
+   * The Service as the {@link ServiceCache} holds it: its cluster IPs ({@code spec.clusterIPs},
+   * else {@code spec.clusterIP}; {@code None} of a headless Service is no address) and its
+   * {@code k8s.dst.*} attributes. A Service owns itself, as Beyla reports it.
+   */
+  static ServiceInfo service(Service service) {
+    ObjectMeta meta = service.getMetadata();
+    List<String> ips = new ArrayList<>(2);
+    String type = null;
+    if (service.getSpec() != null) {
+      type = service.getSpec().getType();
+      List<String> listed = service.getSpec().getClusterIPs();
+      if (listed == null || listed.isEmpty()) {
+        listed = service.getSpec().getClusterIP() == null ? List.of()
+            : List.of(service.getSpec().getClusterIP());
+      }
+      for (String ip : listed) {
+        if (ip != null && !ip.isEmpty() && !"None".equals(ip)) {
+          ips.add(ip);
+        }
+      }
+    }
+    List<String> attrs = new ArrayList<>(10);
+    add(attrs, Attr.DST_NAME, meta.getName());
+    add(attrs, Attr.DST_NAMESPACE, meta.getNamespace());
+    add(attrs, Attr.DST_TYPE, "Service");
+    add(attrs, Attr.DST_OWNER_NAME, meta.getName());
+    add(attrs, Attr.DST_OWNER_TYPE, "Service");
+    return new ServiceInfo(meta.getUid(), type, List.copyOf(ips), attrs.toArray(NONE));
+  }
+
+  private static void add(List<String> attrs, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      attrs.add(key);
+      attrs.add(value);
+    }
   }
 
   private void addContainers(List<ContainerInfo> into, List<ContainerStatus> statuses) {

@@ -58,7 +58,7 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
 
   static K8sAttributesConfig defaults() {
     return new K8sAttributesConfig(AuthType.SERVICE_ACCOUNT, new Filter("", "", ""),
-        new Extract(Set.copyOf(DEFAULT_METADATA), List.of(), List.of()), List.of(),
+        new Extract(Set.copyOf(DEFAULT_METADATA), List.of(), List.of(), Peer.OFF), List.of(),
         DEFAULT_EXCLUDE_PODS, false,
         DEFAULT_WAIT_FOR_METADATA_TIMEOUT, DEFAULT_POD_DELETE_GRACE_PERIOD);
   }
@@ -155,13 +155,49 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
    * @param metadata attribute names of {@link #METADATA}
    * @param labels label rules
    * @param annotations annotation rules
+   * @param peer whether and from what the peer of a network record is resolved
    */
   public record Extract(Set<String> metadata, List<FieldRule> labels,
-      List<FieldRule> annotations) {
+      List<FieldRule> annotations, Peer peer) {
     public Extract {
       metadata = Set.copyOf(metadata);
       labels = List.copyOf(labels);
       annotations = List.copyOf(annotations);
+      Objects.requireNonNull(peer, "peer");
+    }
+  }
+
+  /** What a peer address may resolve to. */
+  public enum PeerKind {
+    /** A pod, by its IP (not a {@code hostNetwork} pod). */
+    POD,
+    /** A Service, by one of its cluster IPs ({@code spec.clusterIPs}). */
+    SERVICE
+  }
+
+  /**
+   * {@code extract.peer} (Tapio's key): the pod or Service at the other end of a record's
+   * {@code network.peer.address}.
+   *
+   * @param enabled whether peers are resolved; off by default, as Services need their own
+   *     list/watch permission
+   * @param from what an address may resolve to, tried pod first
+   */
+  public record Peer(boolean enabled, Set<PeerKind> from) {
+    /** The default: off; when turned on, both pods and Services. */
+    static final Peer OFF = new Peer(false, Set.of(PeerKind.POD, PeerKind.SERVICE));
+
+    public Peer {
+      from = Set.copyOf(from);
+    }
+
+    /** Whether Services are watched. */
+    boolean services() {
+      return enabled && from.contains(PeerKind.SERVICE);
+    }
+
+    boolean pods() {
+      return enabled && from.contains(PeerKind.POD);
     }
   }
 

@@ -22,6 +22,8 @@ import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Extract;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.FieldRule;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Filter;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.From;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Peer;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.PeerKind;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Source;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.SourceKind;
 import io.fabric8.kubernetes.client.Config;
@@ -31,6 +33,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -117,7 +120,11 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
         filter.string("namespace", "").strip());
     ConfigReader extract = reader.section("extract");
     Extract e = new Extract(metadata(extract),
-        rules(extract, "labels"), rules(extract, "annotations"));
+        rules(extract, "labels"), rules(extract, "annotations"), peer(extract));
+    if (e.peer().pods() && (!f.node().isEmpty() || !f.nodeFromEnvVar().isEmpty())) {
+      extract.section("peer").warning("enabled", "with a node filter only this node's pods"
+          + " are watched, so a peer pod on another node does not resolve (Services do)");
+    }
     List<Association> associations = associations(reader);
     List<Pattern> exclude = excludePods(reader);
     boolean wait = reader.bool("wait_for_metadata", false);
@@ -144,6 +151,34 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
       }
     }
     return metadata;
+  }
+
+  /** {@code extract.peer: {enabled, from: [pod, service]}}; absent: off. */
+  private static Peer peer(ConfigReader extract) {
+    ConfigReader peer = extract.section("peer");
+    boolean enabled = peer.bool("enabled", false);
+    if (!peer.has("from")) {
+      return new Peer(enabled, Peer.OFF.from());
+    }
+    List<String> names = peer.stringList("from", List.of());
+    Set<PeerKind> from = EnumSet.noneOf(PeerKind.class);
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i).strip();
+      PeerKind kind = switch (name) {
+        case "pod" -> PeerKind.POD;
+        case "service" -> PeerKind.SERVICE;
+        default -> null;
+      };
+      if (kind == null) {
+        peer.error("from." + i, "unknown peer kind '" + name + "'; valid: pod, service");
+      } else if (!from.add(kind)) {
+        peer.error("from." + i, "'" + name + "' is listed twice");
+      }
+    }
+    if (enabled && names.isEmpty()) {
+      peer.error("from", "is empty: list pod, service or both, or set enabled: false");
+    }
+    return new Peer(enabled, from);
   }
 
   private static List<FieldRule> rules(ConfigReader extract, String key) {

@@ -34,6 +34,10 @@ import java.util.function.UnaryOperator;
  * application's own telemetry; otherwise each record that resolves gets its pod's attributes
  * on the record. An attribute already present with a non-empty value is left as it is.
  *
+ * <p>With {@code extract.peer}, each log record and span carrying {@code network.peer.address}
+ * also gets the {@code k8s.dst.*} attributes of the pod (by pod IP) or Service (by cluster IP)
+ * at that address, whatever its own pod resolved to.
+ *
  * <p>Threading: {@link #start} and {@link #shutdown} on the engine's lifecycle thread,
  * {@link #consume} on the pipeline's one thread, after start. Ownership: changes the data it
  * is given (it declares that it mutates); read-only data is copied first. Lookups are hash
@@ -62,8 +66,15 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   private final ComponentContext.Counter missUid;
   private final ComponentContext.Counter missIp;
   private final ComponentContext.Counter missContainer;
+  /** Whether a record's {@code network.peer.address} is looked up among pods, Services. */
+  private final boolean peerPods;
+  private final boolean peerServices;
+  private final ComponentContext.Counter peerResolved;
+  private final ComponentContext.Counter peerMissed;
   private final Set<String> givenUp = new HashSet<>();
   private KubeWatch watch;
+  /** Services by cluster IP when peers resolve to Services, else null; set before cache. */
+  private ServiceCache services;
   // Written by start() before the engine lets data in; volatile so the pipeline thread sees it
   // however the engine hands over.
   private volatile PodCache cache;
@@ -101,6 +112,18 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     missUid = context.counter(miss, help, "source", Attr.POD_UID);
     missIp = context.counter(miss, help, "source", Attr.POD_IP);
     missContainer = context.counter(miss, help, "source", Attr.CONTAINER_ID);
+    peerPods = config.extract().peer().pods() && signal != Signals.METRICS;
+    peerServices = config.extract().peer().services() && signal != Signals.METRICS;
+    if (peerPods || peerServices) {
+      String lookups = "tapio_k8sattributes_peer_lookups";
+      String peerHelp = "Records carrying network.peer.address, by whether it matched a cached"
+          + " pod or Service";
+      peerResolved = context.counter(lookups, peerHelp, "result", "resolved");
+      peerMissed = context.counter(lookups, peerHelp, "result", "missed");
+    } else {
+      peerResolved = null;
+      peerMissed = null;
+    }
   }
 
   /**
@@ -121,9 +144,12 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
       node = node.strip();
     }
     PodCache c = new PodCache(config.podDeleteGracePeriod().toNanos(), context);
+    // Per pipeline: a metrics pipeline never resolves peers, so it does not watch Services.
+    services = peerServices ? new ServiceCache(context) : null;
     KubernetesClient client = clients.apply(config);
     watch = new KubeWatch(client, c, new Extraction(config.extract(), config.excludePods()),
-        config.filter().namespace(), node, deployment, namespaceRules, this::watchFailed);
+        config.filter().namespace(), node, deployment || peerPods, namespaceRules, services,
+        this::watchFailed);
     var synced = watch.start();
     synced.whenComplete((ok, failure) -> {
       if (failure == null) {
@@ -178,8 +204,12 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     T own = data.isReadOnly() ? copy.apply(data) : data;
     batchDeadline = 0;
     PList<? extends ResourceEntry<?>> rs = resources.apply(own);
+    boolean peers = peerPods || peerServices;
     for (int i = 0; i < rs.size(); i++) {
       process(c, rs.get(i));
+      if (peers) {
+        peers(c, rs.get(i));
+      }
     }
     next.accept(own);
   }
@@ -235,6 +265,54 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   }
 
   /**
+   * Puts on each record that carries {@code network.peer.address} the {@code k8s.dst.*}
+   * attributes of the pod with that IP, else of the Service with that cluster IP. A pod IP and
+   * a cluster IP come from disjoint ranges, so the order only saves a lookup.
+   */
+  private void peers(PodCache c, ResourceEntry<?> entry) {
+    PList<? extends ScopeEntry<?>> scopes = entry.scopes();
+    for (int s = 0; s < scopes.size(); s++) {
+      ScopeEntry<?> scope = scopes.get(s);
+      for (int r = 0, n = signal.records(scope); r < n; r++) {
+        Attributes attrs = signal.attributes(scope, r);
+        String address = attrs.getString(Attr.PEER_ADDRESS);
+        if (address == null || address.isEmpty()) {
+          continue;
+        }
+        if (peer(c, attrs, address)) {
+          peerResolved.add(1);
+        } else {
+          peerMissed.add(1);
+        }
+      }
+    }
+  }
+
+  private boolean peer(PodCache c, Attributes attrs, String address) {
+    if (peerPods) {
+      PodInfo pod = c.byIp(address);
+      if (pod != null) {
+        // The Deployment before the ReplicaSet the pod's own entry names as its owner.
+        String d = pod.replicaSetKey() == null ? null : c.deploymentOf(pod);
+        if (d != null) {
+          putIfAbsent(attrs, Attr.DST_OWNER_NAME, d);
+          putIfAbsent(attrs, Attr.DST_OWNER_TYPE, "Deployment");
+        }
+        putAll(attrs, pod.peerAttributes());
+        return true;
+      }
+    }
+    if (peerServices) {
+      ServiceInfo service = services.byIp(address);
+      if (service != null) {
+        putAll(attrs, service.attributes());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The pod of the first association whose attribute is present, as the Collector picks one
    * identifier and does not fall through to the next on a miss; null when none is present or
    * nothing matches. {@code count}: whether a miss is counted (and waited on).
@@ -242,7 +320,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   private PodInfo find(PodCache c, Attributes attrs, boolean count) {
     for (String source : sources) {
       if (source == null) {
-        continue; // connection: Tapio's data carries no peer address
+        continue; // connection: Tapio's data does not carry the address it arrived from
       }
       String value = attrs.getString(source);
       if (value == null || value.isEmpty()) {

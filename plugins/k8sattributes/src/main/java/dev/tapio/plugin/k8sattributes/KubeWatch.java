@@ -1,7 +1,9 @@
 package dev.tapio.plugin.k8sattributes;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -15,8 +17,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * The list+watch of pods (and of ReplicaSets when the Deployment name is extracted, of
- * namespaces when a rule reads from them) feeding a {@link PodCache}, through fabric8's
+ * The list+watch of pods (and of ReplicaSets when the Deployment name is extracted or peers
+ * resolve to pods, of namespaces when a rule reads from them) feeding a {@link PodCache}, and
+ * of Services feeding a {@link ServiceCache} when peers resolve to Services, through fabric8's
  * informers: they list, then watch from the list's resource version, and list again after a
  * watch expires ({@code 410 Gone}), delivering the differences as events.
  *
@@ -39,17 +42,20 @@ final class KubeWatch implements AutoCloseable {
   private final String node;
   private final boolean replicaSets;
   private final boolean namespaces;
+  private final ServiceCache services;
   private final BiConsumer<String, Throwable> onError;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   /**
    * @param namespace the only namespace watched, or empty for all
    * @param node the only node whose pods are watched, or empty for all
+   * @param services where watched Services go, or null to watch none (peers not resolved to
+   *     Services)
    * @param onError told of each failed list or watch (resource kind, cause), on the
    *     informer's thread
    */
   KubeWatch(KubernetesClient client, PodCache cache, Extraction extraction, String namespace,
-      String node, boolean replicaSets, boolean namespaces,
+      String node, boolean replicaSets, boolean namespaces, ServiceCache services,
       BiConsumer<String, Throwable> onError) {
     this.onError = onError;
     this.client = client;
@@ -59,6 +65,7 @@ final class KubeWatch implements AutoCloseable {
     this.node = node;
     this.replicaSets = replicaSets;
     this.namespaces = namespaces;
+    this.services = services;
   }
 
   /**
@@ -85,10 +92,7 @@ final class KubeWatch implements AutoCloseable {
     if (replicaSets) {
       var rs = namespace.isEmpty() ? client.apps().replicaSets().inAnyNamespace()
           : client.apps().replicaSets().inNamespace(namespace);
-      SharedIndexInformer<ReplicaSet> rsInformer = rs.runnableInformer(0);
-      rsInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
-          ReplicaSet.class, client.getKubernetesSerialization(), "metadata.uid"));
-      synced.add(start(rsInformer, new Handler<ReplicaSet>() {
+      synced.add(start(reduced(rs.runnableInformer(0), ReplicaSet.class), new Handler<>() {
         @Override
         void upsert(ReplicaSet r) {
           cache.onReplicaSet(Extraction.replicaSetKey(r), Extraction.deploymentOf(r));
@@ -100,15 +104,26 @@ final class KubeWatch implements AutoCloseable {
         }
       }));
     }
+    if (services != null) {
+      var svc = namespace.isEmpty() ? client.services().inAnyNamespace()
+          : client.services().inNamespace(namespace);
+      synced.add(start(reduced(svc.runnableInformer(0), Service.class), new Handler<>() {
+        @Override
+        void upsert(Service s) {
+          services.onService(Extraction.service(s));
+        }
+
+        @Override
+        void delete(Service s) {
+          services.onServiceDeleted(s.getMetadata().getUid());
+        }
+      }));
+    }
     var pods = namespace.isEmpty() ? client.pods().inAnyNamespace()
         : client.pods().inNamespace(namespace);
     var selected = node.isEmpty() ? pods : pods.withField("spec.nodeName", node);
-    SharedIndexInformer<Pod> podInformer = selected.runnableInformer(0);
-    // The informer's own copy of each pod keeps only what a delete needs (the cache holds
-    // the stripped PodInfo); a full Pod object is tens of kilobytes.
-    podInformer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
-        Pod.class, client.getKubernetesSerialization(), "metadata.uid"));
-    synced.add(start(podInformer, new Handler<Pod>() {
+    // A full Pod object is tens of kilobytes: the informer keeps only its key and uid.
+    synced.add(start(reduced(selected.runnableInformer(0), Pod.class), new Handler<>() {
       @Override
       void upsert(Pod p) {
         if (!extraction.excluded(p)) {
@@ -122,6 +137,17 @@ final class KubeWatch implements AutoCloseable {
       }
     }));
     return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * The informer, its own store keeping of each object only what a delete needs (key, uid,
+   * resource version); the caches hold the stripped entries.
+   */
+  private <T extends HasMetadata> SharedIndexInformer<T> reduced(SharedIndexInformer<T> informer,
+      Class<T> type) {
+    informer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
+        client.getKubernetesSerialization(), "metadata.uid"));
+    return informer;
   }
 
   private <T> CompletableFuture<Void> start(SharedIndexInformer<T> informer,

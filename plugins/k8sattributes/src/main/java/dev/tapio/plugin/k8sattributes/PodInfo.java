@@ -18,11 +18,14 @@ import java.util.List;
  * @param deploymentFallback the Deployment name derived from the ReplicaSet name while the
  *     ReplicaSet is not (yet) cached, or null
  * @param containers the pod's containers that have a status
+ * @param peerAttributes what a record whose peer is this pod gets ({@code k8s.dst.*}, key,
+ *     value…), empty unless peers are resolved; for a pod of a ReplicaSet the owner here is the
+ *     ReplicaSet, which the Deployment found through {@code replicaSetKey} goes before
  * @param deletedAtNanos {@link System#nanoTime()} of the deletion, or 0 while the pod exists
  */
 record PodInfo(String uid, String namespace, String ip, String[] attributes,
     String replicaSetKey, String deploymentFallback, List<ContainerInfo> containers,
-    long deletedAtNanos) {
+    String[] peerAttributes, long deletedAtNanos) {
 
   PodInfo {
     containers = List.copyOf(containers);
@@ -31,7 +34,7 @@ record PodInfo(String uid, String namespace, String ip, String[] attributes,
   /** This pod, marked deleted at {@code nanos}. */
   PodInfo deletedAt(long nanos) {
     return new PodInfo(uid, namespace, ip, attributes, replicaSetKey, deploymentFallback,
-        containers, nanos);
+        containers, peerAttributes, nanos);
   }
 
   /** The container whose id is {@code id} (without runtime prefix), or null. */

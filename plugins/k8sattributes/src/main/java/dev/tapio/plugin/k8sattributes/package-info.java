@@ -34,6 +34,9 @@
  *       annotations:
  *         - tag_name: owner.$1
  *           key_regex: owner/(.*)
+ *       peer:                            # Tapio's: who is at network.peer.address
+ *         enabled: false
+ *         from: [pod, service]
  *     pod_association:
  *       - sources: [{from: resource_attribute, name: container.id}]
  *       - sources: [{from: resource_attribute, name: k8s.pod.uid}]
@@ -79,19 +82,27 @@
  *       are watched too). The Collector's {@code from: node} and {@code otel_annotations} are
  *       not supported (unknown value / unknown key), nor are {@code filter.labels} and
  *       {@code filter.fields}.
+ *   <li>{@code extract.peer} (Tapio's key): {@code enabled} (default {@code false}) turns on
+ *       the resolution of a record's peer (see <a href="#peers">Peers</a>); {@code from}
+ *       (default {@code [pod, service]}, when enabled not empty) what an address may resolve
+ *       to. Off by default because {@code service} needs list and watch on Services, a
+ *       permission a deployment made for the Collector's processor does not grant (its watch
+ *       would fail and turn the status degraded); {@code from: [pod]} needs no new permission.
  *   <li>{@code pod_association}: how a resource or record names its pod, tried in order; the
  *       first entry whose attribute is present decides (a miss does not fall through, as in
  *       the Collector). Each entry has exactly one source: {@code from: resource_attribute}
  *       with {@code name} {@code k8s.pod.uid}, {@code k8s.pod.ip} or {@code container.id} (with
  *       or without its {@code containerd://}-style prefix); or {@code from: connection}, which
- *       loads with a warning and never matches, as Tapio's data carries no peer address.
+ *       loads with a warning and never matches, as Tapio's data does not carry the address
+ *       of the connection it arrived on (a record's {@code network.peer.address} is the other
+ *       end of the connection it describes: see {@code extract.peer}).
  *       Default: the Collector's ({@code k8s.pod.ip}, then the connection) with
  *       {@code k8s.pod.uid} and {@code container.id} added after {@code k8s.pod.ip}, since
  *       Tapio's eBPF records carry those; for data that has neither the result is the
  *       Collector's.
  *   <li>{@code wait_for_metadata} (default {@code false}) and
  *       {@code wait_for_metadata_timeout} (default {@code 10s}): as in the Collector, the
- *       start waits for the first list of pods (and ReplicaSets, namespaces) and fails when it
+ *       start waits for the first list of pods (and ReplicaSets, namespaces, Services) and fails when it
  *       does not finish in time. In Tapio it also makes a record whose pod is not yet cached
  *       wait for it, as Kubernetes reports a container's id seconds after the container
  *       started: one batch waits at most the timeout in all, and an identifier still unknown
@@ -114,6 +125,39 @@
  * {@code k8s.container.name}. An attribute already present with a non-empty value is kept, as
  * the Collector keeps it.
  *
+ * <h2 id="peers">Peers</h2>
+ *
+ * <p>With {@code extract.peer.enabled}, every log record and span carrying
+ * {@code network.peer.address} (Tapio's eBPF {@code network.connection.*} and DNS records) gets
+ * the identity of what is at that address, on the record, beside its own pod's attributes:
+ * the pod with that IP (not a {@code hostNetwork} pod, whose IP is its node's), else the
+ * Service with that cluster IP ({@code spec.clusterIPs}, either family; a headless Service has
+ * none, and its endpoints' addresses resolve to their pods). Addresses compare as text: the
+ * network receiver writes IPv4-mapped addresses as IPv4 and IPv6 in RFC 5952 form, as the API
+ * server does. The names are those Grafana Beyla
+ * (OpenTelemetry eBPF Instrumentation) gives the destination of a network flow, so dashboards
+ * written for those work on Tapio's records:
+ *
+ * <ul>
+ *   <li>{@code k8s.dst.name}, {@code k8s.dst.namespace}: the pod's or Service's;
+ *   <li>{@code k8s.dst.type}: {@code Pod} or {@code Service};
+ *   <li>{@code k8s.dst.owner.name}, {@code k8s.dst.owner.type}: a pod's top owner, as
+ *       Beyla reports it: the Deployment of its ReplicaSet (from the watched ReplicaSet, as
+ *       for {@code k8s.deployment.name}; the ReplicaSet while neither it nor the pod's
+ *       {@code pod-template-hash} tells the Deployment), a StatefulSet, DaemonSet, the CronJob
+ *       of a Job named {@code <cronjob>-<digits>}, else the Job; the pod itself when it has no
+ *       owner. A Service is its own owner;
+ *   <li>{@code k8s.dst.node.name}: the pod's node (not for a Service).
+ * </ul>
+ *
+ * <p>An attribute already present with a non-empty value is kept. Metric data points are not
+ * looked at. The name is {@code dst} whatever the direction of the connection: it is the
+ * other end seen from the record's own pod. The pods looked in are those the processor
+ * watches: with {@code filter.node} only that node's pods resolve as peers (Services are
+ * watched on every node; the configuration warns), with {@code filter.namespace} only that
+ * namespace's pods and Services; {@code exclude.pods} excludes peers too. A deleted pod resolves for its grace
+ * period; a deleted Service stops resolving at once (its cluster IP stops routing).
+ *
  * <h2>Owners</h2>
  *
  * <p>{@code k8s.deployment.name} comes from the pod's ReplicaSet's owner reference: ReplicaSets
@@ -125,7 +169,9 @@
  *
  * <h2>Cache</h2>
  *
- * <p>fabric8 informers list and watch (re-listing after an expired watch); each pod is stripped
+ * <p>fabric8 informers list and watch (re-listing after an expired watch); each Service (with
+ * {@code extract.peer}) is stripped to its name, namespace, type, cluster IPs and uid, indexed
+ * by cluster IP; each pod is stripped
  * to an immutable entry holding only the extracted values, indexed by uid, IP (except
  * {@code hostNetwork} pods, whose IP is their node's) and container id (init and ephemeral
  * containers included, the runtime prefix removed). A deleted pod stays in the indexes until
@@ -148,7 +194,13 @@
  *   - apiGroups: [""]
  *     resources: [namespaces]    # when a label or annotation rule has from: namespace
  *     verbs: [list, watch]
+ *   - apiGroups: [""]
+ *     resources: [services]      # when extract.peer is enabled with from: service
+ *     verbs: [list, watch]
  * }</pre>
+ *
+ * <p>{@code extract.peer} with {@code from: pod} watches ReplicaSets even when
+ * {@code k8s.deployment.name} is not extracted (a peer's owner is its Deployment).
  *
  * <p>Only {@code list} and {@code watch} are used (informers never {@code get}); the
  * Collector's documentation grants {@code get} as well, which does no harm.
@@ -160,7 +212,11 @@
  * deleted pods in their grace period included); and
  * {@code tapio_k8sattributes_lookup_miss{source}} counting resources and records whose
  * identifier ({@code source} = {@code k8s.pod.uid}, {@code k8s.pod.ip}, {@code container.id})
- * matched no pod. Nothing is dropped: data without a pod passes unchanged.
+ * matched no pod; with {@code extract.peer}, {@code tapio_k8sattributes_peer_lookups{result}}
+ * counting records carrying {@code network.peer.address} whose address matched a pod or
+ * Service ({@code result="resolved"}) or nothing ({@code "missed"}: outside the cluster, a
+ * node, a pod not watched), and {@code tapio_k8sattributes_service_table_size} (gauge). Nothing
+ * is dropped: data without a pod passes unchanged.
  *
  * <p>Status: a failed list or watch (unreachable server, credentials, RBAC) is logged at
  * warning and turns the component {@code degraded} on {@code /readyz} with the cause; the

@@ -1,6 +1,7 @@
 package dev.tapio.plugin.k8sattributes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,8 @@ import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.AuthType;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.FieldRule;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Filter;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.From;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Peer;
+import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.PeerKind;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Source;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.SourceKind;
 import java.time.Duration;
@@ -173,5 +176,52 @@ class K8sAttributesConfigTest {
     assertTrue(e.stream().anyMatch(m -> m.contains("'pod_delete_grace_period'")),
         e.toString());
     assertTrue(e.stream().anyMatch(m -> m.contains("'passthrough'")), e.toString());
+  }
+
+  @Test
+  void peerIsOffByDefaultAndReadsItsKeys() throws ConfigException {
+    Peer d = factory.createDefaultConfig().extract().peer();
+    assertFalse(d.enabled());
+    assertEquals(Set.of(PeerKind.POD, PeerKind.SERVICE), d.from());
+    assertFalse(d.pods() || d.services());
+    Peer on = ComponentConfigs.read(factory, "extract:\n  peer: {enabled: true}\n")
+        .extract().peer();
+    assertTrue(on.pods() && on.services());
+    Peer service = ComponentConfigs.read(factory,
+        "extract:\n  peer:\n    enabled: true\n    from: [service]\n").extract().peer();
+    assertEquals(new Peer(true, Set.of(PeerKind.SERVICE)), service);
+    assertFalse(service.pods());
+    assertTrue(service.services());
+  }
+
+  @Test
+  void peerErrors() {
+    List<String> e = errors("""
+        extract:
+          peer:
+            enabled: true
+            from: [pod, node, pod]
+            cidrs: [10.0.0.0/8]
+        """);
+    assertEquals(3, e.size(), e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("'extract.peer.from.1'")
+        && m.contains("unknown peer kind 'node'; valid: pod, service")), e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("'extract.peer.from.2'")
+        && m.contains("listed twice")), e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("'extract.peer.cidrs'")), e.toString());
+    List<String> empty = errors("extract:\n  peer: {enabled: true, from: []}\n");
+    assertEquals(1, empty.size(), empty.toString());
+    assertTrue(empty.getFirst().contains("'extract.peer.from'"), empty.toString());
+  }
+
+  @Test
+  void peerPodsWithANodeFilterWarn() throws ConfigException {
+    List<String> w = ComponentConfigs.warnings(factory,
+        "filter: {node_from_env_var: K8S_NODE_NAME}\nextract:\n  peer: {enabled: true}\n");
+    assertEquals(1, w.size(), w.toString());
+    assertTrue(w.getFirst().contains("'extract.peer.enabled'")
+        && w.getFirst().contains("another node"), w.toString());
+    assertEquals(List.of(), ComponentConfigs.warnings(factory, "filter: {node: n1}\n"
+        + "extract:\n  peer: {enabled: true, from: [service]}\n"));
   }
 }

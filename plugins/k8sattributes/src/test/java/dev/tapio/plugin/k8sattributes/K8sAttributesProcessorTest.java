@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -516,18 +517,7 @@ class K8sAttributesProcessorTest {
       records.appendEmpty().attributes().putString("container.id",
           i % 2 == 0 ? CART_CONTAINER : DB_CONTAINER);
     }
-    p.consumeLogs(logs); // fills the records' attributes; later rounds find them present
-    var threads = (com.sun.management.ThreadMXBean)
-        java.lang.management.ManagementFactory.getThreadMXBean();
-    for (int i = 0; i < 1000; i++) {
-      p.consumeLogs(logs); // warm up
-    }
-    long before = threads.getCurrentThreadAllocatedBytes();
-    for (int i = 0; i < 1000; i++) {
-      p.consumeLogs(logs);
-    }
-    long perRecord = (threads.getCurrentThreadAllocatedBytes() - before) / 100_000;
-    assertEquals(0, perRecord, "bytes allocated per record");
+    assertEquals(0, bytesPerRecord(p, logs, 100), "bytes allocated per record");
   }
 
   @Test
@@ -548,5 +538,186 @@ class K8sAttributesProcessorTest {
     assertTrue(!podRequests.isEmpty() && podRequests.stream()
         .allMatch(p -> p.contains("fieldSelector=spec.nodeName%3Dnode-2")), podRequests
         .toString());
+  }
+
+  /** {@code extract.peer} on, under RULES' {@code extract}. */
+  private static final String PEER = "  peer:\n    enabled: true\n";
+
+  /**
+   * A pod of Deployment web (through ReplicaSet web-5f6d7) at 10.0.0.5 on node-3, and the
+   * Service kube-dns at 10.96.0.10.
+   */
+  private void peers() {
+    client.apps().replicaSets().inNamespace("shop").resource(new ReplicaSetBuilder()
+        .withNewMetadata().withName("web-5f6d7").withNamespace("shop")
+        .addNewOwnerReference().withKind("Deployment").withName("web").withApiVersion("apps/v1")
+        .withUid("uid-deploy-web").withController(true).endOwnerReference().endMetadata()
+        .build()).create();
+    create(pod("web-5f6d7-abc", "uid-web", "10.0.0.5", "ReplicaSet", "web-5f6d7",
+        "web", "containerd://0a0b0c", "web:2", "node-3"));
+    client.services().inNamespace("kube-system").resource(new ServiceBuilder()
+        .withNewMetadata().withName("kube-dns").withNamespace("kube-system").endMetadata()
+        .withNewSpec().withType("ClusterIP").withClusterIP("10.96.0.10")
+        .withClusterIPs("10.96.0.10", "fd00:10:96::a").addNewPort().withPort(53).endPort()
+        .endSpec().build()).create();
+  }
+
+  /** One resource without attributes, one record per peer address. */
+  private static Logs records(String... addresses) {
+    Logs logs = new Logs();
+    var records = logs.resourceLogs().appendEmpty().scopeLogs().appendEmpty().logRecords();
+    for (String a : addresses) {
+      LogRecord r = records.appendEmpty();
+      r.attributes().putString("event.name", "network.connection.established");
+      r.attributes().putString("network.peer.address", a);
+      r.attributes().putString("network.peer.port", "53");
+    }
+    return logs;
+  }
+
+  private Map<String, String> recordOut(int i) {
+    return dst(map(sink.logs().getFirst().resourceLogs().get(0).scopeLogs().get(0)
+        .logRecords().get(i).attributes()));
+  }
+
+  /** The k8s.dst.* attributes only. */
+  private static Map<String, String> dst(Map<String, String> all) {
+    Map<String, String> m = new HashMap<>();
+    all.forEach((k, v) -> {
+      if (k.startsWith("k8s.dst.")) {
+        m.put(k, v);
+      }
+    });
+    return m;
+  }
+
+  /** The list and watch requests (GET) the server received; the test's own creates left out. */
+  private List<String> requestPaths() throws InterruptedException {
+    List<String> paths = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
+      if ("GET".equals(r.getMethod())) {
+        paths.add(r.getPath());
+      }
+    }
+    return paths;
+  }
+
+  @Test
+  void thePeerAddressResolvesToAPodOrAService() throws Exception {
+    peers();
+    start(RULES + PEER + WAIT);
+    Logs in = records("10.0.0.5", "10.96.0.10", "192.0.2.1", "10.96.0.10", "fd00:10:96::a");
+    var kept = in.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(3).attributes();
+    kept.putString("k8s.dst.name", "from-the-receiver");
+    processor.consumeLogs(in);
+    assertEquals(Map.of("k8s.dst.name", "web-5f6d7-abc", "k8s.dst.namespace", "shop",
+        "k8s.dst.type", "Pod", "k8s.dst.owner.name", "web", "k8s.dst.owner.type", "Deployment",
+        "k8s.dst.node.name", "node-3"), recordOut(0));
+    assertEquals(Map.of("k8s.dst.name", "kube-dns", "k8s.dst.namespace", "kube-system",
+        "k8s.dst.type", "Service", "k8s.dst.owner.name", "kube-dns",
+        "k8s.dst.owner.type", "Service"), recordOut(1));
+    assertEquals(Map.of(), recordOut(2));
+    assertEquals("from-the-receiver", recordOut(3).get("k8s.dst.name"), "present: kept");
+    assertEquals("kube-system", recordOut(3).get("k8s.dst.namespace"));
+    assertEquals("kube-dns", recordOut(4).get("k8s.dst.name"), "the IPv6 cluster IP");
+    // The records' own pod (none here) is not touched: no k8s.pod.* on record or resource.
+    assertNull(sink.logs().getFirst().resourceLogs().get(0).resource().attributes()
+        .getString("k8s.pod.name"));
+    assertEquals(4, counter("tapio_k8sattributes_peer_lookups", "result", "resolved"));
+    assertEquals(1, counter("tapio_k8sattributes_peer_lookups", "result", "missed"));
+    assertEquals(1.0, context.gaugeValue("tapio_k8sattributes_service_table_size"));
+    List<String> paths = requestPaths();
+    assertTrue(paths.stream().anyMatch(p -> p.startsWith("/api/v1/services?")
+        && !p.contains("watch=true")), paths.toString());
+    assertTrue(paths.stream().anyMatch(p -> p.startsWith("/api/v1/services?")
+        && p.contains("watch=true")), paths.toString());
+  }
+
+  @Test
+  void withoutPeerNothingIsAddedAndServicesAreNotWatched() throws Exception {
+    peers();
+    start(RULES + WAIT);
+    processor.consumeLogs(records("10.0.0.5", "10.96.0.10"));
+    assertEquals(Map.of(), recordOut(0));
+    assertEquals(Map.of(), recordOut(1));
+    assertEquals(0, counter("tapio_k8sattributes_peer_lookups", "result", "missed"));
+    List<String> paths = requestPaths();
+    assertTrue(paths.stream().anyMatch(p -> p.startsWith("/api/v1/pods")), paths.toString());
+    assertTrue(paths.stream().noneMatch(p -> p.contains("services")), paths.toString());
+  }
+
+  @Test
+  void peersFromPodsOnlyWatchNoServices() throws Exception {
+    peers();
+    start(RULES + "  peer: {enabled: true, from: [pod]}\n" + WAIT);
+    processor.consumeLogs(records("10.0.0.5", "10.96.0.10", "10.1.0.6"));
+    assertEquals("web-5f6d7-abc", recordOut(0).get("k8s.dst.name"));
+    assertEquals(Map.of(), recordOut(1));
+    assertEquals(Map.of("k8s.dst.name", "db-0", "k8s.dst.namespace", "shop",
+        "k8s.dst.type", "Pod", "k8s.dst.owner.name", "db", "k8s.dst.owner.type", "StatefulSet",
+        "k8s.dst.node.name", "node-2"), recordOut(2));
+    assertEquals(1, counter("tapio_k8sattributes_peer_lookups", "result", "missed"));
+    List<String> paths = requestPaths();
+    assertTrue(paths.stream().noneMatch(p -> p.contains("services")), paths.toString());
+  }
+
+  @Test
+  void peersResolveOnSpans() throws Exception {
+    peers();
+    K8sAttributesFactory f = new K8sAttributesFactory(c -> client, env::get);
+    K8sAttributesConfig config = ComponentConfigs.read(f, RULES + PEER + WAIT);
+    TracesProcessor traces = f.createTraces(new TestContext("k8sattributes", Kind.PROCESSOR,
+        Signal.TRACES), config, sink);
+    traces.start(new TestHost());
+    try {
+      Traces t = new Traces();
+      var spans = t.resourceSpans().appendEmpty().scopeSpans().appendEmpty().spans();
+      spans.appendEmpty().attributes().putString("network.peer.address", "10.96.0.10");
+      traces.consumeTraces(t);
+      assertEquals("kube-dns", sink.traces().getFirst().resourceSpans().get(0).scopeSpans()
+          .get(0).spans().get(0).attributes().getString("k8s.dst.name"));
+    } finally {
+      traces.shutdown();
+    }
+  }
+
+  @Test
+  void peerLookupsDoNotAllocate() throws Exception {
+    peers();
+    K8sAttributesFactory f = new K8sAttributesFactory(c -> client, env::get);
+    LogsProcessor p = f.createLogs(context, ComponentConfigs.read(f, RULES + PEER + WAIT),
+        logs -> { });
+    processor = p;
+    p.start(new TestHost());
+    String[] addresses = new String[100];
+    for (int i = 0; i < addresses.length; i++) {
+      addresses[i] = switch (i % 3) {
+        case 0 -> "10.0.0.5";
+        case 1 -> "10.96.0.10";
+        default -> "192.0.2.1";
+      };
+    }
+    Logs logs = records(addresses);
+    assertEquals(0, bytesPerRecord(p, logs, 100), "bytes allocated per record");
+  }
+
+  /**
+   * What consuming {@code logs} (of {@code records} records) allocates per record, once the
+   * first round has filled the records' attributes (later rounds find them present) and after
+   * a warm-up.
+   */
+  private static long bytesPerRecord(LogsProcessor p, Logs logs, int records) {
+    p.consumeLogs(logs);
+    var threads = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < 1000; i++) {
+      p.consumeLogs(logs);
+    }
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 1000; i++) {
+      p.consumeLogs(logs);
+    }
+    return (threads.getCurrentThreadAllocatedBytes() - before) / (1000L * records);
   }
 }
