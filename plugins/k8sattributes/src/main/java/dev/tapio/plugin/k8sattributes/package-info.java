@@ -102,11 +102,11 @@
  *       Collector's.
  *   <li>{@code wait_for_metadata} (default {@code false}) and
  *       {@code wait_for_metadata_timeout} (default {@code 10s}): as in the Collector, the
- *       start waits for the first list of pods (and ReplicaSets, namespaces, Services) and fails when it
- *       does not finish in time. In Tapio it also makes a record whose pod is not yet cached
- *       wait for it, as Kubernetes reports a container's id seconds after the container
- *       started: one batch waits at most the timeout in all, and an identifier still unknown
- *       then is not waited for again (the last 4096 such identifiers are remembered).
+ *       start waits for the first list of pods (and ReplicaSets, namespaces, Services) and
+ *       fails when it does not finish in time. In Tapio it also makes a record whose pod is
+ *       not yet cached wait for it, as Kubernetes reports a container's id seconds after the
+ *       container started: one batch waits at most the timeout in all, and an identifier
+ *       still unknown then is not waited for again (the last 4096 such identifiers are remembered).
  *   <li>{@code pod_delete_grace_period} (Tapio's key, default {@code 2m}, 0 or more): how long
  *       a deleted pod stays findable, so that late records still resolve. The Collector has
  *       the same two minutes, fixed.
@@ -155,8 +155,9 @@
  * other end seen from the record's own pod. The pods looked in are those the processor
  * watches: with {@code filter.node} only that node's pods resolve as peers (Services are
  * watched on every node; the configuration warns), with {@code filter.namespace} only that
- * namespace's pods and Services; {@code exclude.pods} excludes peers too. A deleted pod resolves for its grace
- * period; a deleted Service stops resolving at once (its cluster IP stops routing).
+ * namespace's pods and Services; {@code exclude.pods} excludes peers too. A deleted pod
+ * resolves for its grace period; a deleted Service stops resolving at once (its cluster IP
+ * stops routing).
  *
  * <h2>Owners</h2>
  *
