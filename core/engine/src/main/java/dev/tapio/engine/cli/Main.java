@@ -78,6 +78,13 @@ public final class Main {
       return 1;
     } catch (PluginException | GraphException e) {
       err.println("tapio: " + e.getMessage());
+      // What the component's own exception said, when its message alone says little (a
+      // client library's "An error has occurred.").
+      for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        if (c != e.getCause() || !e.getMessage().endsWith(String.valueOf(c.getMessage()))) {
+          err.println("  caused by: " + c);
+        }
+      }
       return 1;
     }
   }
