@@ -203,10 +203,6 @@ final class ConnectionGate {
     return CAP_WITHOUT_FD_LIMIT;
   }
 
-  int open() {
-    return open.get();
-  }
-
   private void release(InetAddress client, AtomicInteger mine) {
     if (mine.decrementAndGet() <= 0) {
       // Removed only while still at zero, so a concurrent admission keeps its count.

@@ -229,15 +229,7 @@ final class OtlpHttpServer {
     return "internal error; retry later";
   }
 
-  String key() {
-    return key;
-  }
-
   InetSocketAddress address() {
     return (InetSocketAddress) listener.localAddress();
-  }
-
-  int openConnections() {
-    return gate.open();
   }
 }
