@@ -1,4 +1,4 @@
-package dev.tapio.plugin.k8sattributes;
+package dev.tapio.plugin.kubernetes;
 
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientImpl;
@@ -22,7 +22,7 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>One instance per Kubernetes client. Thread-safe.
  */
-final class ClosingJdkHttpClientFactory extends JdkHttpClientFactory {
+public final class ClosingJdkHttpClientFactory extends JdkHttpClientFactory {
   private final List<HttpClient> built = new CopyOnWriteArrayList<>();
 
   @Override

@@ -2,6 +2,7 @@ package dev.tapio.plugin.k8sattributes;
 
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
+import dev.tapio.plugin.kubernetes.AuthType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -101,35 +102,6 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
   boolean needsNamespaces() {
     return extract.labels.stream().anyMatch(r -> r.from == From.NAMESPACE)
         || extract.annotations.stream().anyMatch(r -> r.from == From.NAMESPACE);
-  }
-
-  /** How the client finds the API server and its credentials. */
-  public enum AuthType {
-    /** In-cluster: the pod's service account token and {@code KUBERNETES_SERVICE_HOST}. */
-    SERVICE_ACCOUNT("serviceAccount"),
-    /** {@code ~/.kube/config} or {@code KUBECONFIG}, its current context. */
-    KUBE_CONFIG("kubeConfig"),
-    /** No credentials: the master URL from {@code KUBERNETES_MASTER} or the kube config. */
-    NONE("none");
-
-    private final String configName;
-
-    AuthType(String configName) {
-      this.configName = configName;
-    }
-
-    String configName() {
-      return configName;
-    }
-
-    static AuthType byName(String name) {
-      for (AuthType t : values()) {
-        if (t.configName.equalsIgnoreCase(name)) {
-          return t;
-        }
-      }
-      return null;
-    }
   }
 
   /**

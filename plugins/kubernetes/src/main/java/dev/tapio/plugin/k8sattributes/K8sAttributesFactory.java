@@ -17,7 +17,6 @@ import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.Traces;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Association;
-import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.AuthType;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Extract;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.FieldRule;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Filter;
@@ -26,11 +25,9 @@ import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Peer;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.PeerKind;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Source;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.SourceKind;
-import io.fabric8.kubernetes.client.Config;
+import dev.tapio.plugin.kubernetes.AuthType;
+import dev.tapio.plugin.kubernetes.KubeClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -65,7 +62,7 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
   private final Function<String, String> environment;
 
   public K8sAttributesFactory() {
-    this(K8sAttributesFactory::client, System::getenv);
+    this(c -> KubeClients.forAuth(c.authType()), System::getenv);
   }
 
   /** For tests: the processors use {@code clients}' client and read {@code environment}. */
@@ -107,7 +104,7 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
     AuthType auth = AuthType.byName(authName);
     if (auth == null) {
       reader.error("auth_type", "unknown auth_type '" + authName
-          + "'; valid: serviceAccount, kubeConfig, none");
+          + "'; valid: " + AuthType.validNames());
       auth = AuthType.SERVICE_ACCOUNT;
     }
     if (reader.bool("passthrough", false)) {
@@ -281,35 +278,6 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
       }
     }
     return associations;
-  }
-
-  /** A client for {@code auth_type}; see the package documentation. */
-  static KubernetesClient client(K8sAttributesConfig config) {
-    Config c = switch (config.authType()) {
-      case SERVICE_ACCOUNT -> {
-        if (System.getenv("KUBERNETES_SERVICE_HOST") == null
-            || System.getenv("KUBERNETES_SERVICE_PORT") == null) {
-          throw new IllegalStateException("auth_type serviceAccount needs"
-              + " KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, which Kubernetes sets in"
-              + " a pod; outside a cluster use auth_type kubeConfig");
-        }
-        yield Config.autoConfigure(null);
-      }
-      case KUBE_CONFIG -> {
-        String path = System.getenv("KUBECONFIG");
-        File file = path != null && !path.isBlank()
-            ? new File(path.split(File.pathSeparator)[0])
-            : Path.of(System.getProperty("user.home"), ".kube", "config").toFile();
-        yield Config.fromKubeconfig(file);
-      }
-      case NONE -> {
-        Config empty = Config.empty();
-        Config.configFromSysPropsOrEnvVars(empty);
-        yield empty;
-      }
-    };
-    return new KubernetesClientBuilder().withConfig(c)
-        .withHttpClientFactory(new ClosingJdkHttpClientFactory()).build();
   }
 
   @Override

@@ -21,6 +21,7 @@ import dev.tapio.pdata.ResourceLogs;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
+import dev.tapio.plugin.kubernetes.ClosingJdkHttpClientFactory;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

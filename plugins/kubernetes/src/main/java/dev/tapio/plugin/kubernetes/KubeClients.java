@@ -1,0 +1,45 @@
+package dev.tapio.plugin.kubernetes;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
+import java.nio.file.Path;
+
+/** Builds the Kubernetes client every component of this plugin uses. */
+public final class KubeClients {
+  private KubeClients() {}
+
+  /**
+   * A client for {@code auth}, on the JDK's HTTP client; closing it closes its connections.
+   *
+   * @throws IllegalStateException when {@code serviceAccount} is asked for outside a pod
+   */
+  public static KubernetesClient forAuth(AuthType auth) {
+    Config c = switch (auth) {
+      case SERVICE_ACCOUNT -> {
+        if (System.getenv("KUBERNETES_SERVICE_HOST") == null
+            || System.getenv("KUBERNETES_SERVICE_PORT") == null) {
+          throw new IllegalStateException("auth_type serviceAccount needs"
+              + " KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, which Kubernetes sets in"
+              + " a pod; outside a cluster use auth_type kubeConfig");
+        }
+        yield Config.autoConfigure(null);
+      }
+      case KUBE_CONFIG -> {
+        String path = System.getenv("KUBECONFIG");
+        File file = path != null && !path.isBlank()
+            ? new File(path.split(File.pathSeparator)[0])
+            : Path.of(System.getProperty("user.home"), ".kube", "config").toFile();
+        yield Config.fromKubeconfig(file);
+      }
+      case NONE -> {
+        Config empty = Config.empty();
+        Config.configFromSysPropsOrEnvVars(empty);
+        yield empty;
+      }
+    };
+    return new KubernetesClientBuilder().withConfig(c)
+        .withHttpClientFactory(new ClosingJdkHttpClientFactory()).build();
+  }
+}
