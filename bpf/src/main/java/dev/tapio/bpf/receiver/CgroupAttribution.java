@@ -2,8 +2,15 @@ package dev.tapio.bpf.receiver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Tells which container, Kubernetes pod and systemd unit a process belongs to, from its {@code
@@ -29,6 +36,15 @@ import java.nio.file.Path;
  * cache hit reads nothing. A result is cached only when the v2 line decided it: on v1 and hybrid
  * hosts the kernel's cgroup id names the v2 cgroup, which many processes in different v1 cgroups
  * share, so it cannot key their attribution.
+ *
+ * <p>The event's cgroup id is the kernel's word for where the process was; {@code
+ * /proc/<pid>/cgroup} says where it is when the record is decoded, which may be elsewhere: a
+ * runtime or {@code systemd-run} moves processes after they exec. Before a v2 path is believed
+ * (and cached under the event's id) its directory's inode, which is the cgroup id, is compared
+ * with the event's. When they differ the process has moved: the event's cgroup is found by its
+ * id in the cgroup v2 tree (walked at most once a second, the walk's index kept for the next
+ * moved process), or, when it is gone, the record gets no attribution rather than a wrong one.
+ * Without a cgroup v2 mount the check is skipped.
  *
  * <p>Not thread-safe: single-thread use only (the receiver's poll thread, or the procfs
  * poller's); give each thread its own instance.
@@ -59,16 +75,51 @@ public final class CgroupAttribution {
   private static final String SLICE = ".slice";
   private static final int CONTAINER_ID_LENGTH = 64;
 
+  private static final long MIN_WALK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int MAX_WALK_DEPTH = 16;
+
   private final Path procRoot;
+  private final Path cgroupRoot;
   private final LongLruCache<Attribution> cache;
+  /** Cgroup id to its v2 path, from the last walk of {@code cgroupRoot}; empty before one. */
+  private Map<Long, String> walked = Map.of();
+  private long lastWalkNanos;
+  private boolean walkedOnce;
+  private long moved;
+  private long movedUnresolved;
 
   public CgroupAttribution() {
     this(Path.of("/proc"), DEFAULT_CACHE_SIZE);
   }
 
+  /** Reads {@code procRoot}; the cgroup v2 mount is found in {@code procRoot/self/mounts}. */
   public CgroupAttribution(Path procRoot, int cacheSize) {
+    this(procRoot, cgroup2Mount(procRoot), cacheSize);
+  }
+
+  /**
+   * @param cgroupRoot where the cgroup v2 hierarchy is mounted, or null when it is not: then
+   *     a process's current v2 path is believed without checking it against the event's id
+   */
+  public CgroupAttribution(Path procRoot, Path cgroupRoot, int cacheSize) {
     this.procRoot = procRoot;
+    this.cgroupRoot = cgroupRoot;
     this.cache = new LongLruCache<>(cacheSize);
+  }
+
+  /** The cgroup2 mount point listed in {@code procRoot/self/mounts}, or null. */
+  static Path cgroup2Mount(Path procRoot) {
+    try {
+      for (String line : Files.readAllLines(procRoot.resolve("self").resolve("mounts"))) {
+        String[] f = line.split(" ");
+        if (f.length > 2 && f[2].equals("cgroup2")) {
+          return Path.of(f[1].replace("\\040", " "));
+        }
+      }
+    } catch (IOException | SecurityException e) {
+      // No mounts to read (not Linux, or a test's made-up /proc): no check.
+    }
+    return null;
   }
 
   /**
@@ -91,6 +142,9 @@ public final class CgroupAttribution {
     }
     Choice choice = choose(text);
     if (cgroupId != 0 && choice.fromUnified) {
+      if (cgroupRoot != null && !isCgroup(choice.attribution.path(), cgroupId)) {
+        return movedFrom(cgroupId);
+      }
       cache.put(cgroupId, choice.attribution);
     }
     return choice.attribution;
@@ -98,6 +152,90 @@ public final class CgroupAttribution {
 
   int cachedEntries() {
     return cache.size();
+  }
+
+  /** Processes found in another cgroup than their event's, since this instance was made. */
+  public long movedProcesses() {
+    return moved;
+  }
+
+  /** Of {@link #movedProcesses}, those whose event's cgroup was not found (gone, or too soon). */
+  public long movedUnresolved() {
+    return movedUnresolved;
+  }
+
+  /** Whether the v2 cgroup at {@code path} has the id {@code cgroupId} (its inode number). */
+  private boolean isCgroup(String path, long cgroupId) {
+    try {
+      Object ino = Files.getAttribute(cgroupRoot.resolve(path.substring(1)), "unix:ino");
+      return ino instanceof Long l && l == cgroupId;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException
+        | SecurityException e) {
+      return false; // the cgroup is gone as well: the process moved or exited since
+    }
+  }
+
+  // Slow path, out of line: a process that moved between its event and this lookup.
+  private Attribution movedFrom(long cgroupId) {
+    moved++;
+    String path = walked.get(cgroupId);
+    long now = System.nanoTime();
+    if (path == null && (!walkedOnce || now - lastWalkNanos >= MIN_WALK_INTERVAL_NANOS)) {
+      walkedOnce = true;
+      lastWalkNanos = now;
+      walked = walk();
+      path = walked.get(cgroupId);
+    }
+    if (path == null) {
+      movedUnresolved++;
+      return Attribution.EMPTY;
+    }
+    Attribution a = parsePath(path);
+    cache.put(cgroupId, a);
+    return a;
+  }
+
+  /** Every directory of the v2 tree by inode (= cgroup id), as a path from its root. */
+  private Map<Long, String> walk() {
+    Map<Long, String> index = new HashMap<>();
+    try {
+      Files.walkFileTree(cgroupRoot, Set.of(), MAX_WALK_DEPTH,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              if (inode(dir) instanceof Long id) {
+                index.put(id, "/" + cgroupRoot.relativize(dir));
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE; // removed while walking
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+              return FileVisitResult.CONTINUE; // a listing cut short by a removal
+            }
+          });
+    } catch (IOException | SecurityException e) {
+      // What was walked so far is kept.
+    }
+    return index;
+  }
+
+  private static Object inode(Path dir) {
+    try {
+      return Files.getAttribute(dir, "unix:ino");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return null;
+    }
   }
 
   private String read(int pid) {

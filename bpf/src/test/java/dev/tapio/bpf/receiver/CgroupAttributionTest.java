@@ -303,6 +303,54 @@ class CgroupAttributionTest {
     assertEquals(0, attribution.cachedEntries());
   }
 
+  @Test
+  void aProcessThatMovedIsAttributedToItsEventsCgroup(@TempDir Path proc, @TempDir Path cgroups)
+      throws IOException {
+    // The event saw the process in the Docker container; by decode time it is in a systemd unit.
+    Path before = Files.createDirectories(
+        cgroups.resolve("system.slice/docker-" + DOCKER_ID + ".scope"));
+    Path after = Files.createDirectories(cgroups.resolve("system.slice/moved.service"));
+    long beforeId = (Long) Files.getAttribute(before, "unix:ino");
+    long afterId = (Long) Files.getAttribute(after, "unix:ino");
+    write(proc, 7, "0::/system.slice/moved.service\n");
+    CgroupAttribution attribution = new CgroupAttribution(proc, cgroups, 16);
+
+    Attribution a = attribution.forPid(7, beforeId);
+    assertEquals(DOCKER_ID, a.containerId(), "the event's cgroup, found by its id");
+    assertNull(a.systemdUnit());
+    assertEquals(1, attribution.movedProcesses());
+    // Cached under the event's id, as the event's cgroup: not poisoned by the move.
+    Files.delete(proc.resolve("7/cgroup"));
+    assertSame(a, attribution.forPid(8, beforeId));
+
+    write(proc, 7, "0::/system.slice/moved.service\n");
+    assertEquals("moved.service", attribution.forPid(7, afterId).systemdUnit(),
+        "where the path and the id agree, the path is believed");
+    assertEquals(1, attribution.movedProcesses());
+  }
+
+  @Test
+  void aProcessWhoseEventsCgroupIsGoneGetsNothingRatherThanTheWrongCgroup(@TempDir Path proc,
+      @TempDir Path cgroups) throws IOException {
+    Files.createDirectories(cgroups.resolve("system.slice/now.service"));
+    write(proc, 9, "0::/system.slice/now.service\n");
+    CgroupAttribution attribution = new CgroupAttribution(proc, cgroups, 16);
+    long gone = 987_654_321L;
+    assertSame(Attribution.EMPTY, attribution.forPid(9, gone));
+    assertEquals(1, attribution.movedUnresolved());
+    assertEquals(0, attribution.cachedEntries(), "nothing cached under the gone cgroup's id");
+  }
+
+  @Test
+  void findsThisMachinesCgroup2Mount() throws IOException {
+    Path root = CgroupAttribution.cgroup2Mount(Path.of("/proc"));
+    assumeTrue(root != null, "no cgroup2 mount on this machine");
+    String self = Files.readString(Path.of("/proc/self/cgroup"));
+    String v2 = self.lines().filter(l -> l.startsWith("0::")).findFirst().orElseThrow();
+    Path dir = root.resolve(v2.substring(4));
+    assertTrue(Files.isDirectory(dir), dir + " is this process's cgroup v2 directory");
+  }
+
   private static void write(Path proc, int pid, String text) throws IOException {
     Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)));
     Files.writeString(dir.resolve("cgroup"), text);

@@ -138,6 +138,63 @@ class KernelEventsTest {
   }
 
   @Test
+  void anExecIsAttributedToTheCgroupItRanInEvenWhenTheProcessMovedBeforeDecoding()
+      throws Exception {
+    assumeRootWithBtf();
+    Path root = cgroup2Root();
+    Assumptions.assumeTrue(root != null, "no cgroup2 mount to move a process between");
+    String idA = "a".repeat(64);
+    String idB = "b".repeat(64);
+    Path group = root.resolve("tapio-test-" + UUID.randomUUID().toString().substring(0, 8));
+    Path a = group.resolve("cri-containerd-" + idA + ".scope");
+    Path b = group.resolve("cri-containerd-" + idB + ".scope");
+    Files.createDirectories(a);
+    Files.createDirectories(b);
+    TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    // No early wake-up and a long poll: the records are decoded after the process has moved.
+    EbpfProcessReceiver receiver = new EbpfProcessReceiver(ctx, config("""
+        poll_timeout: 500ms
+        wakeup_bytes: 1GiB
+        """), sink);
+    receiver.start(new TestHost());
+    Process p = null;
+    try {
+      String marker = "tapio-moved-" + UUID.randomUUID();
+      // The shell enters A and execs a shell (an exec in A), which enters B and execs sleep.
+      p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + a.resolve("cgroup.procs")
+          + "; exec /bin/sh -c 'echo $$ > " + b.resolve("cgroup.procs") + "; exec sleep 5' "
+          + marker).start();
+      long pid = p.pid();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (of(sink, "process.exec", pid).size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      List<LogRecord> execs = of(sink, "process.exec", pid);
+      // The inner shell's last argument is the marker ($0); the outer one's holds it in its script.
+      LogRecord inA = execs.stream().filter(r -> {
+        List<AnyValue> args = r.attributes().get("process.command_args").asArray();
+        return args.get(args.size() - 1).equals(AnyValue.of(marker));
+      }).findFirst().orElseThrow(() -> new AssertionError("no exec of the marked shell in "
+          + execs));
+      LogRecord inB = execs.stream().filter(r -> r.attributes()
+          .getString("process.executable.path").endsWith("/sleep")).findFirst()
+          .orElseThrow(() -> new AssertionError("no exec of sleep in " + execs));
+      assertEquals(idA, inA.attributes().getString("container.id"),
+          "the shell exec'd in A, though by decoding it was in B");
+      assertEquals(idB, inB.attributes().getString("container.id"));
+    } finally {
+      receiver.shutdown();
+      if (p != null) {
+        p.destroyForcibly().waitFor();
+      }
+      Files.delete(a);
+      Files.delete(b);
+      Files.delete(group);
+    }
+  }
+
+  @Test
   void whenTheProgramCannotLoadItFallsBackToProcAndSaysSo() throws Exception {
     TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
     ConsumerSink sink = new ConsumerSink();
