@@ -4,6 +4,7 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
@@ -72,6 +73,9 @@ final class CriClient implements AutoCloseable {
         .channelType(EpollDomainSocketChannel.class)
         .eventLoopGroup(group)
         .usePlaintext()
+        // gRPC asks every transport for TCP keep-alive; a unix socket has none, and Netty
+        // would warn on each connection. null removes the option.
+        .withOption(ChannelOption.SO_KEEPALIVE, null)
         // The kubelet's crictl sends "localhost" too; runtimes do not check it.
         .overrideAuthority("localhost")
         // Answers with every container of a busy node can exceed gRPC's 4 MiB default.
