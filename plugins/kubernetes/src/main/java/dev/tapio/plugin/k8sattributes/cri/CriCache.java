@@ -8,7 +8,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +96,7 @@ public final class CriCache<V> implements AutoCloseable {
 
   /**
    * Starts the CRI thread, whose first task lists the runtime's containers; returns at once.
+   * Called once, before any {@link #get}, on the thread that then publishes this cache.
    * The future completes when that first list has succeeded (it fails never; while the
    * runtime is down it stays incomplete and the re-lists go on).
    */
@@ -154,11 +154,12 @@ public final class CriCache<V> implements AutoCloseable {
 
   private void lookup(String id) {
     try {
-      if (containers.containsKey(id) || !connect()) {
-        if (!containers.containsKey(id)) {
-          remember(id);
-          failed.add(1);
-        }
+      if (containers.containsKey(id)) {
+        return; // a re-list learned it meanwhile
+      }
+      if (!connect()) {
+        remember(id);
+        failed.add(1);
         return;
       }
       RawContainer raw;
@@ -316,9 +317,7 @@ public final class CriCache<V> implements AutoCloseable {
     while (containers.size() >= config.cacheSize()) {
       String oldest = null;
       long oldestAt = 0;
-      for (Iterator<Map.Entry<String, Entry<V>>> it = containers.entrySet().iterator();
-          it.hasNext();) {
-        var e = it.next();
+      for (var e : containers.entrySet()) {
         if (oldest == null || e.getValue().learnedNanos - oldestAt < 0) {
           oldest = e.getKey();
           oldestAt = e.getValue().learnedNanos;
