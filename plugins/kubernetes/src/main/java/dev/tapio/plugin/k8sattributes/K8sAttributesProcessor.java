@@ -82,7 +82,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   /** Records whose container the pod cache missed and the CRI's answer resolved. */
   private final ComponentContext.Counter criViaApi;
   private final ComponentContext.Counter criOnly;
-  /** How the last {@link #lookup} resolved: 0 the pod cache, else one of the two above. */
+  /** How the last {@link #lookup} resolved through the CRI (one of the two above), or null. */
   private ComponentContext.Counter criVia;
   private final Set<String> givenUp = new HashSet<>();
   private KubeWatch watch;
@@ -175,7 +175,11 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     Extraction extraction = new Extraction(config.extract(), config.excludePods());
     CompletableFuture<Void> criListed = null;
     if (config.cri().enabled()) {
-      cri = new CriCache<>(config.cri(), extraction::cri, c::signalChange, context);
+      // filter.namespace holds for the runtime's pods too; the node is the runtime's own.
+      String namespace = config.filter().namespace();
+      cri = new CriCache<>(config.cri(), container -> namespace.isEmpty()
+          || namespace.equals(container.podNamespace()) ? extraction.cri(container) : null,
+          c::signalChange, context);
       criListed = cri.start();
     }
     watch = new KubeWatch(client, c, extraction,
@@ -193,6 +197,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     if (!config.waitForMetadata()) {
       return;
     }
+    long deadline = System.nanoTime() + waitNanos;
     boolean listed;
     try {
       listed = KubeWatch.await(synced, waitNanos);
@@ -209,7 +214,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
       // The runtime's first list, within the same timeout; a runtime that does not answer
       // only degrades (it is counted and reported), so the start goes on without it.
       try {
-        KubeWatch.await(criListed, waitNanos);
+        KubeWatch.await(criListed, Math.max(0, deadline - System.nanoTime()));
       } catch (Exception e) {
         log.log(System.Logger.Level.DEBUG, "CRI first list: " + e);
       }

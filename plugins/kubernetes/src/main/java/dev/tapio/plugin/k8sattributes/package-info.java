@@ -204,10 +204,11 @@
  * (a pod exists from scheduling, before its status lists the container), so the record gets
  * everything the pod gives (namespace, owners, Deployment, node, labels, annotations), and
  * {@code k8s.container.name} and {@code container.image.*} from the runtime (as far as
- * {@code extract.metadata} asks for them). A pod the API cache does not have (not yet listed,
- * excluded by the node or namespace filter) gets what the runtime knows: namespace, pod name,
- * uid, the pod's labels through {@code extract.labels} rules, the container's name and image;
- * no owners, node or annotations. {@code exclude.pods} applies to the runtime's pods too.
+ * {@code extract.metadata} asks for them). A pod the API cache does not have (not listed yet,
+ * or its watch is failing) gets what the runtime knows: namespace, pod name, uid, the pod's
+ * labels through {@code extract.labels} rules, the container's name and image; no owners, node
+ * or annotations. {@code exclude.pods} and {@code filter.namespace} apply to the runtime's
+ * pods too; the node is the runtime's own.
  *
  * <p>Why off unless configured: the runtime's socket controls every container on the node;
  * using it should be a decision written in the configuration, not a side effect of a socket

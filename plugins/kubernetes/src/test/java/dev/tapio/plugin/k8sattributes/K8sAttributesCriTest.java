@@ -210,6 +210,20 @@ class K8sAttributesCriTest {
   }
 
   @Test
+  void theNamespaceFilterHoldsForTheRuntimesPods() throws Exception {
+    runtime = new FakeRuntime(dir.resolve("cri.sock"));
+    runtime.addSandbox("sb-report", "report-28391", "uid-report", "batch", Map.of());
+    runtime.addContainer(REPORT_CONTAINER, "sb-report", "main", "busybox:1.36", true);
+    runtime.addSandbox("sb-cart", "cart-7d4b9c-x1", cartUid, "shop", Map.of());
+    runtime.addContainer(NEW_CART_CONTAINER, "sb-cart", "app", "cart:1.5.0", true);
+    start(RULES.replace("5s", "1s") + cri(runtime.socket()) + "filter:\n  namespace: shop\n");
+    assertEquals("cart", resolve(NEW_CART_CONTAINER).getString("k8s.deployment.name"));
+    assertEquals(Map.of("container.id", REPORT_CONTAINER), map(resolve(REPORT_CONTAINER)));
+    assertEquals(1, counter("tapio_k8sattributes_cri_resolved", "pod", "api"));
+    assertEquals(0, counter("tapio_k8sattributes_cri_resolved", "pod", "cri"));
+  }
+
+  @Test
   void aContainerUnknownToBothPassesUnchanged() throws Exception {
     runtime = new FakeRuntime(dir.resolve("cri.sock"));
     start(RULES.replace("5s", "1s") + cri(runtime.socket()));
