@@ -4,6 +4,7 @@ import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Extract;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.FieldRule;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.From;
 import dev.tapio.plugin.k8sattributes.PodInfo.ContainerInfo;
+import dev.tapio.plugin.k8sattributes.cri.CriContainer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -46,7 +47,10 @@ final class Extraction {
 
   /** Whether {@code exclude.pods} keeps the pod out of the cache. */
   boolean excluded(Pod pod) {
-    String name = pod.getMetadata().getName();
+    return excluded(pod.getMetadata().getName());
+  }
+
+  private boolean excluded(String name) {
     for (Pattern p : excludePods) {
       if (name != null && p.matcher(name).find()) {
         return true;
@@ -198,17 +202,42 @@ final class Extraction {
       return;
     }
     for (ContainerStatus s : statuses) {
-      List<String> attrs = new ArrayList<>(6);
-      put(attrs, Attr.CONTAINER_NAME, s.getName());
-      String image = s.getImage();
-      if (image != null && !image.isEmpty()) {
-        ImageRef ref = ImageRef.parse(image);
-        put(attrs, Attr.IMAGE_NAME, ref.name());
-        put(attrs, Attr.IMAGE_TAG, ref.tag());
-      }
       into.add(new ContainerInfo(containerId(s.getContainerID()), s.getName(),
-          attrs.toArray(NONE)));
+          containerAttributes(s.getName(), s.getImage())));
     }
+  }
+
+  private String[] containerAttributes(String name, String image) {
+    List<String> attrs = new ArrayList<>(6);
+    put(attrs, Attr.CONTAINER_NAME, name);
+    if (image != null && !image.isEmpty()) {
+      ImageRef ref = ImageRef.parse(image);
+      put(attrs, Attr.IMAGE_NAME, ref.name());
+      put(attrs, Attr.IMAGE_TAG, ref.tag());
+    }
+    return attrs.toArray(NONE);
+  }
+
+  /**
+   * What the container runtime says about a container the API server has not reported yet:
+   * its container's attributes, and a pod entry made of what the runtime knows (namespace,
+   * name, uid, the pod's labels through {@code extract.labels}; no owners, node or IP) for
+   * when the API server has no pod with that uid either. Null for an excluded pod.
+   */
+  CriMatch cri(CriContainer c) {
+    if (c.podName() != null && excluded(c.podName())) {
+      return null;
+    }
+    List<String> attrs = new ArrayList<>();
+    put(attrs, Attr.NAMESPACE, c.podNamespace());
+    put(attrs, Attr.POD_NAME, c.podName());
+    put(attrs, Attr.POD_UID, c.podUid());
+    rules(attrs, extract.labels(), From.POD, "labels", c.podLabels());
+    ContainerInfo container = new ContainerInfo(c.id(), c.containerName(),
+        containerAttributes(c.containerName(), c.image()));
+    PodInfo pod = new PodInfo(c.podUid(), c.podNamespace(), null, attrs.toArray(NONE), null,
+        null, List.of(container), NONE, 0);
+    return new CriMatch(c.podUid(), pod, container);
   }
 
   /** The Deployment owning the ReplicaSet, or null when no Deployment owns it. */

@@ -2,6 +2,7 @@ package dev.tapio.plugin.k8sattributes;
 
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
+import dev.tapio.plugin.k8sattributes.cri.CriConfig;
 import dev.tapio.plugin.kubernetes.AuthType;
 import java.time.Duration;
 import java.util.List;
@@ -25,10 +26,13 @@ import java.util.regex.Pattern;
  * @param waitForMetadata whether {@code start()} waits for the first list of pods to finish
  * @param waitForMetadataTimeout how long {@code start()} and an unresolved record wait
  * @param podDeleteGracePeriod how long a deleted pod stays findable (Tapio's key)
+ * @param cri whether and how the node's container runtime is asked about containers the API
+ *     server has not reported yet (Tapio's key; off unless configured)
  */
 public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extract,
-    List<Association> podAssociation, List<Pattern> excludePods, boolean waitForMetadata, Duration waitForMetadataTimeout,
-    Duration podDeleteGracePeriod) implements ComponentConfig {
+    List<Association> podAssociation, List<Pattern> excludePods, boolean waitForMetadata,
+    Duration waitForMetadataTimeout, Duration podDeleteGracePeriod, CriConfig cri)
+    implements ComponentConfig {
 
   static final Duration DEFAULT_WAIT_FOR_METADATA_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_POD_DELETE_GRACE_PERIOD = Duration.ofMinutes(2);
@@ -55,13 +59,14 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
     excludePods = List.copyOf(excludePods);
     Objects.requireNonNull(waitForMetadataTimeout, "waitForMetadataTimeout");
     Objects.requireNonNull(podDeleteGracePeriod, "podDeleteGracePeriod");
+    Objects.requireNonNull(cri, "cri");
   }
 
   static K8sAttributesConfig defaults() {
     return new K8sAttributesConfig(AuthType.SERVICE_ACCOUNT, new Filter("", "", ""),
         new Extract(Set.copyOf(DEFAULT_METADATA), List.of(), List.of(), Peer.OFF), List.of(),
         DEFAULT_EXCLUDE_PODS, false,
-        DEFAULT_WAIT_FOR_METADATA_TIMEOUT, DEFAULT_POD_DELETE_GRACE_PERIOD);
+        DEFAULT_WAIT_FOR_METADATA_TIMEOUT, DEFAULT_POD_DELETE_GRACE_PERIOD, CriConfig.OFF);
   }
 
   /** Patterns compare by identity: these compare by their text. */
@@ -73,13 +78,13 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
         && patterns(excludePods).equals(patterns(c.excludePods))
         && waitForMetadata == c.waitForMetadata
         && waitForMetadataTimeout.equals(c.waitForMetadataTimeout)
-        && podDeleteGracePeriod.equals(c.podDeleteGracePeriod);
+        && podDeleteGracePeriod.equals(c.podDeleteGracePeriod) && cri.equals(c.cri);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(authType, filter, extract, podAssociation, patterns(excludePods),
-        waitForMetadata, waitForMetadataTimeout, podDeleteGracePeriod);
+        waitForMetadata, waitForMetadataTimeout, podDeleteGracePeriod, cri);
   }
 
   private static List<String> patterns(List<Pattern> patterns) {
@@ -96,6 +101,7 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
       problems.error("pod_delete_grace_period", "must be 0 or more, got "
           + podDeleteGracePeriod);
     }
+    cri.validate(problems);
   }
 
   /** Whether any label or annotation rule reads the pod's namespace object. */

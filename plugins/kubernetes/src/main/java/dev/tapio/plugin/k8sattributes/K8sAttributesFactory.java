@@ -25,6 +25,7 @@ import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Peer;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.PeerKind;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Source;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.SourceKind;
+import dev.tapio.plugin.k8sattributes.cri.CriConfig;
 import dev.tapio.plugin.kubernetes.AuthType;
 import dev.tapio.plugin.kubernetes.KubeClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -85,7 +86,7 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
   @Override
   public String description() {
     return "Adds the pod, namespace, workload, node and container a resource or record came"
-        + " from, from a watched pod cache";
+        + " from, from a watched pod cache and, optionally, the node's container runtime";
   }
 
   @Override
@@ -129,7 +130,9 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
         K8sAttributesConfig.DEFAULT_WAIT_FOR_METADATA_TIMEOUT);
     Duration grace = reader.duration("pod_delete_grace_period",
         K8sAttributesConfig.DEFAULT_POD_DELETE_GRACE_PERIOD);
-    return new K8sAttributesConfig(auth, f, e, associations, exclude, wait, waitTimeout, grace);
+    CriConfig cri = CriConfig.read(reader);
+    return new K8sAttributesConfig(auth, f, e, associations, exclude, wait, waitTimeout, grace,
+        cri);
   }
 
   private static Set<String> metadata(ConfigReader extract) {

@@ -12,10 +12,12 @@ import dev.tapio.pdata.TelemetryData;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Association;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.SourceKind;
 import dev.tapio.plugin.k8sattributes.PodInfo.ContainerInfo;
+import dev.tapio.plugin.k8sattributes.cri.CriCache;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -33,6 +35,12 @@ import java.util.function.UnaryOperator;
  * the attributes go on the resource, once, as the Collector would put them for an
  * application's own telemetry; otherwise each record that resolves gets its pod's attributes
  * on the record. An attribute already present with a non-empty value is left as it is.
+ *
+ * <p>With {@code cri}, a {@code container.id} the pod cache does not know (the API server
+ * reports a container's id seconds after it started) is asked of the node's container runtime:
+ * its answer names the pod's uid, which the pod cache usually has already (the pod exists
+ * from scheduling), and the container's name and image; a pod the API server does not have
+ * either gets what the runtime knows. See {@link CriCache}.
  *
  * <p>With {@code extract.peer}, each log record and span carrying {@code network.peer.address}
  * also gets the {@code k8s.dst.*} attributes of the pod (by pod IP) or Service (by cluster IP)
@@ -71,10 +79,17 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   private final boolean peerServices;
   private final ComponentContext.Counter peerResolved;
   private final ComponentContext.Counter peerMissed;
+  /** Records whose container the pod cache missed and the CRI's answer resolved. */
+  private final ComponentContext.Counter criViaApi;
+  private final ComponentContext.Counter criOnly;
+  /** How the last {@link #lookup} resolved through the CRI (one of the two above), or null. */
+  private ComponentContext.Counter criVia;
   private final Set<String> givenUp = new HashSet<>();
   private KubeWatch watch;
   /** Services by cluster IP when peers resolve to Services, else null; set before cache. */
   private ServiceCache services;
+  /** The runtime's containers with {@code cri}, else null; set before cache. */
+  private CriCache<CriMatch> cri;
   // Written by start() before the engine lets data in; volatile so the pipeline thread sees it
   // however the engine hands over.
   private volatile PodCache cache;
@@ -124,6 +139,16 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
       peerResolved = null;
       peerMissed = null;
     }
+    if (config.cri().enabled()) {
+      String resolved = "tapio_k8sattributes_cri_resolved";
+      String criHelp = "Resources and records whose container.id the pod cache did not know and"
+          + " the container runtime resolved, by where the pod's attributes came from";
+      criViaApi = context.counter(resolved, criHelp, "pod", "api");
+      criOnly = context.counter(resolved, criHelp, "pod", "cri");
+    } else {
+      criViaApi = null;
+      criOnly = null;
+    }
   }
 
   /**
@@ -147,7 +172,17 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     // Per pipeline: a metrics pipeline never resolves peers, so it does not watch Services.
     services = peerServices ? new ServiceCache(context) : null;
     KubernetesClient client = clients.apply(config);
-    watch = new KubeWatch(client, c, new Extraction(config.extract(), config.excludePods()),
+    Extraction extraction = new Extraction(config.extract(), config.excludePods());
+    CompletableFuture<Void> criListed = null;
+    if (config.cri().enabled()) {
+      // filter.namespace holds for the runtime's pods too; the node is the runtime's own.
+      String namespace = config.filter().namespace();
+      cri = new CriCache<>(config.cri(), container -> namespace.isEmpty()
+          || namespace.equals(container.podNamespace()) ? extraction.cri(container) : null,
+          c::signalChange, context);
+      criListed = cri.start();
+    }
+    watch = new KubeWatch(client, c, extraction,
         config.filter().namespace(), node, deployment || peerPods, namespaceRules, services,
         this::watchFailed);
     var synced = watch.start();
@@ -162,6 +197,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     if (!config.waitForMetadata()) {
       return;
     }
+    long deadline = System.nanoTime() + waitNanos;
     boolean listed;
     try {
       listed = KubeWatch.await(synced, waitNanos);
@@ -173,6 +209,15 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
       shutdown();
       throw new IllegalStateException("the first list of pods did not finish within"
           + " wait_for_metadata_timeout (" + config.waitForMetadataTimeout() + ")");
+    }
+    if (criListed != null) {
+      // The runtime's first list, within the same timeout; a runtime that does not answer
+      // only degrades (it is counted and reported), so the start goes on without it.
+      try {
+        KubeWatch.await(criListed, Math.max(0, deadline - System.nanoTime()));
+      } catch (Exception e) {
+        log.log(System.Logger.Level.DEBUG, "CRI first list: " + e);
+      }
     }
   }
 
@@ -192,6 +237,9 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     if (watch != null) {
       watch.close();
       watch = null;
+    }
+    if (cri != null) {
+      cri.close();
     }
   }
 
@@ -333,17 +381,43 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
           miss(source).add(1);
         }
       }
+      if (p != null && count && criVia != null) {
+        criVia.add(1);
+      }
       return p;
     }
     return null;
   }
 
-  private static PodInfo lookup(PodCache c, String source, String value) {
+  private PodInfo lookup(PodCache c, String source, String value) {
+    criVia = null;
     return switch (source) {
       case Attr.POD_UID -> c.byUid(value);
       case Attr.POD_IP -> c.byIp(value);
-      default -> c.byContainerId(value.indexOf(':') < 0 ? value : Extraction.containerId(value));
+      default -> byContainer(c, value.indexOf(':') < 0 ? value : Extraction.containerId(value));
     };
+  }
+
+  /**
+   * The pod cache's entry for the container, else (with {@code cri}) the runtime's answer:
+   * the pod cache's entry for the pod uid the runtime names, else the runtime's own. A miss
+   * of both asks the runtime in the background; {@link #waitFor} then wakes on its answer.
+   */
+  private PodInfo byContainer(PodCache c, String id) {
+    if (id == null) {
+      return null;
+    }
+    PodInfo p = c.byContainerId(id);
+    if (p != null || cri == null) {
+      return p;
+    }
+    CriMatch m = cri.get(id);
+    if (m == null) {
+      return null;
+    }
+    p = c.byUid(m.podUid());
+    criVia = p != null ? criViaApi : criOnly;
+    return p != null ? p : m.pod();
   }
 
   private ComponentContext.Counter miss(String source) {
@@ -385,11 +459,25 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     return null;
   }
 
-  /** The container named by {@code container.id} or {@code k8s.container.name}, or null. */
-  private static ContainerInfo container(PodInfo pod, Attributes attrs) {
+  /**
+   * The container named by {@code container.id} or {@code k8s.container.name}, or null. A
+   * container the pod's status does not list yet is the runtime's answer, with {@code cri}.
+   */
+  private ContainerInfo container(PodInfo pod, Attributes attrs) {
     String id = attrs.getString(Attr.CONTAINER_ID);
     if (id != null && !id.isEmpty()) {
-      return pod.container(id.indexOf(':') < 0 ? id : Extraction.containerId(id));
+      String bare = id.indexOf(':') < 0 ? id : Extraction.containerId(id);
+      if (bare == null) {
+        return null;
+      }
+      ContainerInfo ci = pod.container(bare);
+      if (ci == null && cri != null) {
+        CriMatch m = cri.peek(bare);
+        if (m != null && m.podUid().equals(pod.uid())) {
+          ci = m.container();
+        }
+      }
+      return ci;
     }
     String name = attrs.getString(Attr.CONTAINER_NAME);
     return name == null || name.isEmpty() ? null : pod.containerNamed(name);

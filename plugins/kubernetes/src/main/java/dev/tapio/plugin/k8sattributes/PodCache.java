@@ -114,7 +114,8 @@ final class PodCache {
     return true;
   }
 
-  private void signalChange() {
+  /** Wakes the threads in {@link #awaitChange}; also called when the CRI answers. */
+  void signalChange() {
     changeLock.lock();
     try {
       changed.signalAll();

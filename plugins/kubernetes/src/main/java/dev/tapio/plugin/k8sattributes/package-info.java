@@ -3,7 +3,8 @@
  * Kubernetes pod it came from (namespace, pod, owner workloads, node, container, image, chosen
  * labels and annotations), from a cache of pods the processor lists and watches on the API
  * server, with the OpenTelemetry Collector's keys, defaults and attribute names where they
- * apply.
+ * apply; optionally completed by the node's container runtime (see
+ * <a href="#cri">Container runtime</a>).
  *
  * <h2>Configuration</h2>
  *
@@ -44,6 +45,12 @@
  *     wait_for_metadata: false
  *     wait_for_metadata_timeout: 10s
  *     pod_delete_grace_period: 2m
+ *     cri:                               # Tapio's; off unless present
+ *       endpoint: unix:///run/containerd/containerd.sock  # default: the first that exists
+ *       timeout: 2s
+ *       resync_interval: 30s
+ *       cache_size: 10000
+ *       negative_ttl: 5s
  * }</pre>
  *
  * <ul>
@@ -110,6 +117,18 @@
  *   <li>{@code pod_delete_grace_period} (Tapio's key, default {@code 2m}, 0 or more): how long
  *       a deleted pod stays findable, so that late records still resolve. The Collector has
  *       the same two minutes, fixed.
+ *   <li>{@code cri} (Tapio's key; off when absent, on when present, {@code cri: {}} included,
+ *       unless {@code enabled: false}): ask the node's container runtime, see
+ *       <a href="#cri">Container runtime</a>. {@code endpoint}: {@code unix:///path} or an
+ *       absolute path (anything else is an error at the key); default the first of
+ *       {@code /run/containerd/containerd.sock}, {@code /run/crio/crio.sock} that exists,
+ *       looked for again at every re-list while none does. {@code timeout} (default
+ *       {@code 2s}, more than 0): the deadline of each request. {@code resync_interval}
+ *       (default {@code 30s}, more than 0): how often containers and sandboxes are listed
+ *       again. {@code cache_size} (default 10000, 1 or more): containers remembered at most
+ *       (the one learned longest ago goes first). {@code negative_ttl} (default {@code 5s}, 0
+ *       or more): how long an id the runtime does not know, or whose request failed, is not
+ *       asked about again.
  * </ul>
  *
  * <h2>Where attributes go</h2>
@@ -158,6 +177,60 @@
  * namespace's pods and Services; {@code exclude.pods} excludes peers too. A deleted pod
  * resolves for its grace period; a deleted Service stops resolving at once (its cluster IP
  * stops routing).
+ *
+ * <h2 id="cri">Container runtime</h2>
+ *
+ * <p>The kubelet writes a container's id into the pod's status seconds after the container
+ * started; a short-lived process in it is gone by then, and its eBPF records carry a
+ * {@code container.id} that no cached pod lists. With {@code cri}, the processor asks the
+ * node's container runtime (containerd, CRI-O) through the CRI, the gRPC service
+ * {@code runtime.v1.RuntimeService} the kubelet itself uses, on the runtime's unix socket:
+ *
+ * <ul>
+ *   <li>{@code Version} once (logged), then {@code ListPodSandbox} and {@code ListContainers}
+ *       at start and every {@code resync_interval}: new containers are learned, removed ones
+ *       forgotten. Only containers the kubelet created count: it labels each with
+ *       {@code io.kubernetes.pod.uid}, {@code .pod.name}, {@code .pod.namespace} and
+ *       {@code io.kubernetes.container.name}; a sandbox's labels are its pod's.
+ *   <li>{@code ContainerStatus} (verbose: the runtime's pid, sandbox id and OCI
+ *       {@code linux.cgroupsPath}) for a {@code container.id} neither cache knows, and
+ *       {@code PodSandboxStatus} for a sandbox not listed yet. These run on the processor's
+ *       CRI thread, each with {@code timeout} as deadline; the pipeline thread never waits on
+ *       the socket: the record that missed goes on (or, with {@code wait_for_metadata}, waits
+ *       as for the API server, and wakes when the answer arrives).
+ * </ul>
+ *
+ * <p>The runtime's answer names the pod's uid; the API cache usually has that pod already
+ * (a pod exists from scheduling, before its status lists the container), so the record gets
+ * everything the pod gives (namespace, owners, Deployment, node, labels, annotations), and
+ * {@code k8s.container.name} and {@code container.image.*} from the runtime (as far as
+ * {@code extract.metadata} asks for them). A pod the API cache does not have (not listed yet,
+ * or its watch is failing) gets what the runtime knows: namespace, pod name, uid, the pod's
+ * labels through {@code extract.labels} rules, the container's name and image; no owners, node
+ * or annotations. {@code exclude.pods} and {@code filter.namespace} apply to the runtime's
+ * pods too; the node is the runtime's own.
+ *
+ * <p>Why off unless configured: the runtime's socket controls every container on the node;
+ * using it should be a decision written in the configuration, not a side effect of a socket
+ * being mounted, and a Collector user's YAML keeps the Collector's behaviour. The agent's
+ * DaemonSet mounts the socket (read-only is enough: connecting to a unix socket is allowed on a
+ * read-only mount) and runs as a user the socket lets in (root, or the socket's group):
+ *
+ * <pre>{@code
+ * volumes:
+ *   - name: cri
+ *     hostPath: {path: /run/containerd/containerd.sock, type: Socket}   # CRI-O: /run/crio/crio.sock
+ * containers:
+ *   - volumeMounts:
+ *       - {name: cri, mountPath: /run/containerd/containerd.sock, readOnly: true}
+ * }</pre>
+ *
+ * <p>A runtime that is down, or a socket that is missing, never fails the pipeline: the
+ * failure is counted, logged at warning once per outage, turns the status {@code degraded}
+ * (back to {@code ok} when the runtime answers again), and records resolve as without
+ * {@code cri}. The client is grpc-java on Netty's epoll transport (in grpc-netty-shaded); the
+ * few CRI messages are read and written from {@code api.proto}'s field numbers, without
+ * protobuf-java (package {@code dev.tapio.plugin.k8sattributes.cri}).
  *
  * <h2>Owners</h2>
  *
@@ -218,6 +291,15 @@
  * Service ({@code result="resolved"}) or nothing ({@code "missed"}: outside the cluster, a
  * node, a pod not watched), and {@code tapio_k8sattributes_service_table_size} (gauge). Nothing
  * is dropped: data without a pod passes unchanged.
+ *
+ * <p>With {@code cri}: {@code tapio_k8sattributes_cri_resolved{pod}} counts resources and
+ * records whose container the pod cache missed and the runtime resolved, with the pod from the
+ * API cache ({@code pod="api"}) or from the runtime alone ({@code "cri"});
+ * {@code tapio_k8sattributes_cri_lookups{result}} counts {@code ContainerStatus} requests
+ * ({@code found}, {@code not_found}, {@code error}: timeout, runtime down);
+ * {@code tapio_k8sattributes_cri_lists{result}} the re-lists ({@code ok}, {@code error});
+ * gauges {@code tapio_k8sattributes_cri_up} (1 while the last request succeeded) and
+ * {@code tapio_k8sattributes_cri_container_table_size}.
  *
  * <p>Status: a failed list or watch (unreachable server, credentials, RBAC) is logged at
  * warning and turns the component {@code degraded} on {@code /readyz} with the cause; the

@@ -16,6 +16,7 @@ import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Peer;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.PeerKind;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.Source;
 import dev.tapio.plugin.k8sattributes.K8sAttributesConfig.SourceKind;
+import dev.tapio.plugin.k8sattributes.cri.CriConfig;
 import dev.tapio.plugin.kubernetes.AuthType;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,42 @@ class K8sAttributesConfigTest {
     assertEquals(false, d.waitForMetadata());
     assertEquals(Duration.ofSeconds(10), d.waitForMetadataTimeout());
     assertEquals(Duration.ofMinutes(2), d.podDeleteGracePeriod());
+    assertEquals(CriConfig.OFF, d.cri());
+    assertFalse(d.cri().enabled());
     assertEquals(d, ComponentConfigs.read(factory, ""));
+  }
+
+  @Test
+  void criIsOnWhenItsSectionIsPresent() throws ConfigException {
+    assertEquals(new CriConfig(true, "", Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000,
+        Duration.ofSeconds(5)), ComponentConfigs.read(factory, "cri: {}\n").cri());
+    assertEquals(new CriConfig(true, "unix:///run/crio/crio.sock", Duration.ofMillis(500),
+        Duration.ofMinutes(1), 500, Duration.ZERO), ComponentConfigs.read(factory, """
+        cri:
+          endpoint: unix:///run/crio/crio.sock
+          timeout: 500ms
+          resync_interval: 1m
+          cache_size: 500
+          negative_ttl: 0s
+        """).cri());
+    assertFalse(ComponentConfigs.read(factory, "cri: {enabled: false}\n").cri().enabled());
+  }
+
+  @Test
+  void criErrorsNameTheKey() {
+    List<String> e = errors("""
+        cri:
+          endpoint: tcp://127.0.0.1:10010
+          timeout: 0s
+          resync_interval: -1s
+          cache_size: 0
+        """);
+    assertEquals(4, e.size(), e.toString());
+    assertTrue(e.get(0).contains("cri.endpoint") && e.get(0).contains("not a unix socket"),
+        e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("cri.timeout")), e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("cri.resync_interval")), e.toString());
+    assertTrue(e.stream().anyMatch(m -> m.contains("cri.cache_size")), e.toString());
   }
 
   @Test
