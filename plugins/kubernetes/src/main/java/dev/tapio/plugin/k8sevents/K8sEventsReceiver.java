@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -135,23 +136,30 @@ final class K8sEventsReceiver implements Component {
     return c;
   }
 
+  /**
+   * Stops the thread, then the watches and the client. The thread is not interrupted: an
+   * interrupt would close a checkpoint file half written; it notices {@code stopping} within
+   * {@value #POLL_MILLIS} ms, or when the list request it waits for ends, which closing the
+   * client forces if it takes longer than {@value #JOIN_MILLIS} ms.
+   */
   @Override
   public void shutdown() throws Exception {
     stopping = true;
     Thread t = thread;
     if (t != null) {
-      t.interrupt();
+      t.join(JOIN_MILLIS);
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (t != null && t.isAlive()) {
       t.join(JOIN_MILLIS);
       if (t.isAlive()) {
-        log.log(Level.WARNING, "thread {0} did not stop within {1} ms", t.getName(),
-            JOIN_MILLIS);
+        log.log(Level.WARNING, "thread {0} did not stop", t.getName());
       }
     }
     for (Stream s : streams) {
       s.closeWatch();
-    }
-    if (client != null) {
-      client.close();
     }
   }
 
@@ -188,7 +196,7 @@ final class K8sEventsReceiver implements Component {
   }
 
   /** Opens every watch that needs it. */
-  private void openStreams() throws InterruptedException {
+  private void openStreams() {
     boolean opened = false;
     for (Stream s : streams) {
       if (s.watch == null && !stopping) {
@@ -208,7 +216,7 @@ final class K8sEventsReceiver implements Component {
    * fabric8 did not give up on it, else from a new list, handing on what the list holds above
    * the watermark.
    */
-  private void open(Stream s) throws InterruptedException {
+  private void open(Stream s) {
     if (s.resumeFrom != null) {
       String from = s.resumeFrom;
       if (s.watermarkVersion == null) {
@@ -239,8 +247,7 @@ final class K8sEventsReceiver implements Component {
   }
 
   /** Hands on what a new list holds above {@code s}'s watermark, in resource version order. */
-  private void relisted(Stream s, EventsApi.Listing listing, long listRevision)
-      throws InterruptedException {
+  private void relisted(Stream s, EventsApi.Listing listing, long listRevision) {
     counters.watchRestart();
     if (s.watermark < 0) {
       counters.resumeGap("opaque_resource_version");
@@ -340,10 +347,10 @@ final class K8sEventsReceiver implements Component {
     }
     counters.received.add(1);
     long revision = e.revision();
-    if (revision >= 0 && revision <= s.pending) {
-      counters.skipped("duplicate");
-    } else if (action == Action.DELETED) {
+    if (action == Action.DELETED) {
       counters.skipped("deleted");
+    } else if (revision >= 0 && revision <= s.pending) {
+      counters.skipped("duplicate");
     } else if (action == Action.ADDED || action == Action.MODIFIED) {
       offer(s, action, e);
     } else {
@@ -385,7 +392,7 @@ final class K8sEventsReceiver implements Component {
    * False when the receiver is stopping and the batch was not accepted: the watermarks stay,
    * so with {@code storage} the next run hands those events on.
    */
-  private boolean flush() throws InterruptedException {
+  private boolean flush() {
     if (batchSize > 0 && !deliver(batch, batchSize)) {
       return false;
     }
@@ -400,7 +407,7 @@ final class K8sEventsReceiver implements Component {
   }
 
   /** Retries retryable refusals until accepted or stopping; false when abandoned. */
-  private boolean deliver(Logs logs, int n) throws InterruptedException {
+  private boolean deliver(Logs logs, int n) {
     long backoff = INITIAL_BACKOFF_NANOS;
     while (true) {
       try {
@@ -441,14 +448,13 @@ final class K8sEventsReceiver implements Component {
     }
   }
 
-  /** Sleeps {@code nanos}; false when told to stop meanwhile. */
+  /** Sleeps {@code nanos}, looking at {@code stopping} meanwhile; false when told to stop. */
   private boolean pause(long nanos) {
-    try {
-      TimeUnit.NANOSECONDS.sleep(nanos);
-      return !stopping;
-    } catch (InterruptedException e) {
-      return false;
+    long deadline = System.nanoTime() + nanos;
+    for (long left = nanos; left > 0 && !stopping; left = deadline - System.nanoTime()) {
+      LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
     }
+    return !stopping;
   }
 
   /** A notification from one watch, or its closing when {@code cause} is set. */
