@@ -63,13 +63,7 @@ public final class K8sEventsFactory implements ReceiverFactory<K8sEventsConfig> 
 
   @Override
   public K8sEventsConfig readConfig(ConfigReader reader) {
-    String authName = reader.string("auth_type", AuthType.SERVICE_ACCOUNT.configName()).strip();
-    AuthType auth = AuthType.byName(authName);
-    if (auth == null) {
-      reader.error("auth_type", "unknown auth_type '" + authName + "'; valid: "
-          + AuthType.validNames());
-      auth = AuthType.SERVICE_ACCOUNT;
-    }
+    AuthType auth = AuthType.read(reader);
     List<String> namespaces = reader.stringList("namespaces", List.of()).stream()
         .map(String::strip).toList();
     String storageText = reader.string("storage", "").strip();
