@@ -298,6 +298,27 @@ class K8sEventsReceiverTest {
     assertEquals(1, context.counterValue(Counters.RESUME_GAPS, "reason", "expired"));
   }
 
+  @Test
+  void withStorageACheckpointTooOldForTheServerIsListedAndCountedAsAGap() throws Exception {
+    Host host = new TestHost(Map.of(STORAGE, new DirStorage(storageDir)));
+    start("auth_type: none\nstorage: file_storage\n", host);
+    create(event("shop", "a.1", "uid-a", "Pulled", "Normal", 1));
+    awaitRecords(1);
+    receiver.shutdown();
+    receiver = null;
+
+    create(event("shop", "b.1", "uid-b", "Pulled", "Normal", 1));
+    cluster.expireNextWatch();
+    sink.reset();
+    context = new TestContext("k8s_events", Kind.RECEIVER, Signal.LOGS);
+    start("auth_type: none\nstorage: file_storage\n", host);
+    barrier("shop");
+    assertEquals(List.of("b.1", "barrier"), names(records()));
+    assertEquals(1, context.counterValue(Counters.RESUME_GAPS, "reason", "expired"));
+    assertEquals(1, context.counterValue(Counters.WATCH_ERRORS, "reason", "gone"));
+    assertAccounted();
+  }
+
   // ---- refusals ----
 
   @Test

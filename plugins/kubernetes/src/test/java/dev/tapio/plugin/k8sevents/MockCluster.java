@@ -83,6 +83,11 @@ final class MockCluster implements AutoCloseable {
     }
   }
 
+  /** Makes the next watch opened expire at once, as one from a version too old does. */
+  void expireNextWatch() {
+    dispatcher.expireNext = true;
+  }
+
   /** Drops every open watch's connection, as a restarted API server or a proxy does. */
   void dropWatches() {
     for (WebSocket ws : dispatcher.sockets) {
@@ -104,6 +109,7 @@ final class MockCluster implements AutoCloseable {
 
   private static final class Dispatcher extends KubernetesCrudDispatcher {
     volatile boolean readsFail;
+    volatile boolean expireNext;
     final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
 
     @Override
@@ -119,7 +125,9 @@ final class MockCluster implements AutoCloseable {
     @Override
     public MockResponse handleWatch(String path) {
       MockResponse r = super.handleWatch(path);
-      return r.withWebSocketUpgrade(new Tracking(r.getWebSocketListener(), sockets));
+      boolean expire = expireNext;
+      expireNext = false;
+      return r.withWebSocketUpgrade(new Tracking(r.getWebSocketListener(), sockets, expire));
     }
   }
 
@@ -127,10 +135,12 @@ final class MockCluster implements AutoCloseable {
   private static final class Tracking extends WebSocketListener {
     private final WebSocketListener delegate;
     private final Set<WebSocket> sockets;
+    private final boolean expire;
 
-    Tracking(WebSocketListener delegate, Set<WebSocket> sockets) {
+    Tracking(WebSocketListener delegate, Set<WebSocket> sockets, boolean expire) {
       this.delegate = delegate;
       this.sockets = sockets;
+      this.expire = expire;
     }
 
     @Override
@@ -140,6 +150,11 @@ final class MockCluster implements AutoCloseable {
 
     @Override
     public void onOpen(WebSocket webSocket, Response response) {
+      if (expire) {
+        // The CRUD watch never starts: what it would send stays in its buffer.
+        webSocket.send(GONE);
+        return;
+      }
       sockets.add(webSocket);
       delegate.onOpen(webSocket, response);
     }
