@@ -76,7 +76,7 @@ final class K8sEventsReceiver implements Component {
   private Checkpoints checkpoints;
   private Thread thread;
   private volatile boolean stopping;
-  private long startNanos;
+  private long startUnixNano;
 
   // Receiver thread only.
   private EventsApi api;
@@ -86,7 +86,7 @@ final class K8sEventsReceiver implements Component {
 
   /**
    * @param forcedApi the API to read events from, or null to ask the server (tests force one,
-   *     as the mock server's discovery does not list {@code events.k8s.io})
+   *     to read the API they create events through)
    */
   K8sEventsReceiver(ComponentContext context, K8sEventsConfig config,
       Function<K8sEventsConfig, KubernetesClient> clients, EventsApi forcedApi,
@@ -107,7 +107,7 @@ final class K8sEventsReceiver implements Component {
 
   @Override
   public void start(Host host) throws Exception {
-    startNanos = System.currentTimeMillis() * 1_000_000L;
+    startUnixNano = System.currentTimeMillis() * 1_000_000L;
     if (config.storage() != null) {
       checkpoints = openCheckpoints(host);
       for (Stream s : streams) {
@@ -191,6 +191,11 @@ final class K8sEventsReceiver implements Component {
           break;
         }
         backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      } catch (Error e) {
+        // A class missing from the plugin jar, memory: nothing to retry; say why events stop.
+        log.log(Level.ERROR, "events receiver thread failed", e);
+        context.reportStatus(ComponentStatus.ERROR, "receiver thread failed: " + e);
+        throw e;
       }
     }
   }
@@ -362,7 +367,7 @@ final class K8sEventsReceiver implements Component {
 
   /** Adds an added or updated event to the batch, unless the Collector's start filter drops it. */
   private void offer(Stream s, Action action, KubeEvent e) {
-    if (checkpoints == null && e.timeNanos() < startNanos) {
+    if (checkpoints == null && e.timeNanos() < startUnixNano) {
       counters.skipped("before_start");
     } else {
       EventRecords.append(batch, e);
