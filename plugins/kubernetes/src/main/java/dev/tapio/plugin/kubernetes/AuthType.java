@@ -1,5 +1,7 @@
 package dev.tapio.plugin.kubernetes;
 
+import dev.tapio.config.ConfigReader;
+
 /**
  * How a Kubernetes component's client finds the API server and its credentials: the
  * Collector's {@code auth_type} key, with its names.
@@ -31,6 +33,20 @@ public enum AuthType {
       }
     }
     return null;
+  }
+
+  /**
+   * The {@code auth_type} key of a component's section, default {@code serviceAccount}; an
+   * unknown name is reported at the key, saying what is valid.
+   */
+  public static AuthType read(ConfigReader reader) {
+    String name = reader.string("auth_type", SERVICE_ACCOUNT.configName()).strip();
+    AuthType auth = byName(name);
+    if (auth == null) {
+      reader.error("auth_type", "unknown auth_type '" + name + "'; valid: " + validNames());
+      return SERVICE_ACCOUNT;
+    }
+    return auth;
   }
 
   /** What {@code auth_type} accepts, for error messages. */
