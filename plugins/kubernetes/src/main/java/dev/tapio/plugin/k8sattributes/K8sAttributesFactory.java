@@ -101,13 +101,7 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
 
   @Override
   public K8sAttributesConfig readConfig(ConfigReader reader) {
-    String authName = reader.string("auth_type", AuthType.SERVICE_ACCOUNT.configName()).strip();
-    AuthType auth = AuthType.byName(authName);
-    if (auth == null) {
-      reader.error("auth_type", "unknown auth_type '" + authName
-          + "'; valid: " + AuthType.validNames());
-      auth = AuthType.SERVICE_ACCOUNT;
-    }
+    AuthType auth = AuthType.read(reader);
     if (reader.bool("passthrough", false)) {
       reader.error("passthrough", "passthrough is not supported: it only tags the connection's"
           + " address, which Tapio's data does not carry; remove it");
