@@ -20,6 +20,7 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
   final State state = new State();
   final PList<E> resources;
   private long estimatedBytes; // 0: unknown, use DEFAULT_ITEM_BYTES per item
+  private String clientAddress; // null: unknown, or several
 
   TelemetryData(Function<State, E> factory) {
     resources = new PList<>(state, factory);
@@ -52,8 +53,36 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
     estimatedBytes = Math.max(0, bytes);
   }
 
+  /**
+   * The IP address of the client this batch came from, as its receiver saw the connection (the
+   * OTLP receiver sets it), or null when unknown or when the batch holds data of several
+   * clients. What the Collector keeps in a request's {@code client.Info}: {@code k8sattributes}
+   * associates a gateway's data with the sending pod by it ({@code from: connection}).
+   */
+  public final String clientAddress() {
+    return clientAddress;
+  }
+
+  /** Sets what {@link #clientAddress()} returns; null for unknown. */
+  public final void setClientAddress(String address) {
+    clientAddress = address;
+  }
+
+  /**
+   * Where {@code from}'s items join {@code into}'s: the address stays only while every item has
+   * the same one.
+   */
+  private static void joinClient(TelemetryData<?> from, TelemetryData<?> into) {
+    into.clientAddress = into.resources.isEmpty() ? from.clientAddress
+        : java.util.Objects.equals(into.clientAddress, from.clientAddress)
+            ? into.clientAddress : null;
+  }
+
   /** Moves every resource group into {@code dest}, leaving this tree empty. */
   public final void moveTo(TelemetryData<E> dest) {
+    if (!resources.isEmpty()) {
+      joinClient(this, dest);
+    }
     if (estimatedBytes > 0 || dest.estimatedBytes > 0) {
       dest.estimatedBytes = dest.estimatedBytes() + estimatedBytes();
     }
@@ -64,6 +93,7 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
   @SuppressWarnings({"unchecked", "rawtypes"})
   final void copyInto(TelemetryData<E> dest) {
     dest.estimatedBytes = estimatedBytes;
+    dest.clientAddress = clientAddress;
     dest.resources.copyFrom(resources, (a, b) -> ((ResourceEntry) b).copyFrom((ResourceEntry) a));
   }
 
@@ -75,6 +105,9 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public final void moveFirstItemsTo(int count, TelemetryData<E> dest) {
+    if (count > 0 && !resources.isEmpty()) {
+      joinClient(this, dest);
+    }
     if (estimatedBytes > 0) {
       int total = itemCount();
       long share = total == 0 ? 0 : estimatedBytes * Math.min(count, total) / total;

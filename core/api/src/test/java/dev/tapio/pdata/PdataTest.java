@@ -90,6 +90,34 @@ class PdataTest {
   }
 
   @Test
+  void theClientAddressStaysOnlyWhileEveryItemCameFromThatClient() {
+    Logs a = logs(1, 1, 2);
+    a.setClientAddress("10.1.0.5");
+    Logs copy = a.copy();
+    assertEquals("10.1.0.5", copy.clientAddress());
+
+    Logs batch = new Logs();
+    a.moveTo(batch);
+    assertEquals("10.1.0.5", batch.clientAddress(), "into an empty batch: the sender's");
+    Logs same = logs(1, 1, 1);
+    same.setClientAddress("10.1.0.5");
+    same.moveTo(batch);
+    assertEquals("10.1.0.5", batch.clientAddress(), "the same sender again");
+    Logs other = logs(1, 1, 1);
+    other.setClientAddress("10.1.0.6");
+    other.moveTo(batch);
+    assertNull(batch.clientAddress(), "two senders: none");
+
+    Logs split = new Logs();
+    copy.moveFirstItemsTo(1, split);
+    assertEquals("10.1.0.5", split.clientAddress(), "a split keeps its sender");
+    Logs empty = new Logs();
+    empty.setClientAddress("10.9.9.9");
+    empty.moveTo(split);
+    assertEquals("10.1.0.5", split.clientAddress(), "moving nothing changes nothing");
+  }
+
+  @Test
   void moveFirstItemsSplitsInOrderAndRebindsToTheDestination() {
     Logs src = logs(2, 2, 5); // 20 records
     Logs dest = new Logs();

@@ -111,11 +111,23 @@ final class Extraction {
     rules(attrs, extract.labels(), From.POD, "labels", meta.getLabels());
     rules(attrs, extract.annotations(), From.POD, "annotations", meta.getAnnotations());
 
-    String ip = null;
+    List<String> ips = new ArrayList<>(2);
     boolean hostNetwork = pod.getSpec() != null
         && Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
     if (pod.getStatus() != null && !hostNetwork) {
-      ip = emptyToNull(pod.getStatus().getPodIP());
+      String primary = emptyToNull(pod.getStatus().getPodIP());
+      if (primary != null) {
+        ips.add(primary);
+      }
+      // Dual-stack: the other family's address is only in podIPs.
+      if (pod.getStatus().getPodIPs() != null) {
+        for (var podIp : pod.getStatus().getPodIPs()) {
+          String ip = podIp == null ? null : emptyToNull(podIp.getIp());
+          if (ip != null && !ips.contains(ip)) {
+            ips.add(ip);
+          }
+        }
+      }
     }
     List<ContainerInfo> containers = new ArrayList<>();
     if (pod.getStatus() != null) {
@@ -128,7 +140,7 @@ final class Extraction {
       String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
       peer = peerAttributes(meta, ownerKind, ownerName, node);
     }
-    return new PodInfo(meta.getUid(), meta.getNamespace(), ip, attrs.toArray(NONE),
+    return new PodInfo(meta.getUid(), meta.getNamespace(), ips, attrs.toArray(NONE),
         replicaSetKey, deploymentFallback, containers, peer, 0);
   }
 
@@ -235,7 +247,7 @@ final class Extraction {
     rules(attrs, extract.labels(), From.POD, "labels", c.podLabels());
     ContainerInfo container = new ContainerInfo(c.id(), c.containerName(),
         containerAttributes(c.containerName(), c.image()));
-    PodInfo pod = new PodInfo(c.podUid(), c.podNamespace(), null, attrs.toArray(NONE), null,
+    PodInfo pod = new PodInfo(c.podUid(), c.podNamespace(), List.of(), attrs.toArray(NONE), null,
         null, List.of(container), NONE, 0);
     return new CriMatch(c.podUid(), pod, container);
   }

@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
  */
 public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extract,
     List<Association> podAssociation, List<Pattern> excludePods, boolean waitForMetadata,
-    Duration waitForMetadataTimeout, Duration podDeleteGracePeriod, CriConfig cri)
-    implements ComponentConfig {
+    Duration waitForMetadataTimeout, Duration podDeleteGracePeriod, CriConfig cri,
+    boolean passthrough) implements ComponentConfig {
 
   static final Duration DEFAULT_WAIT_FOR_METADATA_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_POD_DELETE_GRACE_PERIOD = Duration.ofMinutes(2);
@@ -66,7 +66,8 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
     return new K8sAttributesConfig(AuthType.SERVICE_ACCOUNT, new Filter("", "", ""),
         new Extract(Set.copyOf(DEFAULT_METADATA), List.of(), List.of(), Peer.OFF), List.of(),
         DEFAULT_EXCLUDE_PODS, false,
-        DEFAULT_WAIT_FOR_METADATA_TIMEOUT, DEFAULT_POD_DELETE_GRACE_PERIOD, CriConfig.OFF);
+        DEFAULT_WAIT_FOR_METADATA_TIMEOUT, DEFAULT_POD_DELETE_GRACE_PERIOD, CriConfig.OFF,
+        false);
   }
 
   /** Patterns compare by identity: these compare by their text. */
@@ -78,13 +79,14 @@ public record K8sAttributesConfig(AuthType authType, Filter filter, Extract extr
         && patterns(excludePods).equals(patterns(c.excludePods))
         && waitForMetadata == c.waitForMetadata
         && waitForMetadataTimeout.equals(c.waitForMetadataTimeout)
-        && podDeleteGracePeriod.equals(c.podDeleteGracePeriod) && cri.equals(c.cri);
+        && podDeleteGracePeriod.equals(c.podDeleteGracePeriod) && cri.equals(c.cri)
+        && passthrough == c.passthrough;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(authType, filter, extract, podAssociation, patterns(excludePods),
-        waitForMetadata, waitForMetadataTimeout, podDeleteGracePeriod, cri);
+        waitForMetadata, waitForMetadataTimeout, podDeleteGracePeriod, cri, passthrough);
   }
 
   private static List<String> patterns(List<Pattern> patterns) {

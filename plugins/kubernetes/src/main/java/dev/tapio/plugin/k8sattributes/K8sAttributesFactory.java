@@ -102,10 +102,7 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
   @Override
   public K8sAttributesConfig readConfig(ConfigReader reader) {
     AuthType auth = AuthType.read(reader);
-    if (reader.bool("passthrough", false)) {
-      reader.error("passthrough", "passthrough is not supported: it only tags the connection's"
-          + " address, which Tapio's data does not carry; remove it");
-    }
+    boolean passthrough = reader.bool("passthrough", false);
     ConfigReader filter = reader.section("filter");
     Filter f = new Filter(filter.string("node", "").strip(),
         filter.string("node_from_env_var", "").strip(),
@@ -126,7 +123,7 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
         K8sAttributesConfig.DEFAULT_POD_DELETE_GRACE_PERIOD);
     CriConfig cri = CriConfig.read(reader);
     return new K8sAttributesConfig(auth, f, e, associations, exclude, wait, waitTimeout, grace,
-        cri);
+        cri, passthrough);
   }
 
   private static Set<String> metadata(ConfigReader extract) {
@@ -261,11 +258,7 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
               read.add(new Source(SourceKind.RESOURCE_ATTRIBUTE, name));
             }
           }
-          case "connection" -> {
-            s.warning("from", "Tapio's data carries no connection address, so this source"
-                + " never matches; identify pods by k8s.pod.ip, k8s.pod.uid or container.id");
-            read.add(new Source(SourceKind.CONNECTION, ""));
-          }
+          case "connection" -> read.add(new Source(SourceKind.CONNECTION, ""));
           default -> s.error("from", "unknown source '" + from
               + "'; valid: resource_attribute, connection");
         }

@@ -66,7 +66,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   private final Function<T, PList<? extends ResourceEntry<?>>> resources;
   private final UnaryOperator<T> copy;
   private final Consumer<T> next;
-  /** Per association, the attribute it reads; null for {@code connection}. */
+  /** Per association, the attribute it reads; null for {@code connection} (the batch's client). */
   private final String[] sources;
   private final boolean deployment;
   private final boolean namespaceRules;
@@ -97,6 +97,10 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   private volatile boolean stopped;
   /** While a batch waits for metadata: when its waiting ends; 0 before its first wait. */
   private long batchDeadline;
+  /** The batch's {@code clientAddress()}, for the {@code connection} association; or null. */
+  private String batchClient;
+  /** Whether the last {@link #find} used the {@code connection} association. */
+  private boolean foundByConnection;
 
   K8sAttributesProcessor(K8sAttributesConfig config,
       Function<K8sAttributesConfig, KubernetesClient> clients,
@@ -158,6 +162,11 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
    */
   @Override
   public void start(Host host) throws Exception {
+    if (config.passthrough()) {
+      // An agent in front of a gateway: only the sender's address, no API server.
+      context.reportStatus(ComponentStatus.OK, "passthrough: k8s.pod.ip from the connection");
+      return;
+    }
     String node = config.filter().node();
     String variable = config.filter().nodeFromEnvVar();
     if (!variable.isEmpty()) {
@@ -244,6 +253,10 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   }
 
   void consume(T data) {
+    if (config.passthrough()) {
+      passthrough(data);
+      return;
+    }
     PodCache c = cache;
     if (c == null) {
       next.accept(data);
@@ -251,6 +264,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     }
     T own = data.isReadOnly() ? copy.apply(data) : data;
     batchDeadline = 0;
+    batchClient = own.clientAddress();
     PList<? extends ResourceEntry<?>> rs = resources.apply(own);
     boolean peers = peerPods || peerServices;
     for (int i = 0; i < rs.size(); i++) {
@@ -262,10 +276,36 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
     next.accept(own);
   }
 
+  /**
+   * The Collector's {@code passthrough}: each resource without {@code k8s.pod.ip} gets the
+   * batch's client address under that name, for a gateway's k8sattributes to resolve.
+   */
+  private void passthrough(T data) {
+    String client = data.clientAddress();
+    if (client == null) {
+      next.accept(data);
+      return;
+    }
+    T own = data.isReadOnly() ? copy.apply(data) : data;
+    PList<? extends ResourceEntry<?>> rs = resources.apply(own);
+    for (int i = 0; i < rs.size(); i++) {
+      Attributes resource = rs.get(i).resource().attributes();
+      if (!resource.contains(Attr.POD_IP)) {
+        resource.putString(Attr.POD_IP, client);
+      }
+    }
+    next.accept(own);
+  }
+
   private void process(PodCache c, ResourceEntry<?> entry) {
     Attributes resource = entry.resource().attributes();
-    PodInfo pod = find(c, resource, true);
+    foundByConnection = false;
+    PodInfo pod = find(c, resource, true, true);
     if (pod != null) {
+      if (foundByConnection && !resource.contains(Attr.POD_IP)) {
+        // As the Collector does: the connection's address names the pod on the resource.
+        resource.putString(Attr.POD_IP, batchClient);
+      }
       apply(c, resource, pod, container(pod, resource));
       return;
     }
@@ -279,7 +319,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
       ScopeEntry<?> scope = scopes.get(s);
       for (int r = 0, n = signal.records(scope); r < n; r++) {
         Attributes attrs = signal.attributes(scope, r);
-        PodInfo p = find(c, attrs, true);
+        PodInfo p = find(c, attrs, true, false);
         if (p == null) {
           uniform = false;
           continue;
@@ -304,7 +344,7 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
       ScopeEntry<?> scope = scopes.get(s);
       for (int r = 0, n = signal.records(scope); r < n; r++) {
         Attributes attrs = signal.attributes(scope, r);
-        PodInfo p = find(c, attrs, false);
+        PodInfo p = find(c, attrs, false, false);
         if (p != null) {
           apply(c, attrs, p, container(p, attrs));
         }
@@ -363,17 +403,22 @@ final class K8sAttributesProcessor<T extends TelemetryData<?>> implements Compon
   /**
    * The pod of the first association whose attribute is present, as the Collector picks one
    * identifier and does not fall through to the next on a miss; null when none is present or
-   * nothing matches. {@code count}: whether a miss is counted (and waited on).
+   * nothing matches. {@code count}: whether a miss is counted (and waited on); {@code
+   * resource}: whether {@code attrs} are a resource's, the only level the {@code connection}
+   * association applies to (the whole batch came over the connection).
    */
-  private PodInfo find(PodCache c, Attributes attrs, boolean count) {
-    for (String source : sources) {
-      if (source == null) {
-        continue; // connection: Tapio's data does not carry the address it arrived from
+  private PodInfo find(PodCache c, Attributes attrs, boolean count, boolean resource) {
+    for (String association : sources) {
+      if (association == null && !resource) {
+        continue;
       }
-      String value = attrs.getString(source);
+      // connection: the address the batch's receiver saw it come from, looked up as a pod IP.
+      String source = association == null ? Attr.POD_IP : association;
+      String value = association == null ? batchClient : attrs.getString(source);
       if (value == null || value.isEmpty()) {
         continue;
       }
+      foundByConnection = association == null;
       PodInfo p = lookup(c, source, value);
       if (p == null && count) {
         p = waitFor(c, source, value);

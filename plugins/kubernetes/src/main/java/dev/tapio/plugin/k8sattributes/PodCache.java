@@ -134,8 +134,8 @@ final class PodCache {
     } else {
       added.add(1);
     }
-    if (pod.ip() != null) {
-      byIp.put(pod.ip(), pod);
+    for (String ip : pod.ips()) {
+      byIp.put(ip, pod);
     }
     for (ContainerInfo c : pod.containers()) {
       if (c.id() != null) {
@@ -155,7 +155,9 @@ final class PodCache {
     long now = System.nanoTime();
     PodInfo gone = old.deletedAt(now == 0 ? 1 : now);
     byUid.put(uid, gone);
-    replace(byIp, old.ip(), old, gone);
+    for (String ip : old.ips()) {
+      replace(byIp, ip, old, gone);
+    }
     for (ContainerInfo c : old.containers()) {
       replace(byContainerId, c.id(), old, gone);
     }
@@ -197,8 +199,8 @@ final class PodCache {
         && nowNanos - p.deletedAtNanos() > gracePeriodNanos) {
       deleted.removeFirst();
       byUid.remove(p.uid(), p);
-      if (p.ip() != null) {
-        byIp.remove(p.ip(), p);
+      for (String ip : p.ips()) {
+        byIp.remove(ip, p);
       }
       for (ContainerInfo c : p.containers()) {
         if (c.id() != null) {
@@ -210,8 +212,10 @@ final class PodCache {
 
   /** Removes the index entries of {@code old} that {@code now} no longer has. */
   private void unindex(PodInfo old, PodInfo now) {
-    if (old.ip() != null && !old.ip().equals(now.ip())) {
-      byIp.remove(old.ip(), old);
+    for (String ip : old.ips()) {
+      if (!now.ips().contains(ip)) {
+        byIp.remove(ip, old);
+      }
     }
     for (ContainerInfo c : old.containers()) {
       if (c.id() != null && now.container(c.id()) == null) {

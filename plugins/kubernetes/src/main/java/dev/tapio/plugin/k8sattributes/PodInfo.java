@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param uid {@code metadata.uid}
  * @param namespace {@code metadata.namespace}
- * @param ip {@code status.podIP}, or null when the pod has none or shares its node's network
+ * @param ips {@code status.podIPs} (both families on a dual-stack cluster, {@code status.podIP}
+ *     first), empty when the pod has none yet or shares its node's network
  * @param attributes the pod-level attributes the configuration extracts, as key, value, key,
  *     value… (metadata, owner names, pod labels and annotations); the deployment name is not
  *     among them when it comes from the ReplicaSet cache (see {@code replicaSetKey})
@@ -23,17 +24,18 @@ import java.util.List;
  *     ReplicaSet, which the Deployment found through {@code replicaSetKey} goes before
  * @param deletedAtNanos {@link System#nanoTime()} of the deletion, or 0 while the pod exists
  */
-record PodInfo(String uid, String namespace, String ip, String[] attributes,
+record PodInfo(String uid, String namespace, List<String> ips, String[] attributes,
     String replicaSetKey, String deploymentFallback, List<ContainerInfo> containers,
     String[] peerAttributes, long deletedAtNanos) {
 
   PodInfo {
+    ips = List.copyOf(ips);
     containers = List.copyOf(containers);
   }
 
   /** This pod, marked deleted at {@code nanos}. */
   PodInfo deletedAt(long nanos) {
-    return new PodInfo(uid, namespace, ip, attributes, replicaSetKey, deploymentFallback,
+    return new PodInfo(uid, namespace, ips, attributes, replicaSetKey, deploymentFallback,
         containers, peerAttributes, nanos);
   }
 

@@ -61,8 +61,11 @@
  *       {@code kubeConfig} reads the current context of the first file in {@code KUBECONFIG},
  *       else {@code ~/.kube/config}; {@code none} sends no credentials, to the server named by
  *       {@code KUBERNETES_MASTER} (tests, a local proxy). Case-insensitive.
- *   <li>{@code passthrough} (the Collector's, default {@code false}): {@code true} is an
- *       error: it only tags a connection's address, which Tapio's data does not carry.
+ *   <li>{@code passthrough} (the Collector's, default {@code false}): {@code true} watches
+ *       nothing and only puts the address each batch came from (the OTLP receiver's client,
+ *       see {@code TelemetryData.clientAddress}) on every resource that has no
+ *       {@code k8s.pod.ip}, for a gateway's processor to resolve: an agent in front of a
+ *       gateway that needs no API access.
  *   <li>{@code filter.node_from_env_var} (default none): the variable holding the node's name,
  *       filled from the downward API ({@code spec.nodeName}); the list and watch requests for
  *       pods then carry the field selector {@code spec.nodeName=<node>}, so a DaemonSet holds
@@ -99,10 +102,13 @@
  *       first entry whose attribute is present decides (a miss does not fall through, as in
  *       the Collector). Each entry has exactly one source: {@code from: resource_attribute}
  *       with {@code name} {@code k8s.pod.uid}, {@code k8s.pod.ip} or {@code container.id} (with
- *       or without its {@code containerd://}-style prefix); or {@code from: connection}, which
- *       loads with a warning and never matches, as Tapio's data does not carry the address
- *       of the connection it arrived on (a record's {@code network.peer.address} is the other
- *       end of the connection it describes: see {@code extract.peer}).
+ *       or without its {@code containerd://}-style prefix); or {@code from: connection}: the
+ *       IP address the OTLP receiver saw the batch come from, looked up as a pod IP and, when
+ *       it matches, put on the resource as {@code k8s.pod.ip} (as the Collector does). A batch
+ *       that mixes clients (the {@code batch} processor merged them) has no address: put
+ *       k8sattributes before {@code batch}. eBPF records have none either (a record's
+ *       {@code network.peer.address} is the other end of the connection it describes: see
+ *       {@code extract.peer}).
  *       Default: the Collector's ({@code k8s.pod.ip}, then the connection) with
  *       {@code k8s.pod.uid} and {@code container.id} added after {@code k8s.pod.ip}, since
  *       Tapio's eBPF records carry those; for data that has neither the result is the
@@ -174,7 +180,10 @@
  * other end seen from the record's own pod. The pods looked in are those the processor
  * watches: with {@code filter.node} only that node's pods resolve as peers (Services are
  * watched on every node; the configuration warns), with {@code filter.namespace} only that
- * namespace's pods and Services; {@code exclude.pods} excludes peers too. A deleted pod
+ * namespace's pods and Services; {@code exclude.pods} excludes peers too. To name peers on
+ * other nodes without every agent caching every pod, enable {@code extract.peer} on the
+ * gateway's k8sattributes as well (no {@code filter.node}): attributes the agent set are kept,
+ * and the gateway names what it left unnamed. A deleted pod
  * resolves for its grace period; a deleted Service stops resolving at once (its cluster IP
  * stops routing).
  *

@@ -202,16 +202,14 @@ class K8sAttributesConfigTest {
               - {from: resource_attribute, name: k8s.pod.ip}
         wait_for_metadata_timeout: 0s
         pod_delete_grace_period: -1s
-        passthrough: true
         """);
-    assertEquals(4, e.size(), e.toString());
+    assertEquals(3, e.size(), e.toString());
     assertTrue(e.stream().anyMatch(m -> m.contains("'pod_association.0.sources'")
         && m.contains("one source per association")), e.toString());
     assertTrue(e.stream().anyMatch(m -> m.contains("'wait_for_metadata_timeout'")),
         e.toString());
     assertTrue(e.stream().anyMatch(m -> m.contains("'pod_delete_grace_period'")),
         e.toString());
-    assertTrue(e.stream().anyMatch(m -> m.contains("'passthrough'")), e.toString());
   }
 
   @Test

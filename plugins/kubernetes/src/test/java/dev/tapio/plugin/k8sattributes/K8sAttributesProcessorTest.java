@@ -236,6 +236,54 @@ class K8sAttributesProcessorTest {
       "1.4.2"};
 
   @Test
+  void aDualStackPodIsFoundByEitherFamilysAddress() throws Exception {
+    Pod dual = pod("dual-0", "uid-dual", "10.1.0.7", "StatefulSet", "dual", "app",
+        "containerd://" + "d".repeat(64), "app:1", "node-1");
+    dual.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP("10.1.0.7"),
+        new io.fabric8.kubernetes.api.model.PodIP("fd00:10:1::7")));
+    create(dual);
+    start(RULES + WAIT);
+    processor.consumeLogs(resources("k8s.pod.ip", "fd00:10:1::7", "k8s.pod.ip", "10.1.0.7"));
+    assertEquals("dual-0", resourceOut(0, 0).getString("k8s.pod.name"), "by its IPv6 address");
+    assertEquals("dual-0", resourceOut(0, 1).getString("k8s.pod.name"), "by its IPv4 address");
+  }
+
+  @Test
+  void theConnectionAssociationNamesTheSendingPodByTheBatchsClientAddress() throws Exception {
+    start(RULES + WAIT + """
+        pod_association:
+          - sources: [{from: connection}]
+        """);
+    Logs fromCart = resources("service.name", "cart");
+    fromCart.setClientAddress("10.1.0.5");
+    processor.consumeLogs(fromCart);
+    assertEquals(with(with(cart(), "service.name", "cart"), "k8s.pod.ip", "10.1.0.5"),
+        map(resourceOut(0, 0)), "named, and k8s.pod.ip set from the connection");
+    Logs unknown = resources("service.name", "x");
+    unknown.setClientAddress("10.9.9.9");
+    processor.consumeLogs(unknown);
+    assertEquals(Map.of("service.name", "x"), map(resourceOut(1, 0)));
+    assertEquals(1, counter("tapio_k8sattributes_lookup_miss", "source", "k8s.pod.ip"));
+    processor.consumeLogs(resources("service.name", "y")); // no client: nothing to look up
+    assertEquals(Map.of("service.name", "y"), map(resourceOut(2, 0)));
+    assertEquals(1, counter("tapio_k8sattributes_lookup_miss", "source", "k8s.pod.ip"));
+  }
+
+  @Test
+  void passthroughOnlyTagsTheSendersAddressAndAsksTheApiServerNothing() throws Exception {
+    int before = server.getRequestCount();
+    start("auth_type: none\npassthrough: true\n");
+    Logs batch = resources("service.name", "cart", "k8s.pod.ip", "10.7.7.7");
+    batch.setClientAddress("10.1.0.5");
+    processor.consumeLogs(batch);
+    assertEquals(Map.of("service.name", "cart", "k8s.pod.ip", "10.1.0.5"),
+        map(resourceOut(0, 0)), "only the address: no metadata");
+    assertEquals(Map.of("k8s.pod.ip", "10.7.7.7"), map(resourceOut(0, 1)),
+        "a resource naming its pod IP keeps it");
+    assertEquals(before, server.getRequestCount(), "passthrough watches nothing");
+  }
+
+  @Test
   void resourcesResolveByContainerIdPodUidAndPodIp() throws Exception {
     start(RULES + WAIT);
     processor.consumeLogs(resources(

@@ -3,6 +3,7 @@ package dev.tapio.plugin.otlp;
 import dev.tapio.component.MemoryBudget;
 import dev.tapio.component.Signal;
 import dev.tapio.otlp.OtlpDecoder;
+import io.grpc.Grpc;
 import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -244,7 +245,8 @@ final class GrpcExport {
       }
       ReceiverSlot.Outcome outcome;
       try {
-        outcome = slot.deliver(decoder, in.body(), in.memory());
+        outcome = slot.deliver(decoder, in.body(), in.memory(),
+            ReceiverSlot.clientOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
       } catch (Throwable t) {
         release(in);
         Inbound failure = unavailable(slot.failed(t));

@@ -199,7 +199,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     phase = Phase.BODY;
     deadline(limits.readTimeout(), requestStartNanos);
-    HttpRequestCheck.Result checked = HttpRequestCheck.check(server, request);
+    HttpRequestCheck.Result checked = HttpRequestCheck.check(server, request,
+        ReceiverSlot.clientOf(ctx.channel().remoteAddress()));
     if (checked.refusal() != null) {
       boolean bounded = HttpUtil.getContentLength(request, -1L) <= server.maxBody;
       if (bounded && HttpUtil.isKeepAlive(request)

@@ -26,7 +26,7 @@ final class HttpRequestCheck {
 
   private HttpRequestCheck() {}
 
-  static Result check(OtlpHttpServer server, HttpRequest request) {
+  static Result check(OtlpHttpServer server, HttpRequest request, String client) {
     HttpHeaders in = request.headers();
     boolean json = HttpAnswers.JSON.equals(mediaType(in.get(HttpHeaderNames.CONTENT_TYPE)));
     // Only for an allowed origin: most gateways have no CORS, and need no headers per request.
@@ -90,7 +90,7 @@ final class HttpRequestCheck {
       return refused(HttpRequestWork.tooLarge(json, server.maxBody), cors);
     }
     HttpRequestWork work = new HttpRequestWork(server, slot, json, encoding,
-        HttpUtil.isKeepAlive(request), cors.isEmpty() ? null : cors);
+        HttpUtil.isKeepAlive(request), cors.isEmpty() ? null : cors, client);
     FullHttpResponse refusal = work.reserve(declared);
     return refusal == null ? new Result(work, null) : refused(refusal, cors);
   }

@@ -37,17 +37,19 @@ final class HttpRequestWork {
   private final boolean keepAlive;
   private final HttpHeaders cors; // null: none
   private final RequestMemory memory;
+  private final String client; // the peer's IP, or null
   private byte[] body;
   private int length;
 
   HttpRequestWork(OtlpHttpServer server, ReceiverSlot slot, boolean json,
-      String encoding, boolean keepAlive, HttpHeaders cors) {
+      String encoding, boolean keepAlive, HttpHeaders cors, String client) {
     this.server = server;
     this.slot = slot;
     this.json = json;
     this.encoding = encoding;
     this.keepAlive = keepAlive;
     this.cors = cors;
+    this.client = client;
     this.memory = new RequestMemory(slot.memory(), json);
   }
 
@@ -155,7 +157,7 @@ final class HttpRequestWork {
       return refusedForMemory();
     }
     ReceiverSlot.Outcome outcome = slot.deliver(json ? server.jsonDecoder : server.decoder,
-        plain, memory);
+        plain, memory, client);
     return switch (outcome.result()) {
       case ACCEPTED -> HttpAnswers.accepted(json);
       case MALFORMED, PERMANENT -> HttpAnswers.error(json, 400, HttpAnswers.INVALID_ARGUMENT,

@@ -88,12 +88,19 @@ final class ReceiverSlot {
     return context.memory();
   }
 
+  /** The IP of {@code peer} as text, or null when it is not an IP socket's address. */
+  static String clientOf(java.net.SocketAddress peer) {
+    return peer instanceof java.net.InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress().getHostAddress() : null;
+  }
+
   /**
-   * Decodes {@code body}, sets the data's estimate from the body's size and hands it to the
-   * consumer; says what to answer. Decoding, consuming and the error they raise are what the
+   * Decodes {@code body}, sets the data's estimate from the body's size and its client address
+   * ({@code client}: the peer's IP, or null) and hands it to the consumer; says what to answer. Decoding, consuming and the error they raise are what the
    * caller's {@code catch (Throwable)} is for: nothing else is caught here.
    */
-  Outcome deliver(OtlpRequestDecoder decoder, byte[] body, RequestMemory memory) {
+  Outcome deliver(OtlpRequestDecoder decoder, byte[] body, RequestMemory memory,
+      String client) {
     TelemetryData<?> data;
     try {
       data = decoder.decode(signal, body, droppedAttributes);
@@ -102,6 +109,7 @@ final class ReceiverSlot {
       return new Outcome(Result.MALFORMED, e.getMessage());
     }
     data.setEstimatedBytes(memory.decodedBytes(body.length));
+    data.setClientAddress(client);
     // Handed over: the pipeline charges this same estimate while the data is queued. Held on
     // across consume, the budget would count the data twice, and requests waiting in consume
     // for the pipeline's charge would hold the very budget they wait for (in a flood of 3.4 MB

@@ -210,6 +210,8 @@ class GrpcTest {
       }
       sink.awaitItems(1, Duration.ofSeconds(10));
       var rl = sink.logs().getFirst().resourceLogs().get(0);
+      assertEquals("127.0.0.1", sink.logs().getFirst().clientAddress(),
+          "the batch carries the address it came from (k8sattributes' connection source)");
       assertEquals("checkout", rl.resource().attributes().getString("service.name"));
       assertEquals("com.example.scope", rl.scopeLogs().get(0).scope().name());
       assertEquals("2.1.0", rl.scopeLogs().get(0).scope().version());

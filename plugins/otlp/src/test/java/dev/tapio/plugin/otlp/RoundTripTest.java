@@ -52,6 +52,8 @@ class RoundTripTest {
       assertEquals(1, sink.metrics().size());
       assertEquals(1, sink.traces().size());
       assertEquals(50 + 3 + 1, sink.itemCount());
+      assertEquals("127.0.0.1", sink.logs().get(0).clientAddress(),
+          "the batch carries the address it came from (k8sattributes' connection source)");
       assertArrayEquals(Samples.bytes(Samples.logs(0, 50)), Samples.bytes(sink.logs().get(0)));
       assertArrayEquals(Samples.bytes(Samples.metrics()), Samples.bytes(sink.metrics().get(0)));
       assertArrayEquals(Samples.bytes(Samples.traces()), Samples.bytes(sink.traces().get(0)));
