@@ -161,4 +161,71 @@ class KubernetesIdentityTest {
       }
     }
   }
+
+  /**
+   * A gateway's k8sattributes with the {@code connection} association: an OTLP client (here on
+   * 127.0.0.1) whose address is a pod's IP gets that pod's names, and {@code k8s.pod.ip}, on
+   * data that carried no identifier at all.
+   */
+  @Test
+  void otlpFromAPodsAddressLeavesTheGatewayWithThatPodsNames(@TempDir Path dir)
+      throws Exception {
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+        new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    TapioProcess tapio = null;
+    try (KubernetesClient client = server.createClient()) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
+          .endMetadata().build()).create();
+      client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata()
+          .withName("checkout-0").withNamespace("shop").endMetadata()
+          .withNewSpec().withNodeName("node-1").endSpec()
+          .withNewStatus().withPodIP("127.0.0.1").endStatus().build()).create();
+      int port = Dist.freePort();
+      Path out = dir.resolve("out.json");
+      Path config = dir.resolve("gateway.yaml");
+      Files.writeString(config, """
+          receivers:
+            otlp: {protocols: {http: {endpoint: "127.0.0.1:%d"}}}
+          processors:
+            k8sattributes:
+              auth_type: none
+              wait_for_metadata: true
+              pod_association:
+                - sources: [{from: connection}]
+          exporters: {file: {path: "%s", flush_interval: 0s}}
+          service:
+            telemetry: {metrics: {level: none}}
+            pipelines:
+              logs: {receivers: [otlp], processors: [k8sattributes], exporters: [file]}
+          """.formatted(port, out));
+      String master = "http://" + server.getHostName() + ":" + server.getPort() + "/";
+      tapio = TapioProcess.start(config, "env", "KUBERNETES_MASTER=" + master,
+          "KUBERNETES_HTTP2_DISABLE=true");
+      assertEquals(200, OtlpRequests.post(java.net.http.HttpClient.newHttpClient(), port,
+          OtlpRequests.logs(0, 3, 0)));
+      String line = "";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!line.contains("synthetic.seq") && System.nanoTime() < deadline) {
+        line = Files.exists(out) ? Files.readString(out) : "";
+        Thread.sleep(50);
+      }
+      for (String expected : new String[] {"\"k8s.pod.name\",\"value\":{\"stringValue\":"
+          + "\"checkout-0\"", "\"k8s.namespace.name\",\"value\":{\"stringValue\":\"shop\"",
+          "\"k8s.pod.ip\",\"value\":{\"stringValue\":\"127.0.0.1\""}) {
+        assertTrue(line.contains(expected), expected + " missing from " + line + "\n"
+            + tapio.output());
+      }
+      assertTrue(tapio.terminate(30), "tapio did not stop on SIGTERM");
+    } finally {
+      if (tapio != null) {
+        tapio.destroy();
+      }
+      try {
+        server.destroy();
+      } catch (RuntimeException e) {
+        System.err.println("mock server close: " + e.getMessage());
+      }
+    }
+  }
 }
