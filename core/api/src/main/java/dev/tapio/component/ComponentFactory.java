@@ -18,6 +18,22 @@ public interface ComponentFactory<C extends ComponentConfig> extends ExtensionPo
   /** The type name used in configuration, e.g. {@code batch}. Lower snake_case. */
   String type();
 
+  /**
+   * Other type names that select this factory: the Collector's older or newer name for the same
+   * component ({@code otlp} for {@code otlp_grpc}). Default none.
+   */
+  default java.util.Set<String> aliases() {
+    return java.util.Set.of();
+  }
+
+  /**
+   * The warning a configuration naming this factory by {@code alias} gets when that name is
+   * deprecated, or null when it is not.
+   */
+  default String deprecation(String alias) {
+    return null;
+  }
+
   Stability stability();
 
   /** A one-line description for {@code tapio components}. */

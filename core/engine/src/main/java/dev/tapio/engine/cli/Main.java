@@ -159,7 +159,10 @@ public final class Main {
           "SOURCE");
       for (PluginHost.Found f : all) {
         ComponentFactory<?> factory = f.factory();
-        out.printf("%-10s %-24s %-12s %-24s %s%n", kind(factory), factory.type(),
+        String type = factory.aliases().isEmpty() ? factory.type()
+            : factory.type() + " (" + String.join(", ", new java.util.TreeSet<>(
+                factory.aliases())) + ")";
+        out.printf("%-10s %-24s %-12s %-24s %s%n", kind(factory), type,
             factory.stability().label(), signals(factory), f.source());
       }
       return 0;

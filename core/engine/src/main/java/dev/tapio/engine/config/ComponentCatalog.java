@@ -13,10 +13,10 @@ import java.util.SortedSet;
  */
 public interface ComponentCatalog {
 
-  /** The factory for this kind and type, or null when there is none. */
+  /** The factory for this kind and type (or one of its aliases), or null when there is none. */
   ComponentFactory<?> find(Kind kind, String type);
 
-  /** Every type of this kind, for "valid types" lists and suggestions. */
+  /** Every type of this kind, aliases included, for "valid types" lists and suggestions. */
   SortedSet<String> types(Kind kind);
 
   /**

@@ -88,6 +88,11 @@ final class ComponentSections {
                 "valid " + kind.singular() + " types"));
         continue;
       }
+      String deprecation = id.type().equals(factory.type()) ? null
+          : factory.deprecation(id.type());
+      if (deprecation != null) {
+        problems.warn(entry.keyLocation(), deprecation);
+      }
       factories.put(id, factory);
       ComponentSpec spec = readOne(kind, id, entry, factory, problems);
       if (spec != null) {

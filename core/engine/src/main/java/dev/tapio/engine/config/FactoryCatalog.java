@@ -25,13 +25,23 @@ final class FactoryCatalog implements ComponentCatalog {
     }
     for (ComponentFactory<?> factory : factories) {
       Kind kind = kindOf(factory);
-      ComponentFactory<?> previous = byKind.get(kind).putIfAbsent(factory.type(), factory);
-      if (previous != null) {
-        throw new IllegalArgumentException("two " + kind.singular() + " factories for type '"
-            + factory.type() + "': " + previous.getClass().getName() + " and "
-            + factory.getClass().getName());
+      for (String name : names(factory)) {
+        ComponentFactory<?> previous = byKind.get(kind).putIfAbsent(name, factory);
+        if (previous != null) {
+          throw new IllegalArgumentException("two " + kind.singular() + " factories for type '"
+              + name + "': " + previous.getClass().getName() + " and "
+              + factory.getClass().getName());
+        }
       }
     }
+  }
+
+  /** The factory's type and its aliases. */
+  static java.util.List<String> names(ComponentFactory<?> factory) {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    names.add(factory.type());
+    names.addAll(new TreeSet<>(factory.aliases()));
+    return names;
   }
 
   /** The kind the factory's interface makes it; throws IllegalArgumentException for none. */

@@ -103,19 +103,28 @@ public final class PluginHost implements AutoCloseable {
     for (ComponentFactory<?> f : list) {
       String source = pluginId == null ? "classpath"
           : "plugin '" + pluginId + "' (" + manager.getPlugin(pluginId).getPluginPath() + ")";
-      String key = kind.getSimpleName() + ":" + f.type();
-      Found previous = seen.putIfAbsent(key, new Found(f, source));
-      if (previous != null) {
-        if (previous.factory().getClass().getName().equals(f.getClass().getName())
-            && previous.source().equals(source)) {
+      boolean clash = false;
+      boolean again = false;
+      List<String> names = new ArrayList<>(List.of(f.type()));
+      names.addAll(f.aliases());
+      for (String name : names) {
+        Found previous = seen.putIfAbsent(kind.getSimpleName() + ":" + name, new Found(f, source));
+        if (previous == null) {
           continue;
         }
-        problems.add("component type '" + f.type() + "' (" + kind.getSimpleName()
+        if (previous.factory().getClass().getName().equals(f.getClass().getName())
+            && previous.source().equals(source)) {
+          again = true;
+          continue;
+        }
+        problems.add("component type '" + name + "' (" + kind.getSimpleName()
             + ") is offered twice: by " + previous.source() + " and by " + source
             + "; remove one of them");
-        continue;
+        clash = true;
       }
-      found.add(new Found(f, source));
+      if (!clash && !again) {
+        found.add(new Found(f, source));
+      }
     }
   }
 

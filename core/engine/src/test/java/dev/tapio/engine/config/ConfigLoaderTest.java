@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.ComponentId;
+import dev.tapio.component.ExporterFactory;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
 import dev.tapio.engine.config.TestFactories.BatchConfig;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -503,6 +505,47 @@ class ConfigLoaderTest {
         () -> ConfigSource.resource("/no/such/tapio.yaml"));
     assertEquals("classpath:no/such/tapio.yaml: config resource not found on the classpath",
         e.getMessage());
+  }
+
+  @Test
+  void aTypeIsFoundByItsAliasAndADeprecatedAliasWarns() throws ConfigException {
+    ExporterFactory<?> renamed = new TestFactories.DebugExporterFactory() {
+      @Override
+      public Set<String> aliases() {
+        return Set.of("logging", "console");
+      }
+
+      @Override
+      public String deprecation(String alias) {
+        return alias.equals("logging") ? "'logging' is deprecated; use 'debug'" : null;
+      }
+    };
+    ComponentCatalog catalog = ComponentCatalog.of(List.of(new TestFactories.OtlpReceiverFactory(),
+        renamed));
+    assertSame(renamed, catalog.find(Kind.EXPORTER, "logging"));
+    assertEquals(List.of("console", "debug", "logging"),
+        List.copyOf(catalog.types(Kind.EXPORTER)));
+    LoadedConfig config = new ConfigLoader(catalog, Map.<String, String>of()::get).load(List.of(
+        new ConfigSource("config.yaml", """
+            receivers: {otlp: {protocols: {grpc: {}}}}
+            exporters: {logging: {}, console/2: {}}
+            service:
+              pipelines:
+                logs: {receivers: [otlp], exporters: [logging, console/2]}
+            """)));
+    assertSame(renamed, config.exporters().get(ComponentId.of("logging")).factory());
+    assertSame(renamed, config.exporters().get(ComponentId.parse("console/2")).factory());
+    assertEquals(List.of("config.yaml:2:13: 'logging' is deprecated; use 'debug'"),
+        config.warnings());
+    IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+        () -> ComponentCatalog.of(List.of(renamed, new TestFactories.DebugExporterFactory() {
+          @Override
+          public String type() {
+            return "console";
+          }
+        })));
+    assertTrue(clash.getMessage().startsWith("two exporter factories for type 'console'"),
+        clash.getMessage());
   }
 
   @Test

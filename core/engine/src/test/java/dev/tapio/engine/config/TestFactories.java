@@ -332,7 +332,7 @@ final class TestFactories {
   record DebugConfig(Verbosity verbosity, int samplingInitial, int samplingThereafter)
       implements ComponentConfig {}
 
-  static final class DebugExporterFactory implements ExporterFactory<DebugConfig> {
+  static class DebugExporterFactory implements ExporterFactory<DebugConfig> {
     @Override
     public String type() {
       return "debug";

@@ -22,6 +22,18 @@ public final class DebugExporterFactory implements ExporterFactory<DebugConfig> 
     return "debug";
   }
 
+  /** The Collector's {@code logging} exporter, which {@code debug} replaced. */
+  @Override
+  public java.util.Set<String> aliases() {
+    return java.util.Set.of("logging");
+  }
+
+  @Override
+  public String deprecation(String alias) {
+    return "the 'logging' exporter is deprecated (the Collector replaced it by 'debug' and then"
+        + " removed it); this runs the debug exporter: rename it to 'debug'";
+  }
+
   @Override
   public Stability stability() {
     return Stability.DEVELOPMENT;
@@ -45,8 +57,25 @@ public final class DebugExporterFactory implements ExporterFactory<DebugConfig> 
   @Override
   public DebugConfig readConfig(ConfigReader r) {
     DebugConfig d = DebugConfig.DEFAULT;
+    DebugConfig.Verbosity verbosity = d.verbosity();
+    if (r.has("loglevel")) {
+      // The logging exporter's key, as the Collector mapped it onto verbosity.
+      String level = r.string("loglevel", "info").strip().toLowerCase(java.util.Locale.ROOT);
+      verbosity = switch (level) {
+        case "debug" -> DebugConfig.Verbosity.DETAILED;
+        case "info" -> DebugConfig.Verbosity.NORMAL;
+        case "warn", "error" -> DebugConfig.Verbosity.BASIC;
+        default -> {
+          r.error("loglevel", "unknown loglevel '" + level + "'; valid: debug, info, warn,"
+              + " error (or use verbosity: basic, normal, detailed)");
+          yield verbosity;
+        }
+      };
+      r.warning("loglevel", "loglevel is deprecated; it is read as verbosity: "
+          + verbosity.name().toLowerCase(java.util.Locale.ROOT));
+    }
     return new DebugConfig(
-        r.enumValue("verbosity", DebugConfig.Verbosity.class, d.verbosity()),
+        r.enumValue("verbosity", DebugConfig.Verbosity.class, verbosity),
         r.integer("sampling_initial", d.samplingInitial()),
         r.integer("sampling_thereafter", d.samplingThereafter()));
   }

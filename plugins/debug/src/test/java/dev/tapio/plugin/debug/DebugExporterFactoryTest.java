@@ -2,6 +2,7 @@ package dev.tapio.plugin.debug;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.Signal;
 import dev.tapio.engine.config.ComponentConfigs;
@@ -28,6 +29,19 @@ class DebugExporterFactoryTest {
   }
 
   @Test
+  void answersToTheLoggingExportersNameAndReadsItsLoglevel() throws ConfigException {
+    assertEquals(Set.of("logging"), factory.aliases());
+    assertTrue(factory.deprecation("logging").contains("rename it to 'debug'"));
+    assertEquals(DebugConfig.Verbosity.DETAILED,
+        ComponentConfigs.read(factory, "loglevel: debug").verbosity());
+    assertEquals(DebugConfig.Verbosity.NORMAL,
+        ComponentConfigs.read(factory, "loglevel: info").verbosity());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, "loglevel: trace"));
+    assertTrue(e.getMessage().contains("unknown loglevel 'trace'"), e.getMessage());
+  }
+
+  @Test
   void readsEveryKey() throws ConfigException {
     // Any key left unread would make read() throw as an unknown key.
     DebugConfig config = ComponentConfigs.read(factory, """
@@ -51,7 +65,7 @@ class DebugExporterFactoryTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ComponentConfigs.read(factory, "sampling_initail: 5"));
     assertEquals("component.yaml:1:1: unknown key 'sampling_initail' for exporter 'debug';"
-        + " did you mean 'sampling_initial'? valid keys: sampling_initial,"
+        + " did you mean 'sampling_initial'? valid keys: loglevel, sampling_initial,"
         + " sampling_thereafter, verbosity", e.getMessage());
   }
 

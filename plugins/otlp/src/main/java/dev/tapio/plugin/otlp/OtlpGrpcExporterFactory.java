@@ -20,7 +20,13 @@ public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcEx
 
   @Override
   public String type() {
-    return "otlp";
+    return "otlp_grpc";
+  }
+
+  /** The name the Collector used before {@code otlp_grpc}; both work. */
+  @Override
+  public java.util.Set<String> aliases() {
+    return java.util.Set.of("otlp");
   }
 
   @Override

@@ -20,7 +20,13 @@ public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpEx
 
   @Override
   public String type() {
-    return "otlphttp";
+    return "otlp_http";
+  }
+
+  /** The name the Collector used before {@code otlp_http}; both work. */
+  @Override
+  public java.util.Set<String> aliases() {
+    return java.util.Set.of("otlphttp");
   }
 
   @Override

@@ -18,10 +18,19 @@ class OtlpHttpExporterFactoryTest {
   private final OtlpHttpExporterFactory factory = new OtlpHttpExporterFactory();
 
   @Test
+  void theCollectorsCurrentNamesArePrimaryAndTheOldOnesStillWork() {
+    assertEquals("otlp_http", factory.type());
+    assertEquals(java.util.Set.of("otlphttp"), factory.aliases());
+    assertEquals("otlp_grpc", new OtlpGrpcExporterFactory().type());
+    assertEquals(java.util.Set.of("otlp"), new OtlpGrpcExporterFactory().aliases());
+    assertEquals(null, factory.deprecation("otlphttp"), "the old names are not deprecated");
+  }
+
+  @Test
   void theEndpointIsRequired() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ComponentConfigs.read(factory, ""));
-    assertTrue(e.getMessage().startsWith("component.yaml:1:1: exporter 'otlphttp', key"
+    assertTrue(e.getMessage().startsWith("component.yaml:1:1: exporter 'otlp_http', key"
         + " 'endpoint': is required"), e.getMessage());
   }
 
@@ -84,12 +93,12 @@ class OtlpHttpExporterFactoryTest {
         """));
     String m = e.getMessage();
     assertTrue(m.contains("key 'compression_params.level': must be a gzip level from 1"), m);
-    assertTrue(m.contains("component.yaml:1:11: exporter 'otlphttp', key 'endpoint': must be an"
+    assertTrue(m.contains("component.yaml:1:11: exporter 'otlp_http', key 'endpoint': must be an"
         + " http:// or https:// URL"), m);
-    assertTrue(m.contains("component.yaml:2:14: exporter 'otlphttp', key 'compression'"), m);
-    assertTrue(m.contains("component.yaml:3:11: exporter 'otlphttp', key 'encoding': must be"
+    assertTrue(m.contains("component.yaml:2:14: exporter 'otlp_http', key 'compression'"), m);
+    assertTrue(m.contains("component.yaml:3:11: exporter 'otlp_http', key 'encoding': must be"
         + " proto or json"), m);
-    assertTrue(m.contains("component.yaml:6:17: exporter 'otlphttp', key"
+    assertTrue(m.contains("component.yaml:6:17: exporter 'otlp_http', key"
         + " 'retry_on_failure.max_interval': must be >= initial_interval"), m);
   }
 }

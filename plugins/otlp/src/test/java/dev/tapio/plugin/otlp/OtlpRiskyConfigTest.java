@@ -61,7 +61,7 @@ class OtlpRiskyConfigTest {
         endpoint: http://gateway:4318
         auth: {authenticator: bearertokenauth}
         """));
-    assertEquals(List.of("component.yaml:1:11: exporter 'otlphttp', key 'endpoint': "
+    assertEquals(List.of("component.yaml:1:11: exporter 'otlp_http', key 'endpoint': "
         + "'http://gateway:4318' is plain http, so auth.authenticator would send credentials in"
         + " plaintext; use an https:// URL, or set allow_plaintext_credentials: true if the "
         + "network is trusted"), e.errors().stream().map(ConfigError::toString).toList());
@@ -77,11 +77,11 @@ class OtlpRiskyConfigTest {
         headers: {authorization: Bearer abc}
         """));
     assertEquals(List.of(
-        "component.yaml:1:11: exporter 'otlphttp', key 'endpoint': 'http://gateway:4318' is "
+        "component.yaml:1:11: exporter 'otlp_http', key 'endpoint': 'http://gateway:4318' is "
             + "plain http, so the authorization header would send credentials in plaintext; use"
             + " an https:// URL, or set allow_plaintext_credentials: true if the network is "
             + "trusted",
-        "component.yaml:2:18: exporter 'otlphttp', key 'traces_endpoint': "
+        "component.yaml:2:18: exporter 'otlp_http', key 'traces_endpoint': "
             + "'http://tempo:4318/v1/traces' is plain http, so the authorization header would "
             + "send credentials in plaintext; use an https:// URL, or set "
             + "allow_plaintext_credentials: true if the network is trusted"),
