@@ -147,8 +147,13 @@ app.kubernetes.io/component: {{ .component }}
 {{- toYaml $config -}}
 {{- end -}}
 
-{{/* JVM options: the heap from the container's memory limit (env TAPIO_HEAP_MIB). */}}
-{{- define "tapio.javaEnv" -}}
+{{/* Environment of every workload: the pod's IP (the addresses Tapio listens on) and the JVM
+     options, with the heap from the container's memory limit (TAPIO_HEAP_MIB). bin/tapio puts
+     TAPIO_JAVA_OPTS after its own -Xmx256m, so this -Xmx wins. */}}
+{{- define "tapio.commonEnv" -}}
+- name: MY_POD_IP
+  valueFrom:
+    fieldRef: {fieldPath: status.podIP}
 - name: TAPIO_HEAP_MIB
   valueFrom:
     resourceFieldRef:
