@@ -4,6 +4,11 @@
 //   node check-objects.mjs OUT_DIR FILE.yaml...
 // Exit 0: all valid; 1: problems, one per line on stderr.
 //
+// Pod templates are also held to their Pod Security level: the gateway's and the events
+// collector's to `restricted`; the agent's to what the chart promises (not privileged, drop ALL
+// and add exactly BPF, PERFMON, SYS_PTRACE, DAC_READ_SEARCH, no privilege escalation, read-only
+// root filesystem, host paths mounted read-only, no host network or ports).
+//
 // The packages' validators are compiled JSON schemas without additionalProperties: false (the
 // Kubernetes OpenAPI has none), so unknown fields pass them. Each object is therefore validated
 // through a Proxy that records which properties the validator reads: a compiled validator reads
@@ -88,12 +93,62 @@ for (const file of files) {
         if (!node.read.has(key)) problems.push(`${where}: unknown field ${node.path}/${key}`);
       }
     }
+    for (const p of podSecurity(obj)) problems.push(`${where}: ${p}`);
     if (obj.kind === "ConfigMap" && obj.data?.["config.yaml"] && outDir) {
       writeFileSync(join(outDir, `${basename(file, ".yaml")}--${obj.metadata.name}.yaml`),
         obj.data["config.yaml"]);
     }
   }
 }
+function podSecurity(obj) {
+  const spec = obj.spec?.template?.spec;
+  const component = obj.spec?.template?.metadata?.labels?.["app.kubernetes.io/component"];
+  if (!spec || !component) return [];
+  const found = [];
+  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  if (spec.hostNetwork || spec.hostIPC) found.push("host network or IPC namespace");
+  for (const c of containers) {
+    const sc = c.securityContext ?? {};
+    if (sc.privileged) found.push(`${c.name}: privileged`);
+    if (sc.allowPrivilegeEscalation !== false) found.push(`${c.name}: privilege escalation not off`);
+    if (sc.readOnlyRootFilesystem !== true) found.push(`${c.name}: root filesystem writable`);
+    if (JSON.stringify(sc.capabilities?.drop) !== '["ALL"]') found.push(`${c.name}: not drop [ALL]`);
+    if ((c.ports ?? []).some((p) => p.hostPort)) found.push(`${c.name}: host port`);
+  }
+  if (component === "agent") {
+    const want = ["BPF", "PERFMON", "SYS_PTRACE", "DAC_READ_SEARCH"];
+    for (const c of containers) {
+      const add = c.securityContext?.capabilities?.add ?? [];
+      if (JSON.stringify([...add].sort()) !== JSON.stringify([...want].sort())) {
+        found.push(`${c.name}: capabilities added ${JSON.stringify(add)}, not ${JSON.stringify(want)}`);
+      }
+      const hostVolumes = new Set((spec.volumes ?? []).filter((v) => v.hostPath).map((v) => v.name));
+      for (const m of c.volumeMounts ?? []) {
+        if (hostVolumes.has(m.name) && m.readOnly !== true) found.push(`${c.name}: host path ${m.name} writable`);
+      }
+    }
+    return found;
+  }
+  // restricted (Kubernetes Pod Security Standards), for the gateway and events collector.
+  if (spec.hostPID) found.push("hostPID");
+  const allowedVolumes = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+    "persistentVolumeClaim", "projected", "secret"];
+  for (const v of spec.volumes ?? []) {
+    if (!Object.keys(v).some((k) => allowedVolumes.includes(k))) found.push(`volume ${v.name} type not allowed`);
+  }
+  const podSc = spec.securityContext ?? {};
+  for (const c of containers) {
+    const sc = c.securityContext ?? {};
+    if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) found.push(`${c.name}: runAsNonRoot not true`);
+    if ((sc.runAsUser ?? podSc.runAsUser) === 0) found.push(`${c.name}: runAsUser 0`);
+    const seccomp = (sc.seccompProfile ?? podSc.seccompProfile)?.type;
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") found.push(`${c.name}: seccomp ${seccomp}`);
+    const add = sc.capabilities?.add ?? [];
+    if (add.some((a) => a !== "NET_BIND_SERVICE")) found.push(`${c.name}: capabilities added ${add}`);
+  }
+  return found;
+}
+
 for (const p of problems) console.error(p);
 console.log(`${files.length} file(s) checked, ${problems.length} problem(s)`);
 process.exit(problems.length ? 1 : 0);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The Helm chart (distributions/kubernetes/chart/tapio) and the plain manifests rendered from
  * it, with a real helm: lint, renders compared with committed golden files, every object
  * checked against the Kubernetes and prometheus-operator schemas (unknown fields rejected),
- * the values schema refusing bad values, {@code kubectl kustomize} of the manifests, and every
+ * each pod template held to its Pod Security level (check-objects.mjs), the values schema
+ * refusing bad values, {@code kubectl kustomize} of the manifests, and every
  * rendered Tapio configuration passing the distribution's {@code tapio validate}.
  *
  * <p>Golden files and manifests are regenerated, instead of compared, with
