@@ -148,19 +148,13 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/* Environment of every workload: the pod's IP (the addresses Tapio listens on) and the JVM
-     options, with the heap from the container's memory limit (TAPIO_HEAP_MIB). bin/tapio puts
-     TAPIO_JAVA_OPTS after its own -Xmx256m, so this -Xmx wins. */}}
+     options, with the heap a share of the container's memory limit. */}}
 {{- define "tapio.commonEnv" -}}
 - name: MY_POD_IP
   valueFrom:
     fieldRef: {fieldPath: status.podIP}
-- name: TAPIO_HEAP_MIB
-  valueFrom:
-    resourceFieldRef:
-      resource: limits.memory
-      divisor: {{ .Values.jvm.heapDivisor }}
-- name: TAPIO_JAVA_OPTS
-  value: {{ printf "-Xmx$(TAPIO_HEAP_MIB)m %s" .Values.jvm.extraOptions | trim | quote }}
+- name: JDK_JAVA_OPTIONS
+  value: {{ printf "-XX:MaxRAMPercentage=%v %s" .Values.jvm.maxRAMPercentage .Values.jvm.options | trim | quote }}
 {{- end -}}
 
 {{/* Probes on the self-telemetry port. */}}
@@ -187,8 +181,8 @@ startupProbe:
 allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 runAsNonRoot: true
-runAsUser: 65534
-runAsGroup: 65534
+runAsUser: 65532
+runAsGroup: 65532
 capabilities:
   drop: [ALL]
 seccompProfile:

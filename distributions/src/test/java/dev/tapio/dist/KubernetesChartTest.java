@@ -130,7 +130,7 @@ class KubernetesChartTest {
   void valuesSchemaRefusesUnknownKeysAndBadValues() throws Exception {
     KubernetesTools tools = KubernetesTools.get();
     for (String bad : List.of("bogus=1", "agent.bogus=1", "agent.resources.limits.memory=lots",
-        "gateway.ports.otlp=70000", "image.pullPolicy=Sometimes", "jvm.heapDivisor=half",
+        "gateway.ports.otlp=70000", "image.pullPolicy=Sometimes", "jvm.maxRAMPercentage=150",
         "agent.seccompProfile.type=Off", "podMonitor.interval=soon")) {
       KubernetesTools.Result r = KubernetesTools.run(KubernetesTools.DIR, 120,
           tools.helm.toString(), "template", "tapio", KubernetesTools.CHART.toString(),
