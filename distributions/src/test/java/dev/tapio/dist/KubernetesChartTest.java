@@ -84,7 +84,7 @@ class KubernetesChartTest {
   void everyObjectMatchesItsSchemaAndEveryConfigValidates(@TempDir Path configs)
       throws Exception {
     KubernetesTools tools = KubernetesTools.get();
-    List<String> cmd = new ArrayList<>(List.of("node",
+    List<String> cmd = new ArrayList<>(List.of(tools.node.toString(),
         tools.home.resolve("check-objects.mjs").toString(), configs.toString()));
     for (Render r : RENDERS) {
       Path file = configs.resolve(r.scenario() + ".yaml");

