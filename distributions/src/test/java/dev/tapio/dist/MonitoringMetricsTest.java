@@ -24,16 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * to a backend that is down, logs, metrics and traces). A renamed metric breaks the build.
  */
 class MonitoringMetricsTest {
-  /**
-   * Queried but not Tapio's: {@code up} is written by Prometheus for each target; CPU and RSS
-   * come from the kubelet's cAdvisor, as Tapio does not export its own.
-   */
-  static final Set<String> NOT_TAPIO =
-      Set.of("up", "container_cpu_usage_seconds_total", "container_memory_rss");
+  /** Queried but not Tapio's: {@code up} is written by Prometheus for each target. */
+  static final Set<String> NOT_TAPIO = Set.of("up");
 
   /** A metric name; not a label name such as tapio_component (followed by a matcher). */
   private static final Pattern METRIC = Pattern.compile(
-      "\\b((?:tapio|otelcol|container)_[a-z0-9_]+|up(?=\\{))\\b(?!\\s*(?:=|!=|!~))");
+      "\\b((?:tapio|otelcol|container|process|jvm)_[a-z0-9_]+|up(?=\\{))\\b"
+          + "(?!\\s*(?:=|!=|!~))");
 
   @Test
   void everyQueriedMetricIsExported(@TempDir Path dir) throws Exception {
@@ -99,6 +96,30 @@ class MonitoringMetricsTest {
       agent.destroy();
       gw.destroy();
     }
+  }
+
+  @Test
+  void everyDashboardPanelHasANumericPlaceOfItsOwn() throws Exception {
+    String dashboard = Files.readString(KubernetesTools.CHART.resolve("files/tapio-dashboard.json"));
+    Matcher grid = Pattern.compile("\"gridPos\": \\{([^}]*)\\}").matcher(dashboard);
+    Pattern cell = Pattern.compile("\"([hwxy])\": (\\d+)");
+    Set<String> taken = new TreeSet<>();
+    int panels = 0;
+    while (grid.find()) {
+      panels++;
+      java.util.Map<String, Integer> g = new java.util.HashMap<>();
+      Matcher c = cell.matcher(grid.group(1));
+      while (c.find()) {
+        g.put(c.group(1), Integer.parseInt(c.group(2)));
+      }
+      assertEquals(Set.of("h", "w", "x", "y"), g.keySet(), "gridPos {" + grid.group(1) + "}");
+      for (int x = g.get("x"); x < g.get("x") + g.get("w"); x++) {
+        for (int y = g.get("y"); y < g.get("y") + g.get("h"); y++) {
+          assertTrue(taken.add(x + "," + y), "two panels on cell " + x + "," + y);
+        }
+      }
+    }
+    assertTrue(panels >= 12, panels + " panels");
   }
 
   static Set<String> queried(String promql) {

@@ -54,6 +54,7 @@ public final class SelfTelemetry implements AutoCloseable {
     }
     provider = builder.build();
     meter = provider.get("dev.tapio.engine");
+    ProcessMetrics.register(meter, health);
   }
 
   /**

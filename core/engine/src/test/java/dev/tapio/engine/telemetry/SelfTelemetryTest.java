@@ -72,6 +72,40 @@ class SelfTelemetryTest {
     }
   }
 
+  @Test
+  void servesProcessMetricsAndEachComponentsStateAsAStateSet() throws Exception {
+    int port = freePort();
+    Health health = new Health();
+    try (SelfTelemetry t = SelfTelemetry.start(health, "127.0.0.1", port)) {
+      EngineContext ctx = new EngineContext(ComponentId.parse("ebpf_dns"), Kind.RECEIVER,
+          Signal.LOGS, t);
+      ctx.reportStatus(ComponentStatus.DEGRADED, "no CAP_BPF");
+      String metrics = get(port, "/metrics").body();
+      assertEquals(1, value(metrics, "tapio_component_status",
+          "component=\"receiver/ebpf_dns\"", "status=\"degraded\""));
+      assertEquals(0, value(metrics, "tapio_component_status",
+          "component=\"receiver/ebpf_dns\"", "status=\"ok\""));
+      long rss = ProcessMetrics.vmRssBytes();
+      double scraped = value(metrics, "process_resident_memory_bytes");
+      assertTrue(scraped > 10_000_000 && Math.abs(scraped - rss) < rss / 2.0,
+          "RSS " + scraped + " near /proc/self/status's " + rss);
+      assertTrue(value(metrics, "process_cpu_seconds_total") > 0);
+      assertTrue(value(metrics, "process_open_fds") > 3);
+      assertTrue(value(metrics, "process_max_fds") >= value(metrics, "process_open_fds"));
+      double start = value(metrics, "process_start_time_seconds");
+      assertTrue(start > 1.7e9 && start <= System.currentTimeMillis() / 1000.0, "" + start);
+      assertTrue(value(metrics, "jvm_memory_used_bytes", "area=\"heap\"") > 0);
+
+      ctx.reportStatus(ComponentStatus.OK, "");
+      String later = get(port, "/metrics").body();
+      assertEquals(0, value(later, "tapio_component_status",
+          "component=\"receiver/ebpf_dns\"", "status=\"degraded\""));
+      assertEquals(1, value(later, "tapio_component_status",
+          "component=\"receiver/ebpf_dns\"", "status=\"ok\""));
+      Promtool.check(later);
+    }
+  }
+
   /** The value of the one sample of {@code name} carrying every label given. */
   static double value(String exposition, String name, String... labels) {
     double found = Double.NaN;
