@@ -21,6 +21,7 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
   final PList<E> resources;
   private long estimatedBytes; // 0: unknown, use DEFAULT_ITEM_BYTES per item
   private String clientAddress; // null: unknown, or several
+  private long enqueuedNanos; // 0: not yet in a pipeline
 
   TelemetryData(Function<State, E> factory) {
     resources = new PList<>(state, factory);
@@ -69,10 +70,32 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
   }
 
   /**
+   * {@link System#nanoTime()} when the oldest of this tree's items entered a pipeline's queue, or
+   * 0 before it did. The engine sets it ({@link #markEnqueued}); moves and merges keep the oldest,
+   * so a batch a processor assembled over time still knows how long its first item has waited:
+   * what the engine's {@code tapio_pipeline_latency_seconds} measures when the batch reaches the
+   * exporters.
+   */
+  public final long enqueuedNanos() {
+    return enqueuedNanos;
+  }
+
+  /** Records that this tree enters a pipeline now ({@code nanos}), unless it already had. */
+  public final void markEnqueued(long nanos) {
+    if (enqueuedNanos == 0) {
+      enqueuedNanos = nanos == 0 ? 1 : nanos;
+    }
+  }
+
+  /**
    * Where {@code from}'s items join {@code into}'s: the address stays only while every item has
-   * the same one.
+   * the same one; the enqueue time is the older.
    */
   private static void joinClient(TelemetryData<?> from, TelemetryData<?> into) {
+    if (from.enqueuedNanos != 0 && (into.enqueuedNanos == 0 || into.resources.isEmpty()
+        || from.enqueuedNanos - into.enqueuedNanos < 0)) {
+      into.enqueuedNanos = from.enqueuedNanos;
+    }
     into.clientAddress = into.resources.isEmpty() ? from.clientAddress
         : java.util.Objects.equals(into.clientAddress, from.clientAddress)
             ? into.clientAddress : null;
@@ -94,6 +117,7 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
   final void copyInto(TelemetryData<E> dest) {
     dest.estimatedBytes = estimatedBytes;
     dest.clientAddress = clientAddress;
+    dest.enqueuedNanos = enqueuedNanos;
     dest.resources.copyFrom(resources, (a, b) -> ((ResourceEntry) b).copyFrom((ResourceEntry) a));
   }
 

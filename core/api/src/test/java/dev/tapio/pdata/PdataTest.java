@@ -118,6 +118,25 @@ class PdataTest {
   }
 
   @Test
+  void aMergedBatchKeepsTheEnqueueTimeOfItsOldestItem() {
+    Logs older = logs(1, 1, 1);
+    older.markEnqueued(1_000);
+    older.markEnqueued(5_000);
+    assertEquals(1_000, older.enqueuedNanos(), "marked once: the first entry counts");
+    Logs newer = logs(1, 1, 1);
+    newer.markEnqueued(2_000);
+    Logs batch = new Logs();
+    newer.moveTo(batch);
+    older.moveTo(batch);
+    assertEquals(1_000, batch.enqueuedNanos());
+    Logs part = new Logs();
+    batch.moveFirstItemsTo(1, part);
+    assertEquals(1_000, part.enqueuedNanos(), "a split keeps the batch's");
+    assertEquals(1_000, batch.copy().enqueuedNanos());
+    assertEquals(0, new Logs().enqueuedNanos(), "0 before any pipeline");
+  }
+
+  @Test
   void moveFirstItemsSplitsInOrderAndRebindsToTheDestination() {
     Logs src = logs(2, 2, 5); // 20 records
     Logs dest = new Logs();

@@ -39,7 +39,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   // it can be long: an idle agent wakes 10 times a second, not 100.
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private record Envelope<T>(T data, long enqueueNanos, long bytes) {}
+  private record Envelope<T>(T data, long bytes) {}
 
   private final PipelineId id;
   private final QueueSpec spec;
@@ -55,8 +55,6 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private volatile boolean closed;
   private volatile boolean stopping;
   private volatile long drainDeadlineNanos = Long.MAX_VALUE;
-  private long currentEnqueueNanos;
-  private volatile Thread syncThread; // the caller running a synchronous pipeline
   private final ReentrantLock syncLock = new ReentrantLock();
   private long lastErrorLogNanos;
   // Items queued, not yet taken by the pipeline thread: what a stop that abandons it counts.
@@ -163,7 +161,8 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
         return; // dropped and counted (overflow: drop)
       }
     }
-    Envelope<T> e = new Envelope<>(data, System.nanoTime(), bytes);
+    data.markEnqueued(System.nanoTime());
+    Envelope<T> e = new Envelope<>(data, bytes);
     queuedItems.addAndGet(items);
     try {
       if (!queue.offer(e)) {
@@ -187,8 +186,7 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private void consumeSynchronously(T data) {
     int items = data.itemCount();
     syncLock.lock();
-    currentEnqueueNanos = System.nanoTime();
-    syncThread = Thread.currentThread();
+    data.markEnqueued(System.nanoTime());
     try {
       head.consume(data);
     } catch (ConsumerException ce) {
@@ -198,7 +196,6 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
       logger.log(Level.ERROR, "pipeline failed on " + items + " items; refused to the caller", t);
       throw ConsumerException.retryable("pipeline '" + id + "' failed: " + t, t);
     } finally {
-      syncThread = null;
       syncLock.unlock();
     }
   }
@@ -376,7 +373,6 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   }
 
   private void process(Envelope<T> e) {
-    currentEnqueueNanos = e.enqueueNanos();
     T data = e.data();
     int items = data.itemCount();
     if (abandoned) {
@@ -430,12 +426,16 @@ final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
     }
   }
 
-  /** Called by the exporter fan-out: records latency when on this pipeline's thread. */
-  void handedToExporters(int items) {
-    telemetry.processed(items);
-    Thread current = Thread.currentThread();
-    if (current == thread || current == syncThread) {
-      telemetry.recordLatency(System.nanoTime() - currentEnqueueNanos);
+  /**
+   * Called by the exporter fan-out, on whichever thread hands {@code data} on (this pipeline's,
+   * or a processor's own, as {@code batch} flushing on its timeout): records the wait of its
+   * oldest item since it entered the queue.
+   */
+  void handedToExporters(TelemetryData<?> data) {
+    telemetry.processed(data.itemCount());
+    long since = data.enqueuedNanos();
+    if (since != 0) {
+      telemetry.recordLatency(System.nanoTime() - since);
     }
   }
 

@@ -14,7 +14,7 @@ final class PipelineEnd<T extends TelemetryData<?>> implements DataSink<T> {
 
   @Override
   public void consume(T data) {
-    pipeline.handedToExporters(data.itemCount());
+    pipeline.handedToExporters(data);
     exporters.consume(data);
   }
 

@@ -14,7 +14,8 @@ import java.util.List;
  * A pipeline's own counters: items handed to its exporters, items it dropped by reason (every
  * reason present from the start, at 0, so alerts see a series), queue fill, and the latency from
  * entering the queue to reaching the exporters as a histogram in seconds ({@code
- * tapio_pipeline_latency_seconds}), recorded once per batch. Thread-safe.
+ * tapio_pipeline_latency_seconds}), recorded once per batch for its oldest item, whichever
+ * thread hands it on (a batch processor's timer included). Thread-safe.
  */
 final class PipelineTelemetry {
   /** Every reason a pipeline itself drops items for. */
@@ -40,7 +41,8 @@ final class PipelineTelemetry {
     this.processed = telemetry.counter("tapio_events_processed",
         "Items a pipeline handed to its exporters.", attributes);
     this.latency = telemetry.secondsHistogram("tapio_pipeline_latency",
-        "Time from entering the pipeline queue to reaching the exporters, per batch.",
+        "Time from entering the pipeline queue to reaching the exporters, per batch, of its"
+            + " oldest item.",
         LATENCY_BUCKETS);
     for (String reason : DROP_REASONS) {
       dropped(0, reason);

@@ -91,4 +91,48 @@ class MetricsExpositionTest {
       }
     }
   }
+
+  @Test
+  void latencyIsRecordedWhenAProcessorHandsABatchOnFromItsOwnThreadForItsOldestItem()
+      throws Exception {
+    TestComponents.reset();
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (SelfTelemetry telemetry = SelfTelemetry.start(new Health(), "127.0.0.1", port)) {
+      LoadedConfig config = new ConfigLoader(TestComponents.catalog(), k -> null)
+          .load(List.of(new ConfigSource("test.yaml", """
+              receivers: {push: {}}
+              processors: {hold: {}}
+              exporters: {sink: {}}
+              service:
+                pipelines: {logs: {receivers: [push], processors: [hold], exporters: [sink]}}
+              """)));
+      ServiceGraph graph = ServiceGraph.build(config, telemetry);
+      graph.start();
+      try {
+        long start = System.nanoTime();
+        TestComponents.RECEIVERS.get("push").consumeLogs(LogsBuilder.logs("a", 2));
+        TestComponents.RECEIVERS.get("push").consumeLogs(LogsBuilder.logs("b", 3));
+        ConsumerSink sink = TestComponents.SINKS.get("sink");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (sink.itemCount() < 5 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        assertEquals(1, sink.logs().size(), "one merged batch");
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals(1, value(metrics, "tapio_pipeline_latency_seconds_count",
+            "pipeline=\"logs\""), "the hold processor's own thread handed it on");
+        double sum = value(metrics, "tapio_pipeline_latency_seconds_sum", "pipeline=\"logs\"");
+        assertTrue(sum >= TestComponents.HoldProcessorFactory.HOLD_MILLIS / 1000.0 && sum <= waited,
+            "the oldest item waited the hold: " + sum + " s (of " + waited + " s)");
+      } finally {
+        graph.shutdown();
+      }
+    }
+  }
 }

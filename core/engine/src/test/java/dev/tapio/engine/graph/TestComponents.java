@@ -64,7 +64,7 @@ final class TestComponents {
 
   static ComponentCatalog catalog() {
     return ComponentCatalog.of(List.of(new PushReceiverFactory(), new SinkExporterFactory(),
-        new TagProcessorFactory(), new FaultProcessorFactory()));
+        new TagProcessorFactory(), new FaultProcessorFactory(), new HoldProcessorFactory()));
   }
 
   record Empty() implements ComponentConfig {}
@@ -221,6 +221,59 @@ final class TestComponents {
         }
       }
       return new Tag();
+    }
+  }
+
+  /**
+   * Processor {@code hold}: merges what it is given into one batch and hands that on from its
+   * own thread 300 ms after the first arrived, as {@code batch} does on its timeout.
+   */
+  static final class HoldProcessorFactory implements ProcessorFactory<Empty>, TestType {
+    static final long HOLD_MILLIS = 300;
+
+    @Override
+    public String type() {
+      return "hold";
+    }
+
+    @Override
+    public Set<Signal> signals() {
+      return Set.of(Signal.LOGS);
+    }
+
+    @Override
+    public LogsProcessor createLogs(ComponentContext context, Empty config, LogsConsumer next) {
+      class Hold extends Lifecycle implements LogsProcessor {
+        private Logs pending;
+
+        Hold() {
+          super("processor " + context.id());
+        }
+
+        @Override
+        public synchronized void consumeLogs(Logs logs) {
+          if (pending == null) {
+            pending = new Logs();
+            Thread.ofPlatform().daemon().start(this::flushLater);
+          }
+          logs.moveTo(pending);
+        }
+
+        private void flushLater() {
+          try {
+            Thread.sleep(HOLD_MILLIS);
+          } catch (InterruptedException e) {
+            return;
+          }
+          Logs out;
+          synchronized (this) {
+            out = pending;
+            pending = null;
+          }
+          next.consumeLogs(out);
+        }
+      }
+      return new Hold();
     }
   }
 
