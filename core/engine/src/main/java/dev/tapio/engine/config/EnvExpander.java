@@ -15,21 +15,28 @@ import org.snakeyaml.engine.v2.resolver.CoreScalarResolver;
 import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 
 /**
- * Expands {@code ${env:VAR}} and {@code ${env:VAR:-default}} in scalar values, and {@code $$} to
- * a literal {@code $}, with the Collector's rules: expansion runs on the merged tree (so a value
+ * Expands {@code ${env:VAR}}, {@code ${env:VAR:-default}}, their short forms {@code ${VAR}} and
+ * {@code ${VAR:-default}}, and {@code ${file:path}} (the file's content; a value that is exactly
+ * one file reference and whose file holds a YAML map becomes that map) in scalar values, and
+ * {@code $$} to a literal {@code $}, with the Collector's rules: expansion runs on the merged tree (so a value
  * overridden by a later source is never expanded), keys are not expanded, an unset variable
  * without a default expands to nothing and is a warning, a default is used only when the variable
  * is unset. A scalar that is exactly one reference is re-typed from the expanded text, so that
  * {@code port: ${env:PORT}} is an integer. A {@code $} followed by anything else is literal.
  *
- * <p>Expanded text is a secret: the node's display text shows {@code <value of ${env:VAR}>}.
+ * <p>Expanded text is a secret: the node's display text shows {@code <value of ${env:VAR}>}
+ * ({@code <content of ${file:path}>}). A relative file path is resolved from the working
+ * directory, as the Collector does.
  *
  * <p>Not thread-safe; used once per load.
  */
 final class EnvExpander {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final String SYNTAX = "use ${env:NAME} or ${env:NAME:-default}";
+  private static final String SYNTAX =
+      "use ${env:NAME}, ${env:NAME:-default}, ${NAME} or ${file:path}";
+  /** Larger files are refused: a reference is for a token, a certificate, a config fragment. */
+  static final int MAX_FILE_BYTES = 1 << 20;
 
   private final Function<String, String> env;
   private final Problems problems;
@@ -59,9 +66,71 @@ final class EnvExpander {
         yield new ListNode(list.location(), items);
       }
       case Scalar scalar -> scalar.type() == ScalarType.STRING && scalar.value().indexOf('$') >= 0
-          ? expand(scalar)
+          ? expandScalar(scalar)
           : scalar;
     };
+  }
+
+  private ConfigNode expandScalar(Scalar scalar) {
+    String text = scalar.value();
+    if (text.startsWith("${file:") && text.indexOf('}') == text.length() - 1) {
+      MapNode map = fileMap(scalar, text.substring(7, text.length() - 1));
+      if (map != null) {
+        return map;
+      }
+    }
+    return expand(scalar);
+  }
+
+  /** The file's YAML map when {@code path} holds one, else null (then it is read as text). */
+  private MapNode fileMap(Scalar scalar, String path) {
+    String content = readFile(scalar, path, false);
+    if (content == null || !looksLikeMap(content)) {
+      return null;
+    }
+    Problems inner = new Problems();
+    MapNode map = YamlParser.parse(new ConfigSource(path, content), inner);
+    if (map == null || inner.hasErrors()) {
+      return null;
+    }
+    return expand(map);
+  }
+
+  private static boolean looksLikeMap(String content) {
+    for (String line : content.split("\n")) {
+      String t = line.strip();
+      if (!t.isEmpty() && !t.startsWith("#")) {
+        return t.startsWith("{") || t.matches("[A-Za-z0-9_.\"'/-]+\\s*:(\\s.*)?");
+      }
+    }
+    return false;
+  }
+
+  /** The file's text, or null with the problem recorded (when {@code report}). */
+  private String readFile(Scalar scalar, String path, boolean report) {
+    if (path.isBlank()) {
+      if (report) {
+        problems.error(scalar.location(), "empty file path in '${file:}'; " + SYNTAX);
+      }
+      return null;
+    }
+    try {
+      java.nio.file.Path file = java.nio.file.Path.of(path);
+      long size = java.nio.file.Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        if (report) {
+          problems.error(scalar.location(), "'${file:" + path + "}' is " + size + " bytes; at"
+              + " most " + MAX_FILE_BYTES + " are read");
+        }
+        return null;
+      }
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException | RuntimeException e) {
+      if (report) {
+        problems.error(scalar.location(), "cannot read '${file:" + path + "}': " + e);
+      }
+      return null;
+    }
   }
 
   private Scalar expand(Scalar scalar) {
@@ -87,6 +156,24 @@ final class EnvExpander {
           return scalar;
         }
         String body = text.substring(i + 2, close);
+        if (body.startsWith("file:")) {
+          String path = body.substring(5);
+          String content = readFile(scalar, path, true);
+          if (content == null) {
+            return scalar;
+          }
+          // A file ends with a newline; the value does not (a token, a password).
+          if (content.endsWith("\n")) {
+            content = content.substring(0, content.length() - (content.endsWith("\r\n") ? 2 : 1));
+          }
+          value.append(content);
+          display.append("<content of ${file:").append(path).append("}>");
+          problems.secret(content, "file:" + path);
+          fromEnv = true;
+          references++;
+          i = close + 1;
+          continue;
+        }
         Reference ref = parse(body, scalar);
         if (ref == null) {
           return scalar;
@@ -95,7 +182,7 @@ final class EnvExpander {
         if (resolved != null) {
           value.append(resolved);
           display.append("<value of ${env:").append(ref.name).append("}>");
-          problems.secret(resolved, ref.name);
+          problems.secret(resolved, "env:" + ref.name);
           fromEnv = true;
         } else if (ref.defaultValue != null) {
           // The default was written in the file, so it is not a secret.
@@ -124,16 +211,21 @@ final class EnvExpander {
   private Reference parse(String body, Scalar scalar) {
     String written = "${" + body + "}";
     int colon = body.indexOf(':');
+    int shortDefault = body.indexOf(":-");
+    String shortName = colon < 0 ? body : shortDefault == colon ? body.substring(0, colon) : null;
+    if (shortName != null && NAME.matcher(shortName).matches()) {
+      // ${NAME} and ${NAME:-default}: the Collector reads them as environment variables.
+      return new Reference(shortName, colon < 0 ? null : body.substring(colon + 2));
+    }
     if (colon < 0) {
-      String hint = NAME.matcher(body).matches() ? "; did you mean '${env:" + body + "}'?" : "";
-      problems.error(scalar.location(), "reference '" + written + "' has no scheme" + hint + " "
+      problems.error(scalar.location(), "reference '" + written + "' is not a variable name; "
           + SYNTAX + ", or $$ for a literal $");
       return null;
     }
     String scheme = body.substring(0, colon);
     if (!scheme.equals("env")) {
       problems.error(scalar.location(), "unsupported scheme '" + scheme + "' in '" + written
-          + "': only environment variables are supported; " + SYNTAX);
+          + "': env and file are supported; " + SYNTAX);
       return null;
     }
     String rest = body.substring(colon + 1);

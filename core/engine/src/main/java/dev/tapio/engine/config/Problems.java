@@ -33,10 +33,13 @@ final class Problems {
     warnings.add(new ConfigError(location, message));
   }
 
-  /** Records a value that came from the environment variable {@code name}. */
-  void secret(String value, String name) {
+  /**
+   * Records a value that came from outside the file ({@code from}: {@code env:NAME} or {@code
+   * file:path}), to be shown as {@code <value of ${from}>}.
+   */
+  void secret(String value, String from) {
     if (value.length() >= MIN_SECRET_LENGTH) {
-      secrets.putIfAbsent(value, "<value of ${env:" + name + "}>");
+      secrets.putIfAbsent(value, "<value of ${" + from + "}>");
     }
   }
 

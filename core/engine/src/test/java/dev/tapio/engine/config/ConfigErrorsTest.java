@@ -698,22 +698,32 @@ class ConfigErrorsTest {
               otlp: {protocols: {grpc: }}
             exporters:
               otlp:
-                endpoint: ${file:/etc/endpoint}
+                endpoint: ${vault:secret/endpoint}
             service:
               pipelines:
                 logs: {receivers: [otlp], exporters: [otlp]}
-            """, "config.yaml:5:15", "unsupported scheme 'file' in '${file:/etc/endpoint}'"),
-        Arguments.of("reference without a scheme", """
+            """, "config.yaml:5:15", "unsupported scheme 'vault' in '${vault:secret/endpoint}':"
+            + " env and file are supported"),
+        Arguments.of("reference that is not a variable name", """
             receivers:
               otlp: {protocols: {grpc: }}
             exporters:
               otlp:
-                endpoint: "http://${HOST}:4317"
+                endpoint: "http://${1HOST}:4317"
             service:
               pipelines:
                 logs: {receivers: [otlp], exporters: [otlp]}
-            """, "config.yaml:5:15", "reference '${HOST}' has no scheme; did you mean "
-            + "'${env:HOST}'?"),
+            """, "config.yaml:5:15", "reference '${1HOST}' is not a variable name"),
+        Arguments.of("file that cannot be read", """
+            receivers:
+              otlp: {protocols: {grpc: }}
+            exporters:
+              otlp:
+                endpoint: ${file:/nonexistent/tapio-endpoint}
+            service:
+              pipelines:
+                logs: {receivers: [otlp], exporters: [otlp]}
+            """, "config.yaml:5:15", "cannot read '${file:/nonexistent/tapio-endpoint}'"),
         Arguments.of("invalid variable name", """
             receivers:
               otlp: {protocols: {grpc: }}

@@ -287,6 +287,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void expandsShortEnvironmentReferencesAndFiles(@TempDir Path dir) throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "s3cr3t-token\n");
+    Path headers = Files.writeString(dir.resolve("headers.yaml"),
+        "# from a Secret\nauthorization: Bearer ${env:TOKEN}\nx-tenant: acme\n");
+    LoadedConfig config = load(Map.of("HOST", "backend", "TOKEN", "t0ken"),
+        new ConfigSource("config.yaml", """
+        receivers:
+          otlp: {protocols: {grpc: {endpoint: "${BIND:-127.0.0.1}:4317"}}}
+        exporters:
+          otlp:
+            endpoint: ${HOST}:4317
+            headers: ${file:%s}
+          otlp/2:
+            endpoint: backend:4317
+            headers: {x-token: "${file:%s}"}
+        service:
+          pipelines:
+            traces: {receivers: [otlp], exporters: [otlp, otlp/2]}
+        """.formatted(headers, token)));
+    assertEquals("127.0.0.1:4317", ((OtlpReceiverConfig) config.receivers()
+        .get(ComponentId.of("otlp")).config()).grpcEndpoint());
+    OtlpExporterConfig first =
+        (OtlpExporterConfig) config.exporters().get(ComponentId.of("otlp")).config();
+    assertEquals("backend:4317", first.endpoint());
+    assertEquals(Map.of("authorization", "Bearer t0ken", "x-tenant", "acme"), first.headers(),
+        "a file holding a map becomes that map, its references expanded");
+    OtlpExporterConfig second =
+        (OtlpExporterConfig) config.exporters().get(ComponentId.parse("otlp/2")).config();
+    assertEquals(Map.of("x-token", "s3cr3t-token"), second.headers(), "without the newline");
+    assertEquals(List.of(), config.warnings());
+  }
+
+  @Test
   void unsetVariableExpandsToNothingWithAWarning() throws ConfigException {
     LoadedConfig config = load("""
         receivers:
