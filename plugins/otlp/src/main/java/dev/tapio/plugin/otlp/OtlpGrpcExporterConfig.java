@@ -61,8 +61,8 @@ public record OtlpGrpcExporterConfig(String endpoint, TlsClientSettings tls,
           + " gateway:4317");
     } else if (Endpoints.parseHostPort(endpoint) == null
         || Endpoints.parseHostPort(endpoint).getPort() == 0) {
-      problems.error("endpoint", "must be host:port (e.g. gateway:4317), got '" + endpoint
-          + "'");
+      problems.error("endpoint", "must be host:port, http://host:port (plaintext) or"
+          + " https://host:port (TLS), e.g. gateway:4317; got '" + endpoint + "'");
     }
     tls.validate(problems);
     OtlpHttpExporterConfig.checkLevel(problems, compression, compressionLevel);

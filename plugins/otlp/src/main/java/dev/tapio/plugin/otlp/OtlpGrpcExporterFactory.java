@@ -52,8 +52,25 @@ public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcEx
   @Override
   public OtlpGrpcExporterConfig readConfig(ConfigReader r) {
     OtlpGrpcExporterConfig d = OtlpGrpcExporterConfig.DEFAULT;
-    String endpoint = r.string("endpoint", d.endpoint());
+    String endpoint = r.string("endpoint", d.endpoint()).strip();
     TlsClientSettings tls = TlsClientSettings.read(r, d.tls());
+    // The Collector's scheme rule: http:// is plaintext, https:// is TLS whatever tls.insecure
+    // says; the scheme is not part of the host:port dialled.
+    String lower = endpoint.toLowerCase(java.util.Locale.ROOT);
+    if (lower.startsWith("http://")) {
+      if (!tls.caFile().isEmpty() || !tls.certFile().isEmpty()) {
+        r.error("endpoint", "'http://' means plaintext, but tls names certificate files;"
+            + " use https:// (or no scheme) for TLS");
+      }
+      endpoint = endpoint.substring(7);
+      tls = tls.withInsecure(true);
+    } else if (lower.startsWith("https://")) {
+      endpoint = endpoint.substring(8);
+      tls = tls.withInsecure(false);
+    }
+    if (endpoint.endsWith("/")) {
+      endpoint = endpoint.substring(0, endpoint.length() - 1);
+    }
     var headers = r.stringMap("headers", d.headers());
     var compression = r.enumValue("compression", OtlpHttpExporterConfig.Compression.class,
         d.compression());

@@ -49,6 +49,12 @@ public record TlsClientSettings(boolean insecure, boolean insecureSkipVerify, St
         t.string("min_version", d.minVersion()), t.string("max_version", d.maxVersion()));
   }
 
+  /** These settings with {@code insecure} replaced. */
+  TlsClientSettings withInsecure(boolean plaintext) {
+    return new TlsClientSettings(plaintext, insecureSkipVerify, caFile, certFile, keyFile,
+        serverNameOverride, minVersion, maxVersion);
+  }
+
   void validate(ConfigProblems problems) {
     if (certFile.isEmpty() != keyFile.isEmpty()) {
       problems.error("tls", "cert_file and key_file go together (mutual TLS needs both)");
