@@ -157,7 +157,7 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ printf "-XX:MaxRAMPercentage=%v %s" .Values.jvm.maxRAMPercentage .Values.jvm.options | trim | quote }}
 {{- end -}}
 
-{{/* Probes on the self-telemetry port. */}}
+{{/* Probes: alive on the self-telemetry port, ready on the health_check extension's. */}}
 {{- define "tapio.probes" -}}
 livenessProbe:
   httpGet: {path: /healthz, port: metrics}
@@ -166,7 +166,7 @@ livenessProbe:
   timeoutSeconds: 5
   failureThreshold: 6
 readinessProbe:
-  httpGet: {path: /readyz, port: metrics}
+  httpGet: {path: /, port: health}
   periodSeconds: 5
   timeoutSeconds: 5
   failureThreshold: 3

@@ -81,26 +81,32 @@ class CliTest {
     Result r = tapio("components");
     assertEquals(0, r.code(), r.err());
     for (String type : List.of("synthetic", "batch", "memory_limiter", "probabilistic_sampler",
-        "filter", "resourcedetection", "debug", "file", "k8sattributes", "k8s_events")) {
+        "filter", "resourcedetection", "debug", "file", "k8sattributes", "k8s_events",
+        "health_check", "otlp_grpc", "otlp_http")) {
       assertTrue(r.out().lines().anyMatch(l -> l.split("\\s+").length > 1
           && l.split("\\s+")[1].equals(type) && l.contains("plugin 'tapio-")),
           type + " missing in:\n" + r.out());
     }
+    assertTrue(r.out().contains("otlp_grpc (otlp)") && r.out().contains("otlp_http (otlphttp)")
+        && r.out().contains("debug (logging)"), "aliases shown:\n" + r.out());
   }
 
   @Test
   void runServesHealthAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     int port = Dist.freePort();
+    int healthPort = Dist.freePort();
     Path out = dir.resolve("out.json");
     Path config = dir.resolve("run.yaml");
     Files.writeString(config, """
         receivers: {synthetic: {rate: 200, batch_size: 10}}
         processors: {batch: {timeout: 1h, send_batch_size: 1000000}}
         exporters: {file: {path: "%s"}}
+        extensions: {health_check: {endpoint: "127.0.0.1:%d"}}
         service:
+          extensions: [health_check]
           telemetry: {metrics: {address: "127.0.0.1:%d"}}
           pipelines: {logs: {receivers: [synthetic], processors: [batch], exporters: [file]}}
-        """.formatted(out, port));
+        """.formatted(out, healthPort, port));
     Process p = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(), "run",
         "--config", config.toString()).redirectErrorStream(true).start();
     try {
@@ -132,6 +138,13 @@ class CliTest {
       assertEquals(200, ready.statusCode(), ready.body());
       assertTrue(ready.body().contains("\"receiver/synthetic\":{\"status\":\"ok\""),
           ready.body());
+      // The Collector's health_check, as its chart's probes ask it.
+      HttpResponse<String> collectorHealth = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + healthPort + "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, collectorHealth.statusCode(), collectorHealth.body());
+      assertTrue(collectorHealth.body().startsWith("{\"status\":\"Server available\",\"upSince\":"),
+          collectorHealth.body());
       Thread.sleep(300);
       String metrics = http.send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/metrics")).build(),

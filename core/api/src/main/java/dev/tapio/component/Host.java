@@ -11,4 +11,9 @@ public interface Host {
 
   /** Every started extension, by id. */
   Map<ComponentId, Component> extensions();
+
+  /** The engine's health now, as {@code /readyz} reports it; a host without any: ready. */
+  default HealthSnapshot health() {
+    return HealthSnapshot.UNKNOWN;
+  }
 }

@@ -326,6 +326,11 @@ public final class ServiceGraph implements Host {
     return Map.copyOf(extensionsById);
   }
 
+  @Override
+  public dev.tapio.component.HealthSnapshot health() {
+    return telemetry.health().view();
+  }
+
   /** Items each pipeline handed to its exporters, for summaries and tests. */
   public Map<PipelineId, Long> processedByPipeline() {
     Map<PipelineId, Long> out = new LinkedHashMap<>();

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Health {
   private final Map<String, Entry> components = new ConcurrentHashMap<>();
   private final Map<String, Entry> engine = new ConcurrentHashMap<>();
+  private volatile java.time.Instant startedAt;
   private volatile boolean pipelinesStarted;
   private volatile String fatal; // why the process should be restarted, or null
 
@@ -70,6 +71,14 @@ public final class Health {
 
   public void pipelinesStarted(boolean started) {
     pipelinesStarted = started;
+    startedAt = started ? java.time.Instant.now() : null;
+  }
+
+  /** {@link #ready()} and each component's state, for a health-check extension. */
+  public dev.tapio.component.HealthSnapshot view() {
+    Map<String, ComponentStatus> states = new TreeMap<>();
+    snapshot().forEach((k, v) -> states.put(k, v.status()));
+    return new dev.tapio.component.HealthSnapshot(ready(), states, startedAt);
   }
 
   public Map<String, Entry> snapshot() {

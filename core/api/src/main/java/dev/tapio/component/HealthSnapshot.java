@@ -1,0 +1,24 @@
+package dev.tapio.component;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The engine's health at one moment, as its {@code /readyz} reports it: for extensions that
+ * answer health checks in another shape (the Collector's {@code health_check}).
+ *
+ * @param ready whether the pipelines run and no component is in {@link ComponentStatus#ERROR}
+ * @param components each component's state, by its kind and id ({@code exporter/otlp})
+ * @param startedAt when the engine started its pipelines, or null before
+ */
+public record HealthSnapshot(boolean ready, Map<String, ComponentStatus> components,
+    Instant startedAt) {
+
+  /** What a host that tracks no health reports: ready, nothing known. */
+  public static final HealthSnapshot UNKNOWN = new HealthSnapshot(true, Map.of(), null);
+
+  public HealthSnapshot {
+    components = Map.copyOf(Objects.requireNonNull(components, "components"));
+  }
+}
