@@ -328,7 +328,7 @@ public final class ServiceGraph implements Host {
 
   @Override
   public dev.tapio.component.HealthSnapshot health() {
-    return telemetry.health().view();
+    return telemetry.health().view(wiring);
   }
 
   /** Items each pipeline handed to its exporters, for summaries and tests. */

@@ -74,11 +74,16 @@ public final class Health {
     startedAt = started ? java.time.Instant.now() : null;
   }
 
-  /** {@link #ready()} and each component's state, for a health-check extension. */
-  public dev.tapio.component.HealthSnapshot view() {
+  /** {@link #ready()} and each component's state and reason, for health extensions. */
+  public dev.tapio.component.HealthSnapshot view(java.util.List<String> pipelines) {
     Map<String, ComponentStatus> states = new TreeMap<>();
-    snapshot().forEach((k, v) -> states.put(k, v.status()));
-    return new dev.tapio.component.HealthSnapshot(ready(), states, startedAt);
+    Map<String, String> reasons = new TreeMap<>();
+    snapshot().forEach((k, v) -> {
+      states.put(k, v.status());
+      reasons.put(k, v.reason() == null ? "" : v.reason());
+    });
+    return new dev.tapio.component.HealthSnapshot(ready(), states, startedAt, reasons,
+        pipelines);
   }
 
   public Map<String, Entry> snapshot() {
