@@ -1,5 +1,15 @@
 /**
- * The Collector's {@code zpages} and {@code pprof} extensions, translated to the JVM.
+ * The Collector's {@code health_check}, {@code zpages} and {@code pprof} extensions, translated
+ * to the JVM.
+ *
+ * <p>{@code health_check}: the Collector's health endpoint, so that the Kubernetes probes of a
+ * Collector chart (HTTP GET {@code /} on 13133) work unchanged. Keys, as the Collector's:
+ * {@code endpoint} (default {@code localhost:13133}), {@code path} (default {@code /}),
+ * {@code response_body.healthy} / {@code .unhealthy}, {@code check_collector_pipeline.enabled} /
+ * {@code interval} (5m) / {@code exporter_failure_threshold} (5). The server settings the
+ * Collector shares with its HTTP receivers ({@code tls}, {@code cors}, {@code auth},
+ * timeouts…) are refused as not supported yet. Healthy means what the engine's {@code /readyz}
+ * means: the pipelines run and no component is in error (degraded components are healthy).
  *
  * <p>{@code zpages} ({@code endpoint}, default {@code localhost:55679}) serves
  * {@code /debug/servicez}, {@code /debug/pipelinez} (wiring, each component's state and its last

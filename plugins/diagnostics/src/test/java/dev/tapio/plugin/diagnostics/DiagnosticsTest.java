@@ -7,7 +7,6 @@ import dev.tapio.component.Component;
 import dev.tapio.component.ComponentId;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.HealthSnapshot;
-import dev.tapio.component.Host;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
 import dev.tapio.engine.config.ComponentConfigs;
@@ -23,32 +22,17 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DiagnosticsTest {
   private final HttpClient http = HttpClient.newHttpClient();
-  private final Host host = new Host() {
-    @Override
-    public Optional<Component> extension(ComponentId id) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Map<ComponentId, Component> extensions() {
-      return Map.of(ComponentId.of("zpages"), new Component() { });
-    }
-
-    @Override
-    public HealthSnapshot health() {
-      return new HealthSnapshot(true, Map.of("receiver/ebpf_dns", ComponentStatus.DEGRADED,
-          "exporter/otlp", ComponentStatus.OK), Instant.now().minusSeconds(5),
-          Map.of("receiver/ebpf_dns", "no CAP_BPF <falls back>"),
-          List.of("logs: ebpf_dns -> [queue 4096, block] -> otlp"));
-    }
-  };
+  private final FixedHost host = new FixedHost(new HealthSnapshot(true,
+      Map.of("receiver/ebpf_dns", ComponentStatus.DEGRADED, "exporter/otlp", ComponentStatus.OK),
+      Instant.now().minusSeconds(5), Map.of("receiver/ebpf_dns", "no CAP_BPF <falls back>"),
+      List.of("logs: ebpf_dns -> [queue 4096, block] -> otlp")),
+      Map.of(ComponentId.of("zpages"), new Component() { }));
 
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {

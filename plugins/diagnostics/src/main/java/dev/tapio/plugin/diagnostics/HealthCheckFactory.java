@@ -1,4 +1,4 @@
-package dev.tapio.plugin.healthcheck;
+package dev.tapio.plugin.diagnostics;
 
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;

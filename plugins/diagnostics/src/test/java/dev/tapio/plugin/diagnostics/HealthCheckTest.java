@@ -1,14 +1,12 @@
-package dev.tapio.plugin.healthcheck;
+package dev.tapio.plugin.diagnostics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.Component;
-import dev.tapio.component.ComponentId;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.HealthSnapshot;
-import dev.tapio.component.Host;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
 import dev.tapio.engine.config.ComponentConfigs;
@@ -22,29 +20,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class HealthCheckTest {
   private final HealthCheckFactory factory = new HealthCheckFactory();
   private final HttpClient http = HttpClient.newHttpClient();
-  private volatile HealthSnapshot now = new HealthSnapshot(false, Map.of(), null);
-  private final Host host = new Host() {
-    @Override
-    public Optional<Component> extension(ComponentId id) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Map<ComponentId, Component> extensions() {
-      return Map.of();
-    }
-
-    @Override
-    public HealthSnapshot health() {
-      return now;
-    }
-  };
+  private final FixedHost host = new FixedHost(new HealthSnapshot(false, Map.of(), null),
+      Map.of());
 
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -74,7 +56,7 @@ class HealthCheckTest {
       assertEquals("{\"status\":\"Server not available\"}", starting.body());
 
       Instant up = Instant.now().minusSeconds(90);
-      now = new HealthSnapshot(true, Map.of("receiver/ebpf_dns", ComponentStatus.DEGRADED),
+      host.health = new HealthSnapshot(true, Map.of("receiver/ebpf_dns", ComponentStatus.DEGRADED),
           up);
       HttpResponse<String> ok = get(port, "/");
       assertEquals(200, ok.statusCode(), "degraded components are healthy, as on /readyz");
@@ -83,7 +65,7 @@ class HealthCheckTest {
           ok.body());
       assertEquals("application/json", ok.headers().firstValue("Content-Type").orElse(""));
 
-      now = new HealthSnapshot(false, Map.of("exporter/otlp", ComponentStatus.ERROR), up);
+      host.health = new HealthSnapshot(false, Map.of("exporter/otlp", ComponentStatus.ERROR), up);
       assertEquals(503, get(port, "/").statusCode());
       assertEquals(404, get(port, "/metrics").statusCode());
     } finally {
@@ -101,13 +83,13 @@ class HealthCheckTest {
         check_collector_pipeline: {enabled: true, interval: 5m, exporter_failure_threshold: 2}
         """.formatted(port));
     try {
-      now = new HealthSnapshot(true, Map.of("exporter/otlp", ComponentStatus.OK), Instant.now());
+      host.health = new HealthSnapshot(true, Map.of("exporter/otlp", ComponentStatus.OK), Instant.now());
       HttpResponse<String> ok = get(port, "/health/status");
       assertEquals(200, ok.statusCode());
       assertEquals("I'm OK", ok.body());
       assertEquals(404, get(port, "/").statusCode());
       // An exporter in error: healthy until more than 2 checks within the interval saw it.
-      now = new HealthSnapshot(true, Map.of("exporter/otlp", ComponentStatus.ERROR),
+      host.health = new HealthSnapshot(true, Map.of("exporter/otlp", ComponentStatus.ERROR),
           Instant.now());
       assertEquals(200, get(port, "/health/status").statusCode());
       assertEquals(200, get(port, "/health/status").statusCode());

@@ -1,22 +1,18 @@
-package dev.tapio.plugin.healthcheck;
+package dev.tapio.plugin.diagnostics;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.HealthSnapshot;
 import dev.tapio.component.Host;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * Answers {@code GET <path>} on {@code endpoint} as the Collector's health_check does: 200 with
@@ -36,7 +32,7 @@ final class HealthCheck implements Component {
   private final ComponentContext context;
   private final HealthCheckConfig config;
   private final ArrayDeque<Long> exporterFailures = new ArrayDeque<>(); // server thread only
-  private HttpServer server;
+  private DebugServer server;
   private Host host;
 
   HealthCheck(ComponentContext context, HealthCheckConfig config) {
@@ -47,25 +43,8 @@ final class HealthCheck implements Component {
   @Override
   public void start(Host host) throws IOException {
     this.host = host;
-    int colon = config.endpoint().lastIndexOf(':');
-    String name = config.endpoint().substring(0, colon);
-    if (name.startsWith("[") && name.endsWith("]")) {
-      name = name.substring(1, name.length() - 1);
-    }
-    InetSocketAddress address = name.isEmpty()
-        ? new InetSocketAddress(Integer.parseInt(config.endpoint().substring(colon + 1)))
-        : new InetSocketAddress(name, Integer.parseInt(config.endpoint().substring(colon + 1)));
-    try {
-      server = HttpServer.create(address, 16);
-    } catch (IOException e) {
-      throw new IOException("health_check cannot listen on " + config.endpoint() + ": " + e, e);
-    }
-    server.createContext("/", this::handle);
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "health_check " + config.endpoint());
-      t.setDaemon(true);
-      return t;
-    }));
+    server = new DebugServer(config.endpoint(), "health_check");
+    server.handle("/", this::handle);
     server.start();
     context.reportStatus(ComponentStatus.OK, "listening on " + config.endpoint()
         + config.path());
@@ -74,7 +53,7 @@ final class HealthCheck implements Component {
   @Override
   public void shutdown() {
     if (server != null) {
-      server.stop(0);
+      server.close();
       server = null;
     }
   }
@@ -152,15 +131,8 @@ final class HealthCheck implements Component {
   }
 
   private static void send(HttpExchange exchange, int code, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", body.startsWith("{")
-        ? "application/json" : "text/plain; charset=utf-8");
     boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
+    DebugServer.send(exchange, code, body.startsWith("{") ? "application/json"
+        : "text/plain; charset=utf-8", head ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
   }
 }

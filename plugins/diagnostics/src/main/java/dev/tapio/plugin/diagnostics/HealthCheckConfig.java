@@ -1,4 +1,4 @@
-package dev.tapio.plugin.healthcheck;
+package dev.tapio.plugin.diagnostics;
 
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
@@ -33,20 +33,13 @@ public record HealthCheckConfig(String endpoint, String path, String healthyBody
 
   @Override
   public void validate(ConfigProblems problems) {
-    int colon = endpoint.lastIndexOf(':');
-    int port = -1;
-    try {
-      port = colon < 0 ? -1 : Integer.parseInt(endpoint.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    if (port < 0 || port > 65535) {
+    if (!DebugServer.validEndpoint(endpoint)) {
       problems.error("endpoint", "must be host:port, e.g. localhost:13133; got '" + endpoint
           + "'");
     } else if (endpoint.startsWith("0.0.0.0:") || endpoint.startsWith(":")
         || endpoint.startsWith("[::]:")) {
       problems.warning("endpoint", "the health endpoint listens on every network interface ("
-          + endpoint + "); in Kubernetes use the pod's IP (${env:MY_POD_IP}:" + port + ")");
+          + endpoint + "); in Kubernetes use the pod's IP (${env:MY_POD_IP}:13133)");
     }
     if (!path.startsWith("/")) {
       problems.error("path", "must start with '/', got '" + path + "'");
