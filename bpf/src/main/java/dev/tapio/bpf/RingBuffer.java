@@ -60,14 +60,16 @@ public final class RingBuffer implements AutoCloseable {
       throw new BpfException("mapping the consumer page of ring buffer " + name,
           Libc.errno(errno));
     }
-    this.consumer = c.reinterpret(page);
+    // Scoped to the arena: a thread still reading after close gets IllegalStateException, not
+    // a read of unmapped memory (a crash).
+    this.consumer = c.reinterpret(page, arena, null);
     long producerLength = page + 2 * size;
     MemorySegment p = Libc.mmap(errno, producerLength, Libc.PROT_READ, Libc.MAP_SHARED, fd, page);
     if (p.address() == -1L) {
       Libc.munmap(errno, consumer, page);
       throw new BpfException("mapping the data of ring buffer " + name, Libc.errno(errno));
     }
-    this.producer = p.reinterpret(producerLength);
+    this.producer = p.reinterpret(producerLength, arena, null);
     this.data = producer.asSlice(page, 2 * size);
     this.epoll = Libc.epollCreate1(errno, Libc.EPOLL_CLOEXEC);
     if (epoll < 0) {
@@ -152,20 +154,52 @@ public final class RingBuffer implements AutoCloseable {
     return 100.0 * pending() / size;
   }
 
+  /**
+   * Unmaps the ring and closes its epoll. The arena is closed first, so that a poll thread still
+   * running (its stop timed out) fails its next read with {@link IllegalStateException} instead
+   * of reading unmapped memory. While that thread is inside a native call holding the arena
+   * (epoll_wait, at most its timeout), the arena cannot close: this waits up to 5 s for it, then
+   * leaves the mapping in place rather than pull it from under the thread.
+   */
   @Override
   public void close() {
     if (!arena.scope().isAlive()) {
       return;
     }
-    if (epoll >= 0) {
-      Libc.close(epoll);
+    long consumerAt = consumer == null ? 0 : consumer.address();
+    long producerAt = producer == null ? 0 : producer.address();
+    long producerLength = producer == null ? 0 : producer.byteSize();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      try {
+        arena.close();
+        break;
+      } catch (IllegalStateException inUse) {
+        if (System.nanoTime() > deadline) {
+          System.getLogger(RingBuffer.class.getName()).log(System.Logger.Level.WARNING,
+              "ring buffer " + name + " is still in use by a poll thread; left mapped");
+          return;
+        }
+        Thread.onSpinWait();
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
-    if (consumer != null) {
-      Libc.munmap(errno, consumer, page);
+    try (Arena closing = Arena.ofConfined()) {
+      MemorySegment state = Libc.errnoState(closing);
+      if (epoll >= 0) {
+        Libc.close(epoll);
+      }
+      if (consumerAt != 0) {
+        Libc.munmap(state, MemorySegment.ofAddress(consumerAt), page);
+      }
+      if (producerAt != 0) {
+        Libc.munmap(state, MemorySegment.ofAddress(producerAt), producerLength);
+      }
     }
-    if (producer != null) {
-      Libc.munmap(errno, producer, producer.byteSize());
-    }
-    arena.close();
   }
 }

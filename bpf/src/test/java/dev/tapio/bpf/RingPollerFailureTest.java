@@ -1,6 +1,7 @@
 package dev.tapio.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.bpf.receiver.BatchDecoder;
 import dev.tapio.bpf.receiver.KernelDrops;
@@ -69,28 +70,40 @@ class RingPollerFailureTest {
         RingPoller poller = new RingPoller(context, "bench", ring, new FlakyDecoder(), drops,
             sink, Duration.ofMillis(5));
         poller.start();
-        for (int i = 0; i < 1000; i++) {
-          int ignored = (int) GETPPID.invokeExact();
+        try {
+          exercise(poller, context, sink, drops);
+        } finally {
+          poller.stop(); // before the ring is unmapped, whatever failed
         }
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (sink.itemCount() + context.droppedCount("decode_error") < 1000
-            && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-        }
-        assertEquals(ComponentStatus.DEGRADED, context.status(), context.statusReason());
-        for (int i = 0; i < 6; i++) { // sequences 1000..1005: no 7, so a clean drain
-          int ignored = (int) GETPPID.invokeExact();
-        }
-        deadline = System.nanoTime() + 20_000_000_000L;
-        while (sink.itemCount() < 906 && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-        }
-        poller.stop();
-        assertEquals(100, context.droppedCount("decode_error"), "one per throwing record");
-        assertEquals(906, sink.itemCount(), "every other record, after the failures too");
-        assertEquals(ComponentStatus.OK, context.status(), "ok again after a clean drain");
-        assertEquals(0, drops.dropped(0, 0), "no ring-buffer-full drops");
       }
     }
+  }
+
+  private static void exercise(RingPoller poller, TestContext context, ConsumerSink sink,
+      KernelDrops drops) throws Throwable {
+    for (int i = 0; i < 1000; i++) {
+      int ignored = (int) GETPPID.invokeExact();
+    }
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (sink.itemCount() + context.droppedCount("decode_error") < 1000
+        && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    // Degraded while records fail; a later drain without failures may have reported ok again
+    // already (drains split under load), so the history is what tells.
+    assertTrue(context.statusHistory().contains(ComponentStatus.DEGRADED),
+        context.statusHistory().toString());
+    for (int i = 0; i < 6; i++) { // sequences 1000..1005: no 7, so a clean drain
+      int ignored = (int) GETPPID.invokeExact();
+    }
+    deadline = System.nanoTime() + 20_000_000_000L;
+    while (sink.itemCount() < 906 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    poller.stop();
+    assertEquals(100, context.droppedCount("decode_error"), "one per throwing record");
+    assertEquals(906, sink.itemCount(), "every other record, after the failures too");
+    assertEquals(ComponentStatus.OK, context.status(), "ok again after a clean drain");
+    assertEquals(0, drops.dropped(0, 0), "no ring-buffer-full drops");
   }
 }

@@ -65,6 +65,17 @@ public final class RingPoller {
   }
 
   private void run() {
+    try {
+      poll();
+    } catch (IllegalStateException closed) {
+      if (running) {
+        throw closed;
+      }
+      // Stopped, and the ring closed under a poll that outlived stop()'s wait: nothing to read.
+    }
+  }
+
+  private void poll() {
     long nextDropRead = System.nanoTime();
     while (running) {
       ring.await(timeoutMillis);

@@ -25,6 +25,8 @@ public final class TestContext implements ComponentContext {
   private final Map<String, DoubleSupplier> gauges = new ConcurrentHashMap<>();
   private volatile ComponentStatus status = ComponentStatus.STARTING;
   private volatile String statusReason = "";
+  private final java.util.List<ComponentStatus> statuses =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile MemoryBudget memory = MemoryBudget.UNLIMITED;
 
   public TestContext(String id, Kind kind, Signal signal) {
@@ -121,10 +123,16 @@ public final class TestContext implements ComponentContext {
   public void reportStatus(ComponentStatus status, String reason) {
     this.statusReason = reason == null ? "" : reason;
     this.status = status;
+    statuses.add(status);
   }
 
   public ComponentStatus status() {
     return status;
+  }
+
+  /** Every status reported so far, in order: for states that do not last (degraded, then ok). */
+  public java.util.List<ComponentStatus> statusHistory() {
+    return java.util.List.copyOf(statuses);
   }
 
   public String statusReason() {
