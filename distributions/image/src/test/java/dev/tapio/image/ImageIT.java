@@ -1,0 +1,339 @@
+package dev.tapio.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image archive Jib wrote, read by independent tools (skopeo, umoci) and run from its own
+ * unpacked root filesystem in a chroot: the image's jlinked java, glibc and libbpf, its entrypoint,
+ * user and environment. No container runtime can run containers on these machines; a chroot with
+ * /proc, /sys and /dev bound in is what a runtime would give the process, minus namespaces.
+ * Test-thread use only.
+ */
+class ImageIT {
+
+  private static final double BUDGET_MB = 150;
+
+  @TempDir static Path work;
+  private static Path archive;
+  private static JsonObject inspect;
+  private static JsonObject manifest;
+  private static JsonObject config;
+  private static Path rootfs;
+
+  @BeforeAll
+  static void unpack() throws Exception {
+    archive = Path.of(System.getProperty("tapio.image.tar"));
+    if (!Files.exists(archive)) {
+      Path skipped = Path.of(System.getProperty("tapio.image.base"), "SKIPPED");
+      String why = Files.exists(skipped) ? Files.readString(skipped).strip() : "the build did not write it";
+      if (Boolean.getBoolean("tapio.image.required")) {
+        fail("the image is required here but " + archive + " is missing: " + why);
+      }
+      assumeTrue(false, "no image archive at " + archive + ": " + why);
+    }
+    assumeTrue(onPath("skopeo") && onPath("umoci"),
+        "skopeo and umoci (Debian packages; ./tapio test installs them) are needed to read the image");
+    inspect = json(run("skopeo", "inspect", "docker-archive:" + archive));
+    manifest = json(run("skopeo", "inspect", "--raw", "docker-archive:" + archive));
+    config = json(run("skopeo", "inspect", "--config", "docker-archive:" + archive))
+        .getAsJsonObject("config");
+    Path layout = work.resolve("oci");
+    run("skopeo", "copy", "--quiet", "docker-archive:" + archive, "oci:" + layout + ":tapio");
+    List<String> umoci = new ArrayList<>(List.of("umoci", "unpack"));
+    if (!isRoot()) {
+      umoci.add("--rootless");
+    }
+    umoci.addAll(List.of("--image", layout + ":tapio", work.resolve("bundle").toString()));
+    run(umoci.toArray(String[]::new));
+    rootfs = work.resolve("bundle/rootfs");
+  }
+
+  @Test
+  void fitsTheSizeBudget() throws Exception {
+    JsonArray layers = manifest.getAsJsonArray("layers");
+    long compressed = 0;
+    StringBuilder sizes = new StringBuilder();
+    for (JsonElement layer : layers) {
+      long size = layer.getAsJsonObject().get("size").getAsLong();
+      compressed += size;
+      sizes.append(String.format(" %.1f", size / 1e6));
+    }
+    long unpacked;
+    try (Stream<Path> files = Files.walk(rootfs)) {
+      unpacked = files.filter(Files::isRegularFile).mapToLong(ImageIT::size).sum();
+    }
+    System.out.printf("image: %d layers, %.1f MB compressed (layers:%s MB), %.1f MB unpacked%n",
+        layers.size(), compressed / 1e6, sizes, unpacked / 1e6);
+    assertTrue(compressed / 1e6 <= BUDGET_MB, "compressed " + compressed);
+    assertTrue(unpacked / 1e6 <= BUDGET_MB, "unpacked " + unpacked);
+    assertEquals("amd64", inspect.get("Architecture").getAsString());
+    assertEquals("linux", inspect.get("Os").getAsString());
+  }
+
+  @Test
+  void runsTapioAsNonRootWithItsPortsAndSizing() {
+    List<String> entrypoint = strings(config.getAsJsonArray("Entrypoint"));
+    assertEquals("/opt/java/bin/java", entrypoint.getFirst());
+    assertEquals("dev.tapio.engine.cli.Main", entrypoint.getLast());
+    assertTrue(entrypoint.contains("--enable-native-access=ALL-UNNAMED"), entrypoint.toString());
+    assertEquals(List.of("run", "--config", "/opt/tapio/config/tapio.yaml", "--config",
+        "/opt/tapio/config/container.yaml"), strings(config.getAsJsonArray("Cmd")));
+    assertEquals("65532:65532", config.get("User").getAsString());
+    assertEquals(List.of("4317/tcp", "4318/tcp", "8888/tcp"),
+        config.getAsJsonObject("ExposedPorts").keySet().stream().sorted().toList());
+    List<String> env = strings(config.getAsJsonArray("Env"));
+    assertTrue(env.stream().anyMatch(e -> e.startsWith("JDK_JAVA_OPTIONS=")
+        && e.contains("-XX:MaxRAMPercentage=")), env.toString());
+    assertTrue(env.contains("TAPIO_HOME=/opt/tapio"), env.toString());
+  }
+
+  @Test
+  void holdsTheLibrariesTheRuntimeAndNoShell() throws Exception {
+    for (String lib : List.of("libc.so.6", "libbpf.so.1", "libelf.so.1", "libz.so.1", "libgcc_s.so.1")) {
+      assertTrue(Files.exists(rootfs.resolve("usr/lib/x86_64-linux-gnu/" + lib)), lib);
+    }
+    assertTrue(Files.exists(rootfs.resolve("usr/lib64/ld-linux-x86-64.so.2"), LinkOption.NOFOLLOW_LINKS));
+    assertTrue(Files.size(rootfs.resolve("etc/ssl/certs/ca-certificates.crt")) > 100_000);
+    assertTrue(Files.readString(rootfs.resolve("etc/passwd")).contains(":65532:65532:"));
+    assertFalse(Files.exists(rootfs.resolve("usr/bin/sh")), "a shell in the image");
+    String release = Files.readString(rootfs.resolve("opt/java/release"));
+    assertTrue(release.contains("JAVA_VERSION=\"25"), release);
+    assertFalse(release.contains("java.desktop"), release);
+    for (String dir : List.of("lib", "plugins")) {
+      try (Stream<Path> jars = Files.list(rootfs.resolve("opt/tapio/" + dir))) {
+        assertTrue(jars.count() > 10, dir);
+      }
+    }
+  }
+
+  @Test
+  void validatesAndListsComponentsFromItsOwnRootFilesystem() throws Exception {
+    assumeRoot();
+    try (Mounts mounts = new Mounts(rootfs)) {
+      mounts.proc();
+      String validate = chroot("65532:65532", strings(config.getAsJsonArray("Cmd")).stream()
+          .map(a -> a.equals("run") ? "validate" : a).toList());
+      assertTrue(validate.toLowerCase().contains("valid"), validate);
+      String components = chroot("65532:65532", List.of("components"));
+      for (String type : List.of("ebpf_process", "ebpf_network", "ebpf_dns", "otlp", "k8sattributes")) {
+        assertTrue(components.contains(type), components);
+      }
+    }
+  }
+
+  @Test
+  void runsTheDefaultConfigurationAndAnswersHealthz() throws Exception {
+    assumeRoot();
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    // The image's own command, with the telemetry port moved to a free one on loopback.
+    Files.writeString(rootfs.resolve("tmp/test-port.yaml"),
+        "service: {telemetry: {metrics: {address: 127.0.0.1:" + port + "}}}\n");
+    List<String> args = new ArrayList<>(strings(config.getAsJsonArray("Cmd")));
+    args.addAll(List.of("--config", "/tmp/test-port.yaml"));
+    Path log = work.resolve("run.log");
+    try (Mounts mounts = new Mounts(rootfs)) {
+      mounts.proc();
+      mounts.bind("/sys");
+      mounts.bind("/dev");
+      // As root, as the agent would run with its capabilities: eBPF loads through the image's libbpf.
+      Process tapio = chrootProcess("0:0", args).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        String ready = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && tapio.isAlive()) {
+          try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/readyz")).timeout(Duration.ofSeconds(2))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+              ready = r.body();
+              break;
+            }
+          } catch (IOException notYet) {
+            // not listening yet
+          }
+          Thread.sleep(200);
+        }
+        assertTrue(ready != null, "never ready:\n" + Files.readString(log));
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), health.body());
+        String metrics = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        List<String> loaded = metrics.lines()
+            .filter(l -> l.startsWith("tapio_ebpf_program_loaded{")).toList();
+        System.out.println("readyz: " + ready + "\n" + String.join("\n", loaded));
+        assertFalse(loaded.isEmpty(), metrics);
+        assertTrue(loaded.stream().allMatch(l -> l.endsWith(" 1") || l.endsWith(" 1.0")),
+            "an eBPF program did not load from the image:\n" + loaded + "\n" + Files.readString(log));
+      } finally {
+        tapio.destroy();
+        if (!tapio.waitFor(30, TimeUnit.SECONDS)) {
+          tapio.destroyForcibly().waitFor();
+        }
+      }
+    }
+  }
+
+  @Test
+  void theBaseIsReproducible() throws Exception {
+    Path built = Path.of(System.getProperty("tapio.image.base"), "base.tar");
+    Path again = work.resolve("base-again");
+    run("bash", System.getProperty("tapio.image.script"), again.toString(),
+        System.getProperty("java.home"), System.getProperty("tapio.image.modules"));
+    assertEquals(sha256(built), sha256(again.resolve("base.tar")),
+        "build-base.sh gave different bytes for the same inputs");
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private static String chroot(String user, List<String> args) throws Exception {
+    Process p = chrootProcess(user, args).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), "tapio " + args + " in the image's root filesystem:\n" + out);
+    return out;
+  }
+
+  /** The image's entrypoint and environment, ARGS, as USER (uid:gid) inside its root filesystem. */
+  private static ProcessBuilder chrootProcess(String user, List<String> args) {
+    List<String> command = new ArrayList<>(List.of("/usr/sbin/chroot", "--userspec=" + user,
+        rootfs.toString()));
+    command.addAll(strings(config.getAsJsonArray("Entrypoint")));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().clear();
+    for (String e : strings(config.getAsJsonArray("Env"))) {
+      int eq = e.indexOf('=');
+      pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
+    }
+    return pb;
+  }
+
+  /** What a container runtime would mount, bound into the chroot and unmounted on close. */
+  private static final class Mounts implements AutoCloseable {
+    private final Path root;
+    private final List<Path> mounted = new ArrayList<>();
+
+    Mounts(Path root) {
+      this.root = root;
+    }
+
+    void proc() throws Exception {
+      // glibc resolves java's $ORIGIN run path through /proc/self/exe.
+      Path target = root.resolve("proc");
+      run("mount", "-t", "proc", "proc", target.toString());
+      mounted.add(target);
+    }
+
+    void bind(String dir) throws Exception {
+      Path target = root.resolve(dir.substring(1));
+      run("mount", "--rbind", dir, target.toString());
+      mounted.add(target);
+      // Unmounting the copy must never reach the host's own mounts.
+      run("mount", "--make-rslave", target.toString());
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (Path target : mounted.reversed()) {
+        Process p = new ProcessBuilder("umount", "-R", target.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+          new ProcessBuilder("umount", "-R", "-l", target.toString()).inheritIO().start().waitFor();
+        }
+      }
+    }
+  }
+
+  private static void assumeRoot() {
+    assumeTrue(isRoot(), "running Tapio in the image's root filesystem needs root (chroot, mount)");
+  }
+
+  private static boolean isRoot() {
+    try {
+      return "0".equals(run("id", "-u").strip());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir : System.getenv("PATH").split(":")) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), String.join(" ", command));
+    assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
+    return out;
+  }
+
+  private static JsonObject json(String text) {
+    return JsonParser.parseString(text).getAsJsonObject();
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.asList().stream().map(JsonElement::getAsString).toList();
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(Path file) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (var in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
