@@ -48,6 +48,8 @@ class ImageIT {
   private static JsonObject manifest;
   private static JsonObject config;
   private static Path rootfs;
+  /** Why the image cannot be tested here; null when it can. Each test skips with it. */
+  private static String unavailable;
 
   @BeforeAll
   static void unpack() throws Exception {
@@ -58,10 +60,13 @@ class ImageIT {
       if (Boolean.getBoolean("tapio.image.required")) {
         fail("the image is required here but " + archive + " is missing: " + why);
       }
-      assumeTrue(false, "no image archive at " + archive + ": " + why);
+      unavailable = "no image archive at " + archive + ": " + why;
+      return;
     }
-    assumeTrue(onPath("skopeo") && onPath("umoci"),
-        "skopeo and umoci (Debian packages; ./tapio test installs them) are needed to read the image");
+    if (!onPath("skopeo") || !onPath("umoci")) {
+      unavailable = "skopeo and umoci (Debian packages; ./tapio test installs them) are needed to read the image";
+      return;
+    }
     inspect = json(run("skopeo", "inspect", "docker-archive:" + archive));
     manifest = json(run("skopeo", "inspect", "--raw", "docker-archive:" + archive));
     config = json(run("skopeo", "inspect", "--config", "docker-archive:" + archive))
@@ -79,6 +84,7 @@ class ImageIT {
 
   @Test
   void fitsTheSizeBudget() throws Exception {
+    assumeImage();
     // Compressed: the gzipped layer blobs Jib wrote into the archive (what a registry stores);
     // unpacked: the files of the root filesystem umoci made of them.
     List<Long> layers = archiveEntrySizes(archive, ".tar.gz");
@@ -99,6 +105,7 @@ class ImageIT {
 
   @Test
   void runsTapioAsNonRootWithItsPortsAndSizing() {
+    assumeImage();
     List<String> entrypoint = strings(config.getAsJsonArray("Entrypoint"));
     assertEquals("/opt/java/bin/java", entrypoint.getFirst());
     assertEquals("dev.tapio.engine.cli.Main", entrypoint.getLast());
@@ -116,6 +123,7 @@ class ImageIT {
 
   @Test
   void holdsTheLibrariesTheRuntimeAndNoShell() throws Exception {
+    assumeImage();
     for (String lib : List.of("libc.so.6", "libbpf.so.1", "libelf.so.1", "libz.so.1", "libgcc_s.so.1")) {
       assertTrue(Files.exists(rootfs.resolve("usr/lib/x86_64-linux-gnu/" + lib)), lib);
     }
@@ -135,6 +143,7 @@ class ImageIT {
 
   @Test
   void validatesAndListsComponentsFromItsOwnRootFilesystem() throws Exception {
+    assumeImage();
     assumeRoot();
     try (Mounts mounts = new Mounts(rootfs)) {
       mounts.proc();
@@ -150,6 +159,7 @@ class ImageIT {
 
   @Test
   void runsTheDefaultConfigurationAndAnswersHealthz() throws Exception {
+    assumeImage();
     assumeRoot();
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
@@ -211,6 +221,7 @@ class ImageIT {
 
   @Test
   void theBaseIsReproducible() throws Exception {
+    assumeImage();
     Path built = Path.of(System.getProperty("tapio.image.base"), "base.tar");
     Path again = work.resolve("base-again");
     run("bash", System.getProperty("tapio.image.script"), again.toString(),
@@ -277,6 +288,10 @@ class ImageIT {
         }
       }
     }
+  }
+
+  private static void assumeImage() {
+    assumeTrue(unavailable == null, () -> unavailable);
   }
 
   private static void assumeRoot() {
