@@ -161,10 +161,7 @@ class ImageIT {
   void runsTheDefaultConfigurationAndAnswersHealthz() throws Exception {
     assumeImage();
     assumeRoot();
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = freePort();
     // The image's own command, with the telemetry port moved to a free one on loopback.
     Files.writeString(rootfs.resolve("tmp/test-port.yaml"),
         "service: {telemetry: {metrics: {address: 127.0.0.1:" + port + "}}}\n");
@@ -180,23 +177,7 @@ class ImageIT {
           .redirectOutput(log.toFile()).start();
       try {
         HttpClient http = HttpClient.newHttpClient();
-        String ready = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && tapio.isAlive()) {
-          try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/readyz")).timeout(Duration.ofSeconds(2))
-                .build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-              ready = r.body();
-              break;
-            }
-          } catch (IOException notYet) {
-            // not listening yet
-          }
-          Thread.sleep(200);
-        }
-        assertTrue(ready != null, "never ready:\n" + Files.readString(log));
+        String ready = awaitReady(http, port, tapio, log);
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
             HttpResponse.BodyHandlers.ofString());
@@ -211,10 +192,88 @@ class ImageIT {
         assertTrue(loaded.stream().allMatch(l -> l.endsWith(" 1") || l.endsWith(" 1.0")),
             "an eBPF program did not load from the image:\n" + loaded + "\n" + Files.readString(log));
       } finally {
-        tapio.destroy();
-        if (!tapio.waitFor(30, TimeUnit.SECONDS)) {
-          tapio.destroyForcibly().waitFor();
+        stop(tapio);
+      }
+    }
+  }
+
+  /**
+   * The gateway's side and the Kubernetes client on the jlinked runtime, as the non-root user:
+   * OTLP over gRPC and HTTP (Netty), and k8sattributes listing and watching pods and replica sets
+   * (the JDK's HTTP client, Jackson) on an API server this test plays over plain HTTP.
+   */
+  @Test
+  void receivesOtlpAndWatchesKubernetesFromItsOwnRootFilesystem() throws Exception {
+    assumeImage();
+    assumeRoot();
+    List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+    com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    api.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    api.createContext("/", exchange -> {
+      asked.add(exchange.getRequestURI().toString());
+      if (exchange.getRequestURI().getQuery() != null
+          && exchange.getRequestURI().getQuery().contains("watch=true")) {
+        exchange.sendResponseHeaders(200, 0); // a watch that sees no change until the test ends
+        return;
+      }
+      String kind = exchange.getRequestURI().getPath().endsWith("replicasets") ? "ReplicaSetList" : "PodList";
+      byte[] list = ("{\"kind\":\"" + kind + "\",\"apiVersion\":\"v1\",\"metadata\":"
+          + "{\"resourceVersion\":\"1\"},\"items\":[]}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, list.length);
+      exchange.getResponseBody().write(list);
+      exchange.close();
+    });
+    api.start();
+    int telemetry = freePort();
+    int grpc = freePort();
+    int otlpHttp = freePort();
+    Files.writeString(rootfs.resolve("tmp/gateway.yaml"), """
+        receivers:
+          otlp:
+            protocols:
+              grpc: {endpoint: 127.0.0.1:%d}
+              http: {endpoint: 127.0.0.1:%d}
+        processors:
+          k8sattributes: {auth_type: none}
+        exporters:
+          debug: {verbosity: basic}
+        service:
+          telemetry: {metrics: {address: 127.0.0.1:%d}}
+          pipelines:
+            logs: {receivers: [otlp], processors: [k8sattributes], exporters: [debug]}
+        """.formatted(grpc, otlpHttp, telemetry));
+    Path log = work.resolve("gateway.log");
+    try (Mounts mounts = new Mounts(rootfs)) {
+      mounts.proc();
+      ProcessBuilder pb = chrootProcess("65532:65532", List.of("run", "--config", "/tmp/gateway.yaml"));
+      pb.environment().put("KUBERNETES_MASTER", "http://127.0.0.1:" + api.getAddress().getPort());
+      Process tapio = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        String ready = awaitReady(http, telemetry, tapio, log);
+        assertTrue(ready.contains("\"processor/k8sattributes\":{\"status\":\"ok\""), ready);
+        HttpResponse<String> export = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + otlpHttp + "/v1/logs"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"hi\"}}]}]}]}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, export.statusCode(), export.body());
+        try (java.net.Socket connected = new java.net.Socket("127.0.0.1", grpc)) {
+          assertTrue(connected.isConnected(), "the gRPC port");
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && asked.stream().noneMatch(u -> u.contains("watch=true"))) {
+          Thread.sleep(100);
+        }
+        System.out.println("API server asked: " + asked);
+        assertTrue(asked.stream().anyMatch(u -> u.startsWith("/api/v1/pods?")), asked.toString());
+        assertTrue(asked.stream().anyMatch(u -> u.contains("watch=true")), asked.toString());
+      } finally {
+        stop(tapio);
+        api.stop(0);
       }
     }
   }
@@ -231,6 +290,38 @@ class ImageIT {
   }
 
   // ------------------------------------------------------------------------------------------
+
+  /** The body of /readyz once it answers 200; fails with TAPIO's output if it never does. */
+  private static String awaitReady(HttpClient http, int port, Process tapio, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && tapio.isAlive()) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/readyz")).timeout(Duration.ofSeconds(2))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return r.body();
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    return fail("never ready:\n" + Files.readString(log));
+  }
+
+  private static void stop(Process tapio) throws InterruptedException {
+    tapio.destroy();
+    if (!tapio.waitFor(30, TimeUnit.SECONDS)) {
+      tapio.destroyForcibly().waitFor();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
 
   private static String chroot(String user, List<String> args) throws Exception {
     Process p = chrootProcess(user, args).redirectErrorStream(true).start();
