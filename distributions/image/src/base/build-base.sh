@@ -37,16 +37,17 @@ tar --version 2>/dev/null | grep -q 'GNU tar' || skip "GNU tar is missing"
 # --- 1. the pinned .debs, from the cache or downloaded once -----------------------------------
 mkdir -p "$cache" || skip "cannot create the .deb cache $cache"
 updated=""
-fetch() { # name version sha256 -> path of the verified .deb
+fetch() { # NAME VERSION SHA256: sets deb to the path of the verified .deb
   local name=$1 version=$2 sha=$3 cached="$cache/$sha.deb" tmp
-  if [ -f "$cached" ] && echo "$sha  $cached" | sha256sum -c --status; then echo "$cached"; return; fi
+  deb=$cached
+  if [ -f "$cached" ] && echo "$sha  $cached" | sha256sum -c --status; then return; fi
   tmp=$(mktemp -d)
-  if ! (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$name=$version" >&2); then
+  if ! (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$name=$version" </dev/null >&2); then
     if [ -z "$updated" ] && [ "$(id -u)" = 0 ]; then
       say "refreshing the package index to find $name=$version"
-      apt-get update -qq >&2 || { rm -rf "$tmp"; skip "apt-get update failed (no network?)"; }
+      apt-get update -qq </dev/null >&2 || { rm -rf "$tmp"; skip "apt-get update failed (no network?)"; }
       updated=1
-      (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$name=$version" >&2) \
+      (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$name=$version" </dev/null >&2) \
         || { rm -rf "$tmp"; skip "$name=$version cannot be downloaded (network, or the pin in packages.lock is no longer served)"; }
     else
       rm -rf "$tmp"
@@ -62,7 +63,6 @@ fetch() { # name version sha256 -> path of the verified .deb
   fi
   mv "$tmp"/*.deb "$cached"
   rm -rf "$tmp"
-  echo "$cached"
 }
 
 rootfs="$work/rootfs"
@@ -71,7 +71,7 @@ mkdir -p "$rootfs"/usr/{bin,sbin,lib,lib64} "$rootfs"/var/lib/dpkg/status.d "$ro
 for d in bin sbin lib lib64; do ln -s "usr/$d" "$rootfs/$d"; done
 while read -r name version sha; do
   case "$name" in ''|'#'*) continue ;; esac
-  deb=$(fetch "$name" "$version" "$sha")
+  fetch "$name" "$version" "$sha"
   dpkg-deb --fsys-tarfile "$deb" | tar -x --keep-directory-symlink --no-same-owner -C "$rootfs"
   # What scanners read to know which packages (and versions) the image holds.
   dpkg-deb -f "$deb" Package Version Architecture Source Maintainer Description \
