@@ -10,8 +10,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +27,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -206,10 +212,9 @@ class ImageIT {
   void receivesOtlpAndWatchesKubernetesFromItsOwnRootFilesystem() throws Exception {
     assumeImage();
     assumeRoot();
-    List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
-    com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
-        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    api.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    List<String> asked = Collections.synchronizedList(new ArrayList<>());
+    HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    api.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     api.createContext("/", exchange -> {
       asked.add(exchange.getRequestURI().toString());
       if (exchange.getRequestURI().getQuery() != null
@@ -261,7 +266,7 @@ class ImageIT {
                 "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"hi\"}}]}]}]}"))
             .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, export.statusCode(), export.body());
-        try (java.net.Socket connected = new java.net.Socket("127.0.0.1", grpc)) {
+        try (Socket connected = new Socket("127.0.0.1", grpc)) {
           assertTrue(connected.isConnected(), "the gRPC port");
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -444,7 +449,7 @@ class ImageIT {
     try {
       return Files.size(file);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
