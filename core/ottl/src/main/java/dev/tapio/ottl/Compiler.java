@@ -239,6 +239,9 @@ final class Compiler {
       boolean constant = b;
       return c -> constant;
     }
+    if (v instanceof Ast.Call call && !Functions.isConverter(call.name())) {
+      value(v); // reports an unknown function, or an editor used as a value
+    }
     if (!(v instanceof Ast.Call call) || !Functions.isConverter(call.name())) {
       throw error(bv.at(), "a condition needs a comparison (==, !=, <, <=, >, >=), true/false"
           + " or a function returning a boolean such as IsMatch(...)");

@@ -487,8 +487,9 @@ final class Functions {
       case "replace_pattern" -> {
         PathRef target = a.path(0);
         settable(comp, a, target);
-        Matcher m = a.regex(1).matcher("");
-        String replacement = replacement(comp, a, 2);
+        Pattern regex = a.regex(1);
+        Matcher m = regex.matcher("");
+        String replacement = replacement(comp, a, 2, regex);
         a.unsupported(3);
         a.unsupported(4);
         Getter g = target.getter();
@@ -524,8 +525,9 @@ final class Functions {
         if (!mode.equals("key") && !mode.equals("value")) {
           throw comp.error(a.at(1), "replace_all_patterns: mode must be \"key\" or \"value\"");
         }
-        Matcher m = a.regex(2).matcher("");
-        String replacement = replacement(comp, a, 3);
+        Pattern regex = a.regex(2);
+        Matcher m = regex.matcher("");
+        String replacement = replacement(comp, a, 3, regex);
         a.unsupported(4);
         a.unsupported(5);
         boolean keys = mode.equals("key");
@@ -671,10 +673,13 @@ final class Functions {
 
   /**
    * The Collector's replacement syntax (Go's regexp: {@code $1}, {@code ${1}}, {@code ${name}},
-   * {@code $$}) in Java's ({@code $1}, {@code ${name}}, {@code \$}).
+   * {@code $$}) in Java's ({@code $1}, {@code ${name}}, {@code \$}). As in Go, a group the
+   * pattern does not have is replaced by nothing (Java would throw).
    */
-  private static String replacement(Compiler comp, Args a, int i) {
+  private static String replacement(Compiler comp, Args a, int i, Pattern regex) {
     String s = a.string(i);
+    int groups = regex.matcher("").groupCount();
+    Set<String> names = regex.namedGroups().keySet();
     StringBuilder out = new StringBuilder();
     for (int k = 0; k < s.length(); k++) {
       char ch = s.charAt(k);
@@ -691,8 +696,13 @@ final class Functions {
           throw comp.error(a.at(i), "replacement has '${' without '}'");
         }
         String name = s.substring(k + 2, end);
-        out.append(name.chars().allMatch(Character::isDigit) && !name.isEmpty()
-            ? "$" + name : "${" + name + "}");
+        boolean number = !name.isEmpty() && name.length() < 9
+            && name.chars().allMatch(Character::isDigit);
+        if (number && Integer.parseInt(name) <= groups) {
+          out.append('$').append(Integer.parseInt(name));
+        } else if (!number && names.contains(name)) {
+          out.append("${").append(name).append('}');
+        }
         k = end;
       } else {
         int end = k + 1;
@@ -702,7 +712,10 @@ final class Functions {
         if (end == k + 1) {
           out.append("\\$");
         } else {
-          out.append('$').append(s, k + 1, end);
+          String digits = s.substring(k + 1, end);
+          if (digits.length() < 9 && Integer.parseInt(digits) <= groups) {
+            out.append('$').append(Integer.parseInt(digits));
+          }
           k = end - 1;
         }
       }
