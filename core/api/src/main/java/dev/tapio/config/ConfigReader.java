@@ -29,6 +29,15 @@ public interface ConfigReader extends ConfigProblems {
   /** The keys present in this section, in file order. Does not mark them as read. */
   List<String> keys();
 
+  /**
+   * Whether the value at the key is a list whose first item is a map, for keys that take either
+   * a list of strings or a list of sections (the transform processor's statements, in their flat
+   * and their grouped form). False when absent. Does not mark the key as read.
+   */
+  default boolean holdsSectionList(String key) {
+    return false;
+  }
+
   String string(String key, String defaultValue);
 
   boolean bool(String key, boolean defaultValue);

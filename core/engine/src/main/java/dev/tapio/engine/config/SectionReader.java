@@ -75,6 +75,13 @@ final class SectionReader implements ConfigReader {
   }
 
   @Override
+  public boolean holdsSectionList(String key) {
+    Entry entry = map.entry(key);
+    return entry != null && entry.value() instanceof ListNode list && !list.items().isEmpty()
+        && list.items().getFirst() instanceof MapNode;
+  }
+
+  @Override
   public List<String> keys() {
     return List.copyOf(map.entries().keySet());
   }
