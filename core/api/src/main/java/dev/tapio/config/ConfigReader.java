@@ -40,6 +40,16 @@ public interface ConfigReader extends ConfigProblems {
 
   String string(String key, String defaultValue);
 
+  /**
+   * The scalar at the key with its YAML type: a {@code String}, {@code Long}, {@code Double} or
+   * {@code Boolean} (quoted text is always a string), for keys that take a value of any type,
+   * such as the attributes processor's {@code value}. Null when absent or null; a map or a list
+   * is reported as an error. The default reads it as a string.
+   */
+  default Object scalar(String key) {
+    return string(key, null);
+  }
+
   boolean bool(String key, boolean defaultValue);
 
   int integer(String key, int defaultValue);

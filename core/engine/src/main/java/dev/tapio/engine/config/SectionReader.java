@@ -93,6 +93,28 @@ final class SectionReader implements ConfigReader {
   }
 
   @Override
+  public Object scalar(String key) {
+    Scalar s = scalar(key, "a string, number or boolean");
+    if (s == null) {
+      return null;
+    }
+    try {
+      return switch (s.type()) {
+        case BOOL -> Boolean.parseBoolean(s.value().toLowerCase(java.util.Locale.ROOT));
+        case INT -> {
+          String v = s.value();
+          yield v.startsWith("0x") ? Long.parseLong(v.substring(2), 16)
+              : v.startsWith("0o") ? Long.parseLong(v.substring(2), 8) : Long.parseLong(v);
+        }
+        case FLOAT -> Double.parseDouble(s.value());
+        default -> s.value();
+      };
+    } catch (NumberFormatException e) {
+      return s.value(); // beyond a long or in a form Java does not parse: kept as written
+    }
+  }
+
+  @Override
   public boolean bool(String key, boolean defaultValue) {
     Scalar s = scalar(key, "true or false");
     if (s == null) {
