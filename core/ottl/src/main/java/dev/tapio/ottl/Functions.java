@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -447,42 +448,12 @@ final class Functions {
         MapTarget map = a.mapPath(0);
         Matcher m = a.regex(1).matcher("");
         boolean keep = sig.name().startsWith("keep");
-        yield c -> {
-          Attributes attrs = map.open(c);
-          if (attrs == null) {
-            return;
-          }
-          boolean changed = false;
-          for (int i = attrs.size() - 1; i >= 0; i--) {
-            if (m.reset(attrs.key(i)).find() != keep) {
-              attrs.remove(attrs.key(i));
-              changed = true;
-            }
-          }
-          if (changed) {
-            map.close(c, attrs);
-          }
-        };
+        yield mapEditor(map, attrs -> removeKeys(attrs, k -> m.reset(k).find() != keep));
       }
       case "keep_keys" -> {
         MapTarget map = a.mapPath(0);
         Set<String> keys = new HashSet<>(a.strings(1));
-        yield c -> {
-          Attributes attrs = map.open(c);
-          if (attrs == null) {
-            return;
-          }
-          boolean changed = false;
-          for (int i = attrs.size() - 1; i >= 0; i--) {
-            if (!keys.contains(attrs.key(i))) {
-              attrs.remove(attrs.key(i));
-              changed = true;
-            }
-          }
-          if (changed) {
-            map.close(c, attrs);
-          }
-        };
+        yield mapEditor(map, attrs -> removeKeys(attrs, k -> !keys.contains(k)));
       }
       case "replace_pattern" -> {
         PathRef target = a.path(0);
@@ -531,37 +502,8 @@ final class Functions {
         a.unsupported(4);
         a.unsupported(5);
         boolean keys = mode.equals("key");
-        yield c -> {
-          Attributes attrs = map.open(c);
-          if (attrs == null) {
-            return;
-          }
-          boolean changed = false;
-          for (int i = 0; i < attrs.size(); i++) {
-            if (keys) {
-              String k = attrs.key(i);
-              if (m.reset(k).find()) {
-                String renamed = m.replaceAll(replacement);
-                if (!renamed.equals(k)) {
-                  AnyValue v = attrs.valueAt(i);
-                  attrs.remove(k);
-                  attrs.put(renamed, v);
-                  changed = true;
-                  i--;
-                }
-              }
-            } else if (attrs.type(i) == ValueType.STRING) {
-              String s = attrs.stringAt(i);
-              if (m.reset(s).find()) {
-                attrs.putString(attrs.key(i), m.replaceAll(replacement));
-                changed = true;
-              }
-            }
-          }
-          if (changed) {
-            map.close(c, attrs);
-          }
-        };
+        yield mapEditor(map, attrs -> keys ? renameKeys(attrs, m, replacement)
+            : replaceValues(attrs, m, replacement));
       }
       case "truncate_all" -> {
         MapTarget map = a.mapPath(0);
@@ -569,11 +511,7 @@ final class Functions {
         if (limit < 0) {
           throw comp.error(a.at(1), "truncate_all: limit must not be negative");
         }
-        yield c -> {
-          Attributes attrs = map.open(c);
-          if (attrs == null) {
-            return;
-          }
+        yield mapEditor(map, attrs -> {
           boolean changed = false;
           for (int i = 0; i < attrs.size(); i++) {
             if (attrs.type(i) == ValueType.STRING && attrs.stringAt(i).length() > limit) {
@@ -581,10 +519,8 @@ final class Functions {
               changed = true;
             }
           }
-          if (changed) {
-            map.close(c, attrs);
-          }
-        };
+          return changed;
+        });
       }
       case "limit" -> {
         MapTarget map = a.mapPath(0);
@@ -598,10 +534,9 @@ final class Functions {
               + ") than the limit (" + limit + ")");
         }
         Set<String> prio = new HashSet<>(priority);
-        yield c -> {
-          Attributes attrs = map.open(c);
-          if (attrs == null || attrs.size() <= limit) {
-            return;
+        yield mapEditor(map, attrs -> {
+          if (attrs.size() <= limit) {
+            return false;
           }
           int present = 0;
           for (String k : priority) {
@@ -609,23 +544,9 @@ final class Functions {
               present++;
             }
           }
-          long others = limit - present;
-          List<String> drop = new ArrayList<>();
-          for (int i = 0; i < attrs.size(); i++) {
-            String k = attrs.key(i);
-            if (!prio.contains(k)) {
-              if (others > 0) {
-                others--;
-              } else {
-                drop.add(k);
-              }
-            }
-          }
-          for (String k : drop) {
-            attrs.remove(k);
-          }
-          map.close(c, attrs);
-        };
+          long[] others = {limit - present};
+          return removeKeys(attrs, k -> !prio.contains(k) && others[0]-- <= 0);
+        });
       }
       case "merge_maps" -> {
         MapTarget map = a.mapPath(0);
@@ -663,6 +584,70 @@ final class Functions {
       }
       default -> throw new IllegalStateException(sig.name());
     };
+  }
+
+  /** An edit of a map in place; returns whether it changed anything. */
+  private interface MapEdit {
+    boolean edit(Attributes attrs);
+  }
+
+  /** Opens the map at the target, edits it, and writes it back when the edit changed it. */
+  private static Editor mapEditor(MapTarget map, MapEdit edit) {
+    return c -> {
+      Attributes attrs = map.open(c);
+      if (attrs != null && edit.edit(attrs)) {
+        map.close(c, attrs);
+      }
+    };
+  }
+
+  /** Removes, in place, the keys {@code remove} selects; tests each key once, in order. */
+  private static boolean removeKeys(Attributes attrs, Predicate<String> remove) {
+    boolean changed = false;
+    int i = 0;
+    while (i < attrs.size()) {
+      String k = attrs.key(i);
+      if (remove.test(k)) {
+        attrs.remove(k);
+        changed = true;
+      } else {
+        i++;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Renames the keys the matcher finds something in. Each key present at the start is looked at
+   * once (a renamed key is appended, and may match again: looking at it again would not end).
+   */
+  private static boolean renameKeys(Attributes attrs, Matcher m, String replacement) {
+    boolean changed = false;
+    int i = 0;
+    for (int n = attrs.size(); n > 0 && i < attrs.size(); n--) {
+      String k = attrs.key(i);
+      String renamed = m.reset(k).find() ? m.replaceAll(replacement) : k;
+      if (renamed.equals(k)) {
+        i++;
+        continue;
+      }
+      AnyValue v = attrs.valueAt(i);
+      attrs.remove(k);
+      attrs.put(renamed, v);
+      changed = true;
+    }
+    return changed;
+  }
+
+  private static boolean replaceValues(Attributes attrs, Matcher m, String replacement) {
+    boolean changed = false;
+    for (int i = 0; i < attrs.size(); i++) {
+      if (attrs.type(i) == ValueType.STRING && m.reset(attrs.stringAt(i)).find()) {
+        attrs.putString(attrs.key(i), m.replaceAll(replacement));
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   private static void settable(Compiler comp, Args a, PathRef target) {

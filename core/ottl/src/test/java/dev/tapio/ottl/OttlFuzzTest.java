@@ -31,7 +31,9 @@ class OttlFuzzTest {
       "set(severity_number, SEVERITY_NUMBER_WARN) where not (body == nil or"
           + " attributes[\"n\"] > 3.5)",
       "set(attributes[\"len\"], Len(body) * 2 + 1)",
-      "set(cache, ParseJSON(body)[\"m\"])");
+      "set(cache, ParseJSON(body)[\"m\"])",
+      "replace_all_patterns(attributes, \"key\", \"a\", \"aa\")",
+      "keep_matching_keys(attributes, \"^a\") where Len(attributes) > 0");
   private static final String[] TOKENS = {
       "set", "(", ")", "[", "]", "{", "}", ",", ".", ":", "=", "==", "!=", "<", "<=", ">", ">=",
       "+", "-", "*", "/", "where", "and", "or", "not", "nil", "true", "false", "\"s\"", "\"",

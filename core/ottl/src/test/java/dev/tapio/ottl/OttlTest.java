@@ -183,6 +183,9 @@ class OttlTest {
     assertEquals("/{route}", a.getString("url.route"));
     logRun("keep_matching_keys(attributes, \"^url\")");
     assertEquals(List.of("url.route"), keys(a));
+    // A renamed key that matches again is not renamed again (that would never end).
+    logRun("replace_all_patterns(attributes, \"key\", \"r\", \"rr\")");
+    assertEquals(List.of("urrl.rroute"), keys(a));
   }
 
   @Test

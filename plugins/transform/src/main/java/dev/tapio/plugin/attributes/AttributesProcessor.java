@@ -78,13 +78,7 @@ final class AttributesProcessor implements LogsProcessor, TracesProcessor, Metri
     for (ResourceMetrics rm : d.resourceMetrics()) {
       for (ScopeMetrics sm : rm.scopeMetrics()) {
         for (Metric m : sm.metrics()) {
-          PList<? extends DataPoint> points = switch (m.type()) {
-            case GAUGE, SUM -> m.numberPoints();
-            case HISTOGRAM -> m.histogramPoints();
-            case EXPONENTIAL_HISTOGRAM -> m.exponentialHistogramPoints();
-            case SUMMARY -> m.summaryPoints();
-            default -> null;
-          };
+          PList<? extends DataPoint> points = Points.of(m);
           if (points != null) {
             for (int i = 0; i < points.size(); i++) {
               actions.apply(points.get(i).attributes());

@@ -5,6 +5,7 @@ import dev.tapio.consumer.MetricsConsumer;
 import dev.tapio.consumer.MetricsProcessor;
 import dev.tapio.ottl.OttlContext;
 import dev.tapio.ottl.TransformContext;
+import dev.tapio.plugin.attributes.Points;
 import dev.tapio.pdata.DataPoint;
 import dev.tapio.pdata.Metric;
 import dev.tapio.pdata.Metrics;
@@ -73,13 +74,7 @@ final class TransformMetrics implements MetricsProcessor {
   }
 
   private static void points(Groups.Compiled g, TransformContext tc, Metric m) {
-    PList<? extends DataPoint> points = switch (m.type()) {
-      case GAUGE, SUM -> m.numberPoints();
-      case HISTOGRAM -> m.histogramPoints();
-      case EXPONENTIAL_HISTOGRAM -> m.exponentialHistogramPoints();
-      case SUMMARY -> m.summaryPoints();
-      default -> null;
-    };
+    PList<? extends DataPoint> points = Points.of(m);
     if (points == null) {
       return;
     }
