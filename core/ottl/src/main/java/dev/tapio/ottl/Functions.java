@@ -285,7 +285,7 @@ final class Functions {
             throw new OttlRuntimeException("ParseJSON takes a string, got "
                 + Values.typeName(v));
           }
-          return Json.parse(s);
+          return Values.of(Json.parse(s));
         };
       }
       case "IsString" -> test(a.getter(0), v -> v instanceof String);

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * A small JSON reader and writer for {@code ParseJSON} and for rendering maps as text. Objects
- * become map AnyValues, arrays array AnyValues, numbers longs when integral (as the Collector
- * does: float64 only when not integral), nesting bounded to {@link #MAX_DEPTH}.
+ * become map AnyValues, arrays array AnyValues, every number a double (as in the Collector, whose
+ * JSON decoding gives float64; integers and floats compare as numbers in OTTL anyway), nesting
+ * bounded to {@link #MAX_DEPTH}.
  */
 final class Json {
   static final int MAX_DEPTH = 128;
@@ -143,12 +144,7 @@ final class Json {
       throw fail("unexpected character");
     }
     try {
-      double d = Double.parseDouble(n);
-      if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 0x1p53
-          && n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0) {
-        return AnyValue.of(Long.parseLong(n));
-      }
-      return AnyValue.of(d);
+      return AnyValue.of(Double.parseDouble(n));
     } catch (NumberFormatException e) {
       pos = start;
       throw fail("bad number");

@@ -91,7 +91,7 @@ class TransformTest {
     assertFalse(resource.contains("host.name"));
     LogRecord json = record(0);
     assertEquals("ana", json.attributes().getString("user"));
-    assertEquals(12, json.attributes().getLong("ms", 0));
+    assertEquals(12.0, json.attributes().getDouble("ms", 0));
     assertEquals(Severity.WARN, json.severity());
     assertEquals("https://x.example/checkout?token=***", json.attributes().getString("http.url"));
     assertFalse(json.attributes().contains("password"));
