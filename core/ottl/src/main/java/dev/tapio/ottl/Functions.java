@@ -264,15 +264,18 @@ final class Functions {
           throw comp.error(a.at(0), "Concat: 'vals' must be a list such as [a, b]");
         }
         Getter[] parts = list.items().stream().map(comp::value).toArray(Getter[]::new);
-        String delimiter = a.string(1);
+        Getter delimiterGetter = a.getter(1);
         yield c -> {
+          if (!(delimiterGetter.get(c) instanceof String delimiter)) {
+            throw new OttlRuntimeException("Concat: the delimiter is not a string");
+          }
           StringBuilder sb = new StringBuilder();
           for (int i = 0; i < parts.length; i++) {
             if (i > 0) {
               sb.append(delimiter);
             }
             String s = Values.text(parts[i].get(c));
-            sb.append(s == null ? "" : s);
+            sb.append(s == null ? "<nil>" : s); // as the Collector renders nil
           }
           return sb.toString();
         };

@@ -111,6 +111,8 @@ class OttlTest {
     assertTrue(logCond("IsString(body) and IsInt(attributes[\"http.status_code\"])"
         + " and IsDouble(attributes[\"duration\"]) and IsBool(attributes[\"sampled\"])"
         + " and IsMap(attributes) and not IsList(body)"));
+    assertTrue(logCond("Concat([attributes[\"missing\"], 1, true, 2.5], \"/\")"
+        + " == \"<nil>/1/true/2.5\""));
     assertTrue(logCond("Len(body) == 16"));
     assertTrue(logCond("ToUpperCase(severity_text) == \"INFO\""));
     assertTrue(logCond("Substring(body, 4, 8) == \"/healthz\""));
