@@ -6,14 +6,15 @@ import dev.tapio.ottl.Eval.Editor;
 import dev.tapio.ottl.Eval.Getter;
 import dev.tapio.ottl.Eval.LongGetter;
 import dev.tapio.ottl.Eval.PathRef;
+import dev.tapio.pdata.AggregationTemporality;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.MetricType;
 import dev.tapio.pdata.Severity;
 import dev.tapio.pdata.SpanKind;
 import dev.tapio.pdata.StatusCode;
-import dev.tapio.pdata.AggregationTemporality;
 import dev.tapio.pdata.ValueType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,7 @@ final class Compiler {
       for (Getter g : items) {
         values.add(((Const) g).value());
       }
-      return new Const(java.util.Collections.unmodifiableList(values));
+      return new Const(Collections.unmodifiableList(values));
     }
     Getter[] array = items.toArray(Getter[]::new);
     return c -> {

@@ -7,7 +7,6 @@ import dev.tapio.ottl.Eval.PathRef;
 import dev.tapio.ottl.Eval.Setter;
 import dev.tapio.pdata.AnyValue;
 import dev.tapio.pdata.Attributes;
-import dev.tapio.pdata.DataPoint;
 import dev.tapio.pdata.ExponentialHistogramDataPoint;
 import dev.tapio.pdata.HistogramDataPoint;
 import dev.tapio.pdata.NumberDataPoint;

@@ -100,7 +100,7 @@ final class SectionReader implements ConfigReader {
     }
     try {
       return switch (s.type()) {
-        case BOOL -> Boolean.parseBoolean(s.value().toLowerCase(java.util.Locale.ROOT));
+        case BOOL -> Boolean.parseBoolean(s.value().toLowerCase(Locale.ROOT));
         case INT -> {
           String v = s.value();
           yield v.startsWith("0x") ? Long.parseLong(v.substring(2), 16)

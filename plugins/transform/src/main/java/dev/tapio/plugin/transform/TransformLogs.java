@@ -3,6 +3,7 @@ package dev.tapio.plugin.transform;
 import dev.tapio.consumer.Capabilities;
 import dev.tapio.consumer.LogsConsumer;
 import dev.tapio.consumer.LogsProcessor;
+import dev.tapio.ottl.OttlContext;
 import dev.tapio.ottl.TransformContext;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.PList;
@@ -48,7 +49,7 @@ final class TransformLogs implements LogsProcessor {
             for (int j = 0; j < scopes.size(); j++) {
               ScopeLogs sl = scopes.get(j);
               tc.scope(sl.scope());
-              if (g.context == dev.tapio.ottl.OttlContext.SCOPE) {
+              if (g.context == OttlContext.SCOPE) {
                 g.run(tc);
                 continue;
               }
