@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * Reads OTTL from a component's configuration, compiling each statement or condition once to
- * check it: a problem is reported at the list item (file, line and column of the value) with
- * the position inside the statement in the message, and the item is left out.
+ * check it: a problem is reported at its character in the file (line and column, through
+ * {@link dev.tapio.config.ConfigProblems#error(String, int, String)}), with the position inside
+ * the statement and an excerpt in the message, and the item is left out.
  */
 public final class OttlConfig {
   private OttlConfig() {}
@@ -53,7 +54,8 @@ public final class OttlConfig {
         }
         out.add(text);
       } catch (OttlException e) {
-        reader.error(key + "." + i, "invalid OTTL " + (statements ? "statement" : "condition")
+        reader.error(key + "." + i, e.offset(), "invalid OTTL "
+            + (statements ? "statement" : "condition")
             + " for the " + context.otelName() + " context at " + e.getMessage());
       }
     }

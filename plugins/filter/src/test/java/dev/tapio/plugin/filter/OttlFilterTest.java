@@ -221,10 +221,10 @@ class OttlFilterTest {
     assertTrue(errors.get(0).startsWith("component.yaml:1:13: processor 'filter', key"
         + " 'error_mode': 'loud' is not an error mode"), errors.get(0));
     String all = String.join("\n", errors);
-    assertTrue(all.contains("component.yaml:5:7: processor 'filter', key 'logs.log_record.1':"
+    assertTrue(all.contains("component.yaml:5:8: processor 'filter', key 'logs.log_record.1':"
         + " invalid OTTL condition for the log context at column 1: unknown path 'atributes'"
         + " for the log context (did you mean 'attributes'?)"), all);
-    assertTrue(all.contains("component.yaml:8:7: processor 'filter', key 'traces.span.0':"
+    assertTrue(all.contains("component.yaml:8:21: processor 'filter', key 'traces.span.0':"
         + " invalid OTTL condition for the span context at column 15: IsMatch: invalid"
         + " regular expression"), all);
     assertTrue(all.contains("key 'metrics.datapoint.0': invalid OTTL condition for the"

@@ -118,7 +118,7 @@ public final class TransformFactory implements ProcessorFactory<TransformConfig>
         }
         Ottl.statement(text, context);
       } catch (OttlException e) {
-        reader.error(key + "." + i, "invalid OTTL statement at " + e.getMessage());
+        reader.error(key + "." + i, e.offset(), "invalid OTTL statement at " + e.getMessage());
         continue;
       }
       if (context != current && !run.isEmpty()) {

@@ -234,7 +234,7 @@ class TransformTest {
         """));
     List<String> errors = e.errors().stream().map(ConfigError::toString).toList();
     String all = String.join("\n", errors);
-    assertTrue(all.contains("component.yaml:4:9: processor 'transform', key"
+    assertTrue(all.contains("component.yaml:4:42: processor 'transform', key"
         + " 'log_statements.0.statements.0': invalid OTTL statement for the log context at"
         + " column 34: Concat takes 2 arguments (vals, delimiter), got 1 (missing"
         + " 'delimiter')"), all);
