@@ -33,8 +33,8 @@
  * }</pre>
  *
  * <p>OTTL conditions are compiled when the configuration is read ({@link
- * dev.tapio.ottl.OttlConfig}); a bad one is reported at its list item, with the column inside
- * the condition, and each processor instance compiles its own copy (compiled conditions keep
+ * dev.tapio.ottl.OttlConfig}); a bad one is reported at its character in the file, with the
+ * column inside the condition in the message, and each processor instance compiles its own copy (compiled conditions keep
  * reusable matchers). A condition that fails on a record is handled by {@code error_mode}:
  * {@code ignore} logs it (at most once a second) and counts it as false, {@code silent} does not
  * log, {@code propagate} refuses the batch permanently.

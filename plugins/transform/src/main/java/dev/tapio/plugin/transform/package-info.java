@@ -22,7 +22,8 @@
  * statements run in order on each record. In the flat form a statement's context is the lowest
  * level its path prefixes name ({@link dev.tapio.ottl.Ottl#inferContext}); consecutive
  * statements of one context form one group. Every statement and condition is compiled when the
- * configuration is read, so an error names the list item and the column inside the statement;
+ * configuration is read, so an error names the character in the file and the column inside
+ * the statement;
  * each processor instance compiles its own copy and reuses one
  * {@link dev.tapio.ottl.TransformContext}. A statement that fails on a record is handled by the
  * error mode and counted in {@code tapio_processor_transform_statement_errors}. Not supported
