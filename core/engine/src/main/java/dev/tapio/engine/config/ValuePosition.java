@@ -28,7 +28,8 @@ final class ValuePosition {
       }
     }
     int at = lineStart + start.column() - 1;
-    if (at >= text.length()) {
+    int lineEnd = text.indexOf('\n', lineStart);
+    if (start.column() < 1 || at >= text.length() || lineEnd >= 0 && at >= lineEnd) {
       return null;
     }
     return switch (text.charAt(at)) {
