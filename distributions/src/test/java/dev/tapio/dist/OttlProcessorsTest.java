@@ -40,7 +40,9 @@ class OttlProcessorsTest {
             log_statements:
               - context: log
                 statements:
-                  - set(attributes["tagged"], Concat(["seq", String(attributes["synthetic.seq"])], "-"))
+                  - >-
+                    set(attributes["tagged"],
+                    Concat(["seq", String(attributes["synthetic.seq"])], "-"))
               - context: resource
                 statements:
                   - set(attributes["transformed"], true)

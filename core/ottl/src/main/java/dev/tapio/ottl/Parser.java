@@ -75,7 +75,8 @@ final class Parser {
   private void expectEnd() {
     Token t = peek();
     if (!t.is(Kind.EOF)) {
-      String hint = t.isWord("where") ? "" : isOp(t) ? "" : " (missing 'and', 'or' or an operator?)";
+      String hint = t.isWord("where") || isOp(t) ? ""
+          : " (missing 'and', 'or' or an operator?)";
       throw error(t, "unexpected " + t.describe() + hint);
     }
   }

@@ -195,7 +195,8 @@ class OttlTest {
     log.setBody("{\"level\":\"warn\",\"user\":\"ana\",\"n\":3}");
     logRun("merge_maps(attributes, ParseJSON(body), \"upsert\") where IsMatch(body, \"^\\\\{\")");
     assertEquals("ana", log.attributes().getString("user"));
-    assertEquals(3.0, log.attributes().getDouble("n", 0), "JSON numbers are doubles, as in the Collector");
+    assertEquals(3.0, log.attributes().getDouble("n", 0),
+        "JSON numbers are doubles, as in the Collector");
     tc.clearCache();
     logRun("set(cache, ParseJSON(body))");
     logRun("set(attributes[\"lvl\"], cache[\"level\"])");

@@ -26,8 +26,8 @@ import java.util.regex.Matcher;
  * and by Tapio's shorthand {@link LogFilter}. Resource conditions are evaluated once per resource
  * group, record conditions once per record; regexes are compiled once at configuration and
  * matched with one reusable {@link Matcher} per condition; OTTL conditions are compiled once per
- * instance and read the record through one reused {@link TransformContext}. Removes the dropped records in place,
- * then the groups left empty; calls {@code next} only when a record is left.
+ * instance and read the record through one reused {@link TransformContext}. Removes the dropped
+ * records in place, then the groups left empty; calls {@code next} only when a record is left.
  *
  * <p>Threading: called by its pipeline's thread only (the matchers and the per-resource state
  * are not thread-safe). Ownership: changes the data it is given ({@link Capabilities#MUTATES});

@@ -34,10 +34,10 @@
  *
  * <p>OTTL conditions are compiled when the configuration is read ({@link
  * dev.tapio.ottl.OttlConfig}); a bad one is reported at its character in the file, with the
- * column inside the condition in the message, and each processor instance compiles its own copy (compiled conditions keep
- * reusable matchers). A condition that fails on a record is handled by {@code error_mode}:
- * {@code ignore} logs it (at most once a second) and counts it as false, {@code silent} does not
- * log, {@code propagate} refuses the batch permanently.
+ * column inside the condition in the message, and each processor instance compiles its own copy
+ * (compiled conditions keep reusable matchers). A condition that fails on a record is handled
+ * by {@code error_mode}: {@code ignore} logs it (at most once a second) and counts it as false,
+ * {@code silent} does not log, {@code propagate} refuses the batch permanently.
  *
  * <p>Shorthand conditions: {@code {attribute: KEY, equals: VALUE}} or {@code {attribute: KEY,
  * regex: PATTERN}} on a log record attribute; the same with {@code resource_attribute}
