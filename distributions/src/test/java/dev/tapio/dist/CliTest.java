@@ -81,8 +81,9 @@ class CliTest {
     Result r = tapio("components");
     assertEquals(0, r.code(), r.err());
     for (String type : List.of("synthetic", "batch", "memory_limiter", "probabilistic_sampler",
-        "filter", "resourcedetection", "debug", "file", "k8sattributes", "k8s_events",
-        "health_check", "zpages", "pprof", "otlp_grpc", "otlp_http")) {
+        "filter", "transform", "attributes", "resource", "resourcedetection", "debug", "file",
+        "k8sattributes", "k8s_events", "health_check", "zpages", "pprof", "otlp_grpc",
+        "otlp_http")) {
       assertTrue(r.out().lines().anyMatch(l -> l.split("\\s+").length > 1
           && l.split("\\s+")[1].equals(type) && l.contains("plugin 'tapio-")),
           type + " missing in:\n" + r.out());

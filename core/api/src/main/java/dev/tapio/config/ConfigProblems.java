@@ -17,6 +17,17 @@ public interface ConfigProblems {
   void error(String key, String message);
 
   /**
+   * Records a problem at a character of the string value at {@code key}, such as a syntax error
+   * inside an expression: {@code offset} counts the characters of the value as the component
+   * read it. The engine reports the file line and column of that character when it can tell
+   * them from the value as written, else the value's own position. The default reports at the
+   * value.
+   */
+  default void error(String key, int offset, String message) {
+    error(key, message);
+  }
+
+  /**
    * Records a risk in the value at {@code key} that leaves the configuration valid, such as a
    * listener on every network interface: the configuration loads, and {@code tapio validate}
    * prints the warning, {@code tapio run} logs it at start, each with the file, line and column

@@ -29,7 +29,26 @@ public interface ConfigReader extends ConfigProblems {
   /** The keys present in this section, in file order. Does not mark them as read. */
   List<String> keys();
 
+  /**
+   * Whether the value at the key is a list whose first item is a map, for keys that take either
+   * a list of strings or a list of sections (the transform processor's statements, in their flat
+   * and their grouped form). False when absent. Does not mark the key as read.
+   */
+  default boolean holdsSectionList(String key) {
+    return false;
+  }
+
   String string(String key, String defaultValue);
+
+  /**
+   * The scalar at the key with its YAML type: a {@code String}, {@code Long}, {@code Double} or
+   * {@code Boolean} (quoted text is always a string), for keys that take a value of any type,
+   * such as the attributes processor's {@code value}. Null when absent or null; a map or a list
+   * is reported as an error. The default reads it as a string.
+   */
+  default Object scalar(String key) {
+    return string(key, null);
+  }
 
   boolean bool(String key, boolean defaultValue);
 

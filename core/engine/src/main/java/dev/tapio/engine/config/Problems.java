@@ -2,6 +2,7 @@ package dev.tapio.engine.config;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +25,18 @@ final class Problems {
    * would mangle ordinary words and numbers ("valid range 1..10") in messages.
    */
   private static final int MIN_SECRET_LENGTH = 3;
+  /** The text of each source read, by name, to place problems inside a value. */
+  private final Map<String, String> texts = new HashMap<>();
+
+  /** Keeps the text of a source, for {@link #text}. */
+  void source(ConfigSource source) {
+    texts.put(source.name(), source.text());
+  }
+
+  /** The text of the source of that name, or null when it was not read by this load. */
+  String text(String sourceName) {
+    return texts.get(sourceName);
+  }
 
   void error(Location location, String message) {
     errors.add(new ConfigError(location, message));

@@ -75,6 +75,13 @@ final class SectionReader implements ConfigReader {
   }
 
   @Override
+  public boolean holdsSectionList(String key) {
+    Entry entry = map.entry(key);
+    return entry != null && entry.value() instanceof ListNode list && !list.items().isEmpty()
+        && list.items().getFirst() instanceof MapNode;
+  }
+
+  @Override
   public List<String> keys() {
     return List.copyOf(map.entries().keySet());
   }
@@ -83,6 +90,28 @@ final class SectionReader implements ConfigReader {
   public String string(String key, String defaultValue) {
     Scalar s = scalar(key, "a string");
     return s == null ? defaultValue : s.value();
+  }
+
+  @Override
+  public Object scalar(String key) {
+    Scalar s = scalar(key, "a string, number or boolean");
+    if (s == null) {
+      return null;
+    }
+    try {
+      return switch (s.type()) {
+        case BOOL -> Boolean.parseBoolean(s.value().toLowerCase(Locale.ROOT));
+        case INT -> {
+          String v = s.value();
+          yield v.startsWith("0x") ? Long.parseLong(v.substring(2), 16)
+              : v.startsWith("0o") ? Long.parseLong(v.substring(2), 8) : Long.parseLong(v);
+        }
+        case FLOAT -> Double.parseDouble(s.value());
+        default -> s.value();
+      };
+    } catch (NumberFormatException e) {
+      return s.value(); // beyond a long or in a form Java does not parse: kept as written
+    }
   }
 
   @Override
@@ -243,6 +272,22 @@ final class SectionReader implements ConfigReader {
     problems.error(locate(key), prefix(full(key)) + problems.scrub(message));
   }
 
+  /**
+   * Reports a problem at a character of the string at {@code key}: at that character's own line
+   * and column when the value is written as a plain, quoted or literal block scalar that did not
+   * come from the environment ({@link ValuePosition}), else at the value.
+   */
+  @Override
+  public void error(String key, int offset, String message) {
+    Walk w = walk(key);
+    Location at = locate(key);
+    Location exact = null;
+    if (w.complete() && w.node() instanceof Scalar s && !s.isNull() && !s.fromEnv()) {
+      exact = ValuePosition.of(problems.text(at.source()), at, offset);
+    }
+    problems.error(exact != null ? exact : at, prefix(full(key)) + problems.scrub(message));
+  }
+
   /** Reports a risk found by the component, located and scrubbed as {@link #error}. */
   @Override
   public void warning(String key, String message) {
@@ -348,6 +393,15 @@ final class SectionReader implements ConfigReader {
    * wins at each level; list items are addressed by index.
    */
   Location locate(String dotted) {
+    Walk w = walk(dotted);
+    return w.complete() && w.node() instanceof Scalar s && !s.isNull() ? s.location() : w.best();
+  }
+
+  /** Where {@link #walk} stopped: the node reached, the best location so far, and whether the
+   * whole key was found. */
+  private record Walk(ConfigNode node, Location best, boolean complete) {}
+
+  private Walk walk(String dotted) {
     Location best = location;
     ConfigNode node = map;
     String rest = dotted;
@@ -364,7 +418,7 @@ final class SectionReader implements ConfigReader {
             end = rest.lastIndexOf('.', end - 1);
           }
           if (found == null) {
-            return best;
+            return new Walk(node, best, false);
           }
           best = found.keyLocation();
           node = found.value();
@@ -377,21 +431,21 @@ final class SectionReader implements ConfigReader {
           try {
             index = Integer.parseInt(segment);
           } catch (NumberFormatException e) {
-            return best;
+            return new Walk(node, best, false);
           }
           if (index < 0 || index >= list.items().size()) {
-            return best;
+            return new Walk(node, best, false);
           }
           node = list.items().get(index);
           best = node.location();
           rest = dot < 0 ? "" : rest.substring(dot + 1);
         }
         case Scalar s -> {
-          return best;
+          return new Walk(node, best, false);
         }
       }
     }
-    return node instanceof Scalar s && !s.isNull() ? s.location() : best;
+    return new Walk(node, best, true);
   }
 
   // ---- helpers ----

@@ -80,6 +80,7 @@ final class YamlParser {
       problems.error(refused.location(), refused.message());
       return null;
     }
+    problems.source(source);
     AliasBudget parser = new AliasBudget(
         new ParserImpl(settings, new StreamReader(settings, source.text())), MAX_ALIAS_VALUES);
     Optional<Node> root;

@@ -1,6 +1,7 @@
 package dev.tapio.plugin.filter;
 
 import dev.tapio.config.ComponentConfig;
+import dev.tapio.ottl.ErrorMode;
 import dev.tapio.pdata.Severity;
 import java.util.List;
 import java.util.Objects;
@@ -11,16 +12,62 @@ import java.util.regex.Pattern;
  * Conditions are checked when read ({@link FilterFactory#readConfig}), where a problem can be
  * reported at the condition's own position, and cannot be built invalid.
  *
- * @param logs what to drop from logs
+ * @param errorMode what a condition that fails on a record does ({@code error_mode})
+ * @param logs what to drop from logs by Tapio's shorthand keys
+ * @param ottl the Collector's OTTL conditions, per signal and context
  */
-public record FilterConfig(LogFilter logs) implements ComponentConfig {
+public record FilterConfig(ErrorMode errorMode, LogFilter logs, OttlConditions ottl)
+    implements ComponentConfig {
 
   public FilterConfig {
+    Objects.requireNonNull(errorMode, "errorMode");
     Objects.requireNonNull(logs, "logs");
+    Objects.requireNonNull(ottl, "ottl");
+  }
+
+  /** Shorthand conditions only, with the default error mode. */
+  public FilterConfig(LogFilter logs) {
+    this(ErrorMode.IGNORE, logs, OttlConditions.NONE);
   }
 
   static FilterConfig defaults() {
     return new FilterConfig(new LogFilter(Severity.UNSPECIFIED, List.of(), List.of()));
+  }
+
+  /**
+   * The Collector's conditions: a record (or a whole resource, for the resource lists) is
+   * dropped when any condition of its list matches. Each text compiled for its context when the
+   * configuration was read.
+   *
+   * @param logResource {@code logs.resource}
+   * @param logRecord {@code logs.log_record}
+   * @param traceResource {@code traces.resource}
+   * @param span {@code traces.span}
+   * @param spanEvent {@code traces.spanevent}
+   * @param metricResource {@code metrics.resource}
+   * @param metric {@code metrics.metric}
+   * @param dataPoint {@code metrics.datapoint}
+   */
+  public record OttlConditions(List<String> logResource, List<String> logRecord,
+      List<String> traceResource, List<String> span, List<String> spanEvent,
+      List<String> metricResource, List<String> metric, List<String> dataPoint) {
+    public static final OttlConditions NONE = new OttlConditions(List.of(), List.of(), List.of(),
+        List.of(), List.of(), List.of(), List.of(), List.of());
+
+    public OttlConditions {
+      logResource = List.copyOf(logResource);
+      logRecord = List.copyOf(logRecord);
+      traceResource = List.copyOf(traceResource);
+      span = List.copyOf(span);
+      spanEvent = List.copyOf(spanEvent);
+      metricResource = List.copyOf(metricResource);
+      metric = List.copyOf(metric);
+      dataPoint = List.copyOf(dataPoint);
+    }
+
+    boolean hasLogs() {
+      return !logResource.isEmpty() || !logRecord.isEmpty();
+    }
   }
 
   /**

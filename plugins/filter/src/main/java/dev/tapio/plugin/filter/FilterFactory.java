@@ -7,9 +7,17 @@ import dev.tapio.component.Stability;
 import dev.tapio.config.ConfigReader;
 import dev.tapio.consumer.LogsConsumer;
 import dev.tapio.consumer.LogsProcessor;
+import dev.tapio.consumer.MetricsConsumer;
+import dev.tapio.consumer.MetricsProcessor;
+import dev.tapio.consumer.TracesConsumer;
+import dev.tapio.consumer.TracesProcessor;
+import dev.tapio.ottl.ErrorMode;
+import dev.tapio.ottl.OttlConfig;
+import dev.tapio.ottl.OttlContext;
 import dev.tapio.pdata.Severity;
 import dev.tapio.plugin.filter.FilterConfig.Condition;
 import dev.tapio.plugin.filter.FilterConfig.LogFilter;
+import dev.tapio.plugin.filter.FilterConfig.OttlConditions;
 import dev.tapio.plugin.filter.FilterConfig.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +32,18 @@ import org.pf4j.Extension;
 public final class FilterFactory implements ProcessorFactory<FilterConfig> {
   private static final String TARGET_KEYS =
       "attribute, resource_attribute, event_name or body_regex";
+  /** Keys of the Collector's filter that Tapio does not implement, with what to use instead. */
+  private static final List<String[]> NOT_SUPPORTED = List.of(
+      new String[] {"spans", "use traces.span OTTL conditions"},
+      new String[] {"log_conditions", "use logs.log_record (or logs.resource)"},
+      new String[] {"trace_conditions", "use traces.span, traces.spanevent or traces.resource"},
+      new String[] {"metric_conditions", "use metrics.metric, metrics.datapoint or"
+          + " metrics.resource"},
+      new String[] {"profiles", "profiles are not a Tapio signal"},
+      new String[] {"profile_conditions", "profiles are not a Tapio signal"},
+      new String[] {"metrics.include", "use metrics.metric OTTL conditions"},
+      new String[] {"metrics.exclude", "use metrics.metric OTTL conditions"},
+      new String[] {"metrics.regexp", "use IsMatch in metrics.metric OTTL conditions"});
 
   public FilterFactory() {}
 
@@ -39,12 +59,13 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
 
   @Override
   public String description() {
-    return "Drops log records by severity, attributes, event name or body";
+    return "Drops logs, spans, span events, metrics and data points matching OTTL conditions"
+        + " (the Collector's config), or log records by Tapio's severity/attribute shorthand";
   }
 
   @Override
   public Set<Signal> signals() {
-    return Set.of(Signal.LOGS);
+    return Set.of(Signal.LOGS, Signal.TRACES, Signal.METRICS);
   }
 
   @Override
@@ -59,11 +80,31 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
    */
   @Override
   public FilterConfig readConfig(ConfigReader reader) {
+    ErrorMode errorMode = OttlConfig.errorMode(reader, ErrorMode.IGNORE);
     ConfigReader logs = reader.section("logs");
     Severity min = severity(logs, logs.string("min_severity", ""));
     List<Condition> exclude = conditions(logs.sectionList("exclude"));
     List<Condition> include = conditions(logs.sectionList("include"));
-    return new FilterConfig(new LogFilter(min, exclude, include));
+    ConfigReader traces = reader.section("traces");
+    ConfigReader metrics = reader.section("metrics");
+    for (String[] key : NOT_SUPPORTED) {
+      int dot = key[0].indexOf('.');
+      ConfigReader in = dot < 0 ? reader : key[0].startsWith("metrics.") ? metrics : reader;
+      String local = dot < 0 ? key[0] : key[0].substring(dot + 1);
+      if (in.has(local)) {
+        in.error(local, "is not supported yet: " + key[1]);
+      }
+    }
+    OttlConditions ottl = new OttlConditions(
+        OttlConfig.conditions(logs, "resource", OttlContext.RESOURCE),
+        OttlConfig.conditions(logs, "log_record", OttlContext.LOG),
+        OttlConfig.conditions(traces, "resource", OttlContext.RESOURCE),
+        OttlConfig.conditions(traces, "span", OttlContext.SPAN),
+        OttlConfig.conditions(traces, "spanevent", OttlContext.SPANEVENT),
+        OttlConfig.conditions(metrics, "resource", OttlContext.RESOURCE),
+        OttlConfig.conditions(metrics, "metric", OttlContext.METRIC),
+        OttlConfig.conditions(metrics, "datapoint", OttlContext.DATAPOINT));
+    return new FilterConfig(errorMode, new LogFilter(min, exclude, include), ottl);
   }
 
   private static Severity severity(ConfigReader logs, String text) {
@@ -162,6 +203,18 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
   @Override
   public LogsProcessor createLogs(ComponentContext context, FilterConfig config,
       LogsConsumer next) {
-    return new LogsFilter(context, config.logs(), next);
+    return new LogsFilter(context, config, next);
+  }
+
+  @Override
+  public TracesProcessor createTraces(ComponentContext context, FilterConfig config,
+      TracesConsumer next) {
+    return new TracesFilter(context, config, next);
+  }
+
+  @Override
+  public MetricsProcessor createMetrics(ComponentContext context, FilterConfig config,
+      MetricsConsumer next) {
+    return new MetricsFilter(context, config, next);
   }
 }

@@ -4,6 +4,9 @@ import dev.tapio.component.ComponentContext;
 import dev.tapio.consumer.Capabilities;
 import dev.tapio.consumer.LogsConsumer;
 import dev.tapio.consumer.LogsProcessor;
+import dev.tapio.ottl.ErrorPolicy;
+import dev.tapio.ottl.OttlContext;
+import dev.tapio.ottl.TransformContext;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
@@ -19,10 +22,12 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 
 /**
- * Drops log records by {@link LogFilter}. Resource conditions are evaluated once per resource
+ * Drops log records by the OTTL conditions of {@code logs.resource} and {@code logs.log_record}
+ * and by Tapio's shorthand {@link LogFilter}. Resource conditions are evaluated once per resource
  * group, record conditions once per record; regexes are compiled once at configuration and
- * matched with one reusable {@link Matcher} per condition. Removes the dropped records in place,
- * then the groups left empty; calls {@code next} only when a record is left.
+ * matched with one reusable {@link Matcher} per condition; OTTL conditions are compiled once per
+ * instance and read the record through one reused {@link TransformContext}. Removes the dropped
+ * records in place, then the groups left empty; calls {@code next} only when a record is left.
  *
  * <p>Threading: called by its pipeline's thread only (the matchers and the per-resource state
  * are not thread-safe). Ownership: changes the data it is given ({@link Capabilities#MUTATES});
@@ -30,6 +35,8 @@ import java.util.regex.Matcher;
  */
 final class LogsFilter implements LogsProcessor {
   static final String DROP_REASON = "filtered";
+  /** The Collector's counter (otelcol_processor_filter_logs.filtered), as Prometheus names it. */
+  static final String FILTERED_COUNTER = "otelcol_processor_filter_logs_filtered";
   private static final Predicate<ScopeLogs> EMPTY_SCOPE = s -> s.logRecords().isEmpty();
   private static final Predicate<ResourceLogs> EMPTY_RESOURCE = r -> r.scopeLogs().isEmpty();
 
@@ -43,14 +50,24 @@ final class LogsFilter implements LogsProcessor {
   private final Compiled[] excludeRecord;
   private final Compiled[] includeRecord;
   private final Predicate<LogRecord> dropped = this::drop;
+  private final OttlMatch ottlResource;
+  private final OttlMatch ottlRecord;
+  private final TransformContext tc = new TransformContext();
+  private final ComponentContext.Counter filtered;
   // Per resource group, read by drop(): whether records still have to match an include.
   private boolean mustMatchInclude;
 
-  LogsFilter(ComponentContext context, LogFilter filter, LogsConsumer next) {
+  LogsFilter(ComponentContext context, FilterConfig config, LogsConsumer next) {
     this.context = context;
     context.dropped(0, DROP_REASON); // the series exists from the start
+    this.filtered = context.counter(FILTERED_COUNTER,
+        "Number of logs dropped by the filter processor");
     this.next = next;
-    this.passAll = filter.isEmpty();
+    LogFilter filter = config.logs();
+    ErrorPolicy errors = new ErrorPolicy(config.errorMode(), context.logger());
+    this.ottlResource = new OttlMatch(config.ottl().logResource(), OttlContext.RESOURCE, errors);
+    this.ottlRecord = new OttlMatch(config.ottl().logRecord(), OttlContext.LOG, errors);
+    this.passAll = filter.isEmpty() && !config.ottl().hasLogs();
     this.minSeverity = filter.minSeverity().number();
     this.hasInclude = !filter.include().isEmpty();
     this.excludeResource = compile(filter.exclude(), true);
@@ -84,13 +101,16 @@ final class LogsFilter implements LogsProcessor {
       ResourceLogs rl = resources.get(i);
       PList<ScopeLogs> scopes = rl.scopeLogs();
       Attributes resource = rl.resource().attributes();
-      if (anyMatches(excludeResource, resource)) {
+      tc.resource(rl.resource());
+      if (anyMatches(excludeResource, resource) || ottlResource.any(tc)) {
         scopes.clear();
         continue;
       }
       mustMatchInclude = hasInclude && !anyMatches(includeResource, resource);
       for (int j = 0; j < scopes.size(); j++) {
-        scopes.get(j).logRecords().removeIf(dropped);
+        ScopeLogs scope = scopes.get(j);
+        tc.scope(scope.scope());
+        scope.logRecords().removeIf(dropped);
       }
       scopes.removeIf(EMPTY_SCOPE);
     }
@@ -98,6 +118,7 @@ final class LogsFilter implements LogsProcessor {
     int kept = data.logRecordCount();
     if (kept < before) {
       context.dropped(before - kept, DROP_REASON);
+      filtered.add(before - kept);
     }
     if (kept > 0) {
       next.consumeLogs(data);
@@ -106,6 +127,9 @@ final class LogsFilter implements LogsProcessor {
 
   private boolean drop(LogRecord r) {
     if (r.severity().number() < minSeverity) {
+      return true;
+    }
+    if (!ottlRecord.isEmpty() && ottlRecord.any(tc.log(r))) {
       return true;
     }
     for (Compiled c : excludeRecord) {

@@ -1,56 +1,61 @@
 /**
- * The {@code filter} processor: drops log records by severity, attribute values, event name or
- * body.
+ * The {@code filter} processor: the Collector's configuration (OTTL conditions for logs, spans,
+ * span events, metrics and data points), plus Tapio's shorthand keys for logs.
  *
  * <h2>Configuration</h2>
  *
  * <pre>{@code
  * processors:
  *   filter:
+ *     error_mode: ignore                   # propagate | ignore (default) | silent
  *     logs:
- *       min_severity: INFO                 # records below are dropped
- *       exclude:                           # a record matching any of these is dropped
+ *       resource:                          # a match drops every record of the resource
+ *         - IsMatch(attributes["k8s.namespace.name"], "^kube-")
+ *       log_record:                        # a record matching any condition is dropped
+ *         - 'attributes["http.route"] == "/healthz"'
+ *         - severity_number < SEVERITY_NUMBER_INFO
+ *       min_severity: INFO                 # shorthand: records below are dropped
+ *       exclude:                           # shorthand: a record matching any is dropped
  *         - {attribute: http.route, equals: /healthz}
  *         - {resource_attribute: k8s.namespace.name, regex: "^kube-"}
  *         - {event_name: process.exit}
  *         - {body_regex: "(?i)debug dump"}
- *       include:                           # if present, a record must match one of these
+ *       include:                           # shorthand: if present, a record must match one
  *         - {attribute: process.executable.path, regex: "^/usr/bin/"}
+ *     traces:
+ *       resource: [...]                    # resource context
+ *       span: [...]                        # span context
+ *       spanevent: [...]                   # span event context: drops the event from its span
+ *     metrics:
+ *       resource: [...]
+ *       metric: [...]                      # drops the metric with its points
+ *       datapoint: [...]                   # a metric left without points is removed
  * }</pre>
  *
- * <ul>
- *   <li>{@code logs.min_severity} (default: none): the lowest severity kept, as a name
- *       ({@code TRACE}, {@code DEBUG}, {@code INFO}, {@code WARN}, {@code ERROR}, {@code FATAL},
- *       each also with {@code 2}, {@code 3}, {@code 4}, case-insensitive) or a number 1..24.
- *       Records without a severity (0, unspecified) are below every threshold and dropped.
- *   <li>{@code logs.exclude} (default: empty): conditions; a record matching any is dropped.
- *   <li>{@code logs.include} (default: empty): conditions; when not empty, a record matching
- *       none is dropped.
- * </ul>
+ * <p>OTTL conditions are compiled when the configuration is read ({@link
+ * dev.tapio.ottl.OttlConfig}); a bad one is reported at its character in the file, with the
+ * column inside the condition in the message, and each processor instance compiles its own copy
+ * (compiled conditions keep reusable matchers). A condition that fails on a record is handled
+ * by {@code error_mode}: {@code ignore} logs it (at most once a second) and counts it as false,
+ * {@code silent} does not log, {@code propagate} refuses the batch permanently.
  *
- * <p>A condition is one of:
+ * <p>Shorthand conditions: {@code {attribute: KEY, equals: VALUE}} or {@code {attribute: KEY,
+ * regex: PATTERN}} on a log record attribute; the same with {@code resource_attribute}
+ * (evaluated once per resource); {@code {event_name: VALUE}}; {@code {body_regex: PATTERN}}.
+ * {@code equals} compares as text (a number or boolean attribute matches when VALUE parses to the
+ * same number or boolean); regexes are Java's and match anywhere in the text. {@code
+ * min_severity} is a name ({@code TRACE} … {@code FATAL4}, case-insensitive) or 1..24; records
+ * without a severity are below every threshold.
  *
- * <ul>
- *   <li>{@code {attribute: KEY, equals: VALUE}} or {@code {attribute: KEY, regex: PATTERN}}: a
- *       log record attribute; a record without the attribute does not match.
- *   <li>{@code {resource_attribute: KEY, equals: VALUE}} or {@code {resource_attribute: KEY,
- *       regex: PATTERN}}: an attribute of the record's resource (evaluated once per resource).
- *   <li>{@code {event_name: VALUE}}: the record's event name equals VALUE.
- *   <li>{@code {body_regex: PATTERN}}: the record's body, as text, matches.
- * </ul>
- *
- * <p>{@code equals} compares as text: a string attribute must equal VALUE exactly; a number or
- * boolean attribute matches when VALUE parses to the same number or boolean ({@code 200} matches
- * the integer 200). {@code regex} and {@code body_regex} are Java regular expressions that match
- * anywhere in the text (unanchored, like the Collector's regexp matching): use {@code ^…$} for a
- * whole-value match; non-string values are matched as their text. A regex that does not compile
- * is a configuration error reported at the condition (key {@code logs.exclude.N.regex}).
- *
- * <p>Semantics: a record is dropped if its severity is below {@code min_severity}, or it
- * matches any {@code exclude} condition, or {@code include} is not empty and it matches no
- * {@code include} condition. Dropped records are removed in place and counted with reason
- * {@code filtered}; scope and resource groups left empty are removed and an empty result is not
- * passed on. Signals: logs only (span and metric conditions are not implemented). Capabilities:
- * mutates. This is not the Collector's OTTL-based filter configuration.
+ * <p>Semantics: a record is dropped if any OTTL condition of its list matches, or its severity
+ * is below {@code min_severity}, or it matches an {@code exclude} condition, or {@code include}
+ * is set and it matches none. Dropped log records, spans and data points are removed in place and
+ * counted with reason {@code filtered} and on the Collector's counters {@code
+ * otelcol_processor_filter_logs_filtered}, {@code otelcol_processor_filter_spans_filtered},
+ * {@code otelcol_processor_filter_datapoints_filtered}; dropped span events on {@code
+ * tapio_processor_filter_span_events_filtered}. Groups left empty are removed; an empty result is
+ * not passed on. The Collector's deprecated match-property keys ({@code spans}, {@code
+ * metrics.include}/{@code exclude}/{@code regexp}) and {@code *_conditions} are rejected as not
+ * supported yet. Capabilities: mutates.
  */
 package dev.tapio.plugin.filter;
