@@ -9,6 +9,9 @@ import dev.tapio.ottl.OttlContext;
 import dev.tapio.ottl.OttlRuntimeException;
 import dev.tapio.ottl.OttlStatement;
 import dev.tapio.ottl.TransformContext;
+import dev.tapio.pdata.PList;
+import dev.tapio.pdata.ResourceEntry;
+import dev.tapio.pdata.ScopeEntry;
 import dev.tapio.plugin.transform.TransformConfig.Group;
 import java.util.List;
 
@@ -31,6 +34,40 @@ final class Groups {
 
   boolean isEmpty() {
     return groups.length == 0;
+  }
+
+  /** What a signal runs below the scope level: its items (records, spans, metrics…). */
+  interface Items<S extends ScopeEntry<?>> {
+    void run(Compiled group, TransformContext tc, S scope);
+  }
+
+  /**
+   * Runs every group, in order, over {@code resources} at the group's context: each resource,
+   * each scope, or, below that, what {@code items} walks. The walk is the same for every signal;
+   * only the items differ.
+   */
+  <S extends ScopeEntry<?>> void run(PList<? extends ResourceEntry<S>> resources,
+      Items<S> items) {
+    for (Compiled g : groups) {
+      for (int i = 0; i < resources.size(); i++) {
+        ResourceEntry<S> entry = resources.get(i);
+        tc.resource(entry.resource());
+        if (g.context == OttlContext.RESOURCE) {
+          g.run(tc);
+          continue;
+        }
+        PList<S> scopes = entry.scopes();
+        for (int j = 0; j < scopes.size(); j++) {
+          S scope = scopes.get(j);
+          tc.scope(scope.scope());
+          if (g.context == OttlContext.SCOPE) {
+            g.run(tc);
+          } else {
+            items.run(g, tc, scope);
+          }
+        }
+      }
+    }
   }
 
   /** One group: its statements run on a record when any condition (or none) matches. */

@@ -6,8 +6,6 @@ import dev.tapio.consumer.LogsProcessor;
 import dev.tapio.ottl.OttlContext;
 import dev.tapio.ottl.TransformContext;
 import dev.tapio.pdata.Logs;
-import dev.tapio.pdata.PList;
-import dev.tapio.pdata.ResourceLogs;
 import dev.tapio.pdata.ScopeLogs;
 
 /**
@@ -36,33 +34,17 @@ final class TransformLogs implements LogsProcessor {
       return;
     }
     Logs data = logs.isReadOnly() ? logs.copy() : logs;
-    TransformContext tc = groups.tc;
-    PList<ResourceLogs> resources = data.resourceLogs();
-    for (Groups.Compiled g : groups.groups) {
-      for (int i = 0; i < resources.size(); i++) {
-        ResourceLogs rl = resources.get(i);
-        tc.resource(rl.resource());
-        switch (g.context) {
-          case RESOURCE -> g.run(tc);
-          case SCOPE, LOG -> {
-            PList<ScopeLogs> scopes = rl.scopeLogs();
-            for (int j = 0; j < scopes.size(); j++) {
-              ScopeLogs sl = scopes.get(j);
-              tc.scope(sl.scope());
-              if (g.context == OttlContext.SCOPE) {
-                g.run(tc);
-                continue;
-              }
-              var records = sl.logRecords();
-              for (int k = 0; k < records.size(); k++) {
-                g.run(tc.log(records.get(k)));
-              }
-            }
-          }
-          default -> throw new IllegalStateException(g.context + " in log_statements");
-        }
-      }
-    }
+    groups.run(data.resourceLogs(), TransformLogs::records);
     next.consumeLogs(data);
+  }
+
+  private static void records(Groups.Compiled g, TransformContext tc, ScopeLogs scope) {
+    if (g.context != OttlContext.LOG) {
+      throw new IllegalStateException(g.context + " in log_statements");
+    }
+    var records = scope.logRecords();
+    for (int k = 0; k < records.size(); k++) {
+      g.run(tc.log(records.get(k)));
+    }
   }
 }

@@ -10,7 +10,6 @@ import dev.tapio.pdata.DataPoint;
 import dev.tapio.pdata.Metric;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.PList;
-import dev.tapio.pdata.ResourceMetrics;
 import dev.tapio.pdata.ScopeMetrics;
 
 /**
@@ -39,38 +38,21 @@ final class TransformMetrics implements MetricsProcessor {
       return;
     }
     Metrics data = metrics.isReadOnly() ? metrics.copy() : metrics;
-    TransformContext tc = groups.tc;
-    PList<ResourceMetrics> resources = data.resourceMetrics();
-    for (Groups.Compiled g : groups.groups) {
-      for (int i = 0; i < resources.size(); i++) {
-        ResourceMetrics rm = resources.get(i);
-        tc.resource(rm.resource());
-        if (g.context == OttlContext.RESOURCE) {
-          g.run(tc);
-          continue;
-        }
-        PList<ScopeMetrics> scopes = rm.scopeMetrics();
-        for (int j = 0; j < scopes.size(); j++) {
-          ScopeMetrics sm = scopes.get(j);
-          tc.scope(sm.scope());
-          if (g.context == OttlContext.SCOPE) {
-            g.run(tc);
-            continue;
-          }
-          PList<Metric> list = sm.metrics();
-          for (int k = 0; k < list.size(); k++) {
-            Metric m = list.get(k);
-            tc.metric(m);
-            if (g.context == OttlContext.METRIC) {
-              g.run(tc);
-            } else {
-              points(g, tc, m);
-            }
-          }
-        }
+    groups.run(data.resourceMetrics(), TransformMetrics::metrics);
+    next.consumeMetrics(data);
+  }
+
+  private static void metrics(Groups.Compiled g, TransformContext tc, ScopeMetrics scope) {
+    PList<Metric> list = scope.metrics();
+    for (int k = 0; k < list.size(); k++) {
+      Metric m = list.get(k);
+      tc.metric(m);
+      if (g.context == OttlContext.METRIC) {
+        g.run(tc);
+      } else {
+        points(g, tc, m);
       }
     }
-    next.consumeMetrics(data);
   }
 
   private static void points(Groups.Compiled g, TransformContext tc, Metric m) {
