@@ -46,6 +46,31 @@ class KubernetesIdentityTest {
     return null;
   }
 
+  /** fabric8's API server mock in CRUD mode: it keeps what is created and serves list+watch. */
+  private static KubernetesMockServer apiServer() {
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+        new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    return server;
+  }
+
+  /** bin/tapio with {@code config}, its Kubernetes client pointed at {@code server}. */
+  private static TapioProcess startAgainst(KubernetesMockServer server, Path config)
+      throws Exception {
+    String master = "http://" + server.getHostName() + ":" + server.getPort() + "/";
+    // Plain HTTP to the mock: no HTTP/2 upgrade (a real API server speaks HTTP/2 over TLS).
+    return TapioProcess.start(config, "env", "KUBERNETES_MASTER=" + master,
+        "KUBERNETES_HTTP2_DISABLE=true");
+  }
+
+  private static void destroy(KubernetesMockServer server) {
+    try {
+      server.destroy();
+    } catch (RuntimeException e) {
+      System.err.println("mock server close: " + e.getMessage());
+    }
+  }
+
   @Test
   void anExecInAPodsContainerLeavesWithThePodsNames(@TempDir Path dir) throws Exception {
     Path cgroupRoot = cgroup2Root();
@@ -54,9 +79,7 @@ class KubernetesIdentityTest {
         "needs root: loads eBPF programs and makes a cgroup");
     Path slice = cgroupRoot.resolve("tapio-e2e.slice");
     Path scope = slice.resolve("cri-containerd-" + CONTAINER + ".scope");
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
+    KubernetesMockServer server = apiServer();
     TapioProcess tapio = null;
     try (KubernetesClient client = server.createClient()) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
@@ -95,10 +118,7 @@ class KubernetesIdentityTest {
             pipelines:
               logs: {receivers: [ebpf_process], processors: [k8sattributes], exporters: [file]}
           """.formatted(out));
-      String master = "http://" + server.getHostName() + ":" + server.getPort() + "/";
-      // Plain HTTP to the mock: no HTTP/2 upgrade (a real API server speaks HTTP/2 over TLS).
-      tapio = TapioProcess.start(config, "env", "KUBERNETES_MASTER=" + master,
-          "KUBERNETES_HTTP2_DISABLE=true");
+      tapio = startAgainst(server, config);
 
       Files.createDirectories(scope);
       // The shell moves itself into the container's cgroup, then execs a marked command that
@@ -154,11 +174,7 @@ class KubernetesIdentityTest {
       if (Files.exists(slice)) {
         Files.delete(slice);
       }
-      try {
-        server.destroy();
-      } catch (RuntimeException e) {
-        System.err.println("mock server close: " + e.getMessage());
-      }
+      destroy(server);
     }
   }
 
@@ -170,9 +186,7 @@ class KubernetesIdentityTest {
   @Test
   void otlpFromAPodsAddressLeavesTheGatewayWithThatPodsNames(@TempDir Path dir)
       throws Exception {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
+    KubernetesMockServer server = apiServer();
     TapioProcess tapio = null;
     try (KubernetesClient client = server.createClient()) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
@@ -199,9 +213,7 @@ class KubernetesIdentityTest {
             pipelines:
               logs: {receivers: [otlp], processors: [k8sattributes], exporters: [file]}
           """.formatted(port, out));
-      String master = "http://" + server.getHostName() + ":" + server.getPort() + "/";
-      tapio = TapioProcess.start(config, "env", "KUBERNETES_MASTER=" + master,
-          "KUBERNETES_HTTP2_DISABLE=true");
+      tapio = startAgainst(server, config);
       assertEquals(200, OtlpRequests.post(java.net.http.HttpClient.newHttpClient(), port,
           OtlpRequests.logs(0, 3, 0)));
       String line = "";
@@ -221,11 +233,7 @@ class KubernetesIdentityTest {
       if (tapio != null) {
         tapio.destroy();
       }
-      try {
-        server.destroy();
-      } catch (RuntimeException e) {
-        System.err.println("mock server close: " + e.getMessage());
-      }
+      destroy(server);
     }
   }
 }
