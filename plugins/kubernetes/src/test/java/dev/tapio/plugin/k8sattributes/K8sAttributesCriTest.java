@@ -11,6 +11,7 @@ import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.ResourceLogs;
 import dev.tapio.plugin.k8sattributes.cri.FakeRuntime;
 import dev.tapio.plugin.kubernetes.ClosingJdkHttpClientFactory;
+import dev.tapio.testkit.Await;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
@@ -158,13 +159,7 @@ class K8sAttributesCriTest {
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10s");
-      }
-      Thread.sleep(10);
-    }
+    Await.until(condition);
   }
 
   @Test

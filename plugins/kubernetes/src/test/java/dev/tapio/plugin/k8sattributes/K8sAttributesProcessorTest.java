@@ -18,6 +18,7 @@ import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.Metrics;
 import dev.tapio.pdata.Traces;
 import dev.tapio.pdata.ResourceLogs;
+import dev.tapio.testkit.Await;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
@@ -172,13 +173,7 @@ class K8sAttributesProcessorTest {
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10s");
-      }
-      Thread.sleep(10);
-    }
+    Await.until(condition);
   }
 
   private long counter(String name) {

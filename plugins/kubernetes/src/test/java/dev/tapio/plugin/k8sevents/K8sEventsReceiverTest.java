@@ -19,6 +19,7 @@ import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.ResourceLogs;
 import dev.tapio.pdata.ScopeLogs;
 import dev.tapio.pdata.Severity;
+import dev.tapio.testkit.Await;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
@@ -474,13 +475,7 @@ class K8sEventsReceiverTest {
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 15 s");
-      }
-      Thread.sleep(10);
-    }
+    Await.until(condition);
   }
 
   private record Emitted(Map<String, Object> resource, String scope, String body,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Kind;
 import dev.tapio.component.Signal;
+import dev.tapio.testkit.Await;
 import dev.tapio.testkit.TestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,13 +53,7 @@ class CriCacheTest {
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10s");
-      }
-      Thread.sleep(10);
-    }
+    Await.until(condition);
   }
 
   @Test
