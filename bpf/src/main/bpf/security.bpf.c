@@ -1,0 +1,877 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Security detections for Tapio's ebpf_security receiver. Syscall tracepoints and BTF
+ * tracepoints only (no kprobes, fentry or LSM here). One section per rule; a syscall with a
+ * result is seen twice: its enter stores what it was asked in `pending` (by thread), its exit
+ * decides with the result and emits. The loader loads only the programs of enabled rules. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "tapio.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Must stay the first and only variable in .rodata: the loader writes it at offset 0. */
+const volatile struct tapio_security_config cfg = {
+	.wakeup_bytes = 1,
+	.enabled = 0xffffffff,
+};
+
+#include "tapio_ring.h"
+
+#define O_WRONLY 01
+#define O_RDWR 02
+#define O_CREAT 0100
+#define O_TRUNC 01000
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define CLONE_NEW_ANY (0x00000080 | 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 \
+		       | 0x10000000 | 0x20000000 | 0x40000000)
+#define SIGSYS 31
+#define SYS_SECCOMP 1
+#define BPF_PROG_LOAD_CMD 5
+#define RECORD_FIXED (sizeof(struct tapio_header) + sizeof(struct tapio_security) \
+		      + TAPIO_PATH_MAX)
+
+struct pending {
+	__u32 rule;      /* the rule this call may report */
+	__u16 kind;
+	__u16 path_len;
+	__u32 target_pid;
+	__u32 pad;
+	__u64 arg[4];
+	char path[TAPIO_PATH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);           /* thread id */
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pending);
+} pending_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, char[RECORD_FIXED + TAPIO_SEC_EXE_MAX]);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TAPIO_SEC_RULES * TAPIO_SEC_STATS);
+	__type(key, __u32);
+	__type(value, __u64);
+} rule_stats SEC(".maps");
+
+/* Path prefixes of sensitive_open and escape_write, filled by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct tapio_sec_path_key);
+	__type(value, __u32);
+} sensitive_paths SEC(".maps");
+
+/* Executables (file names) whose events are not reported, filled by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, char[TAPIO_SEC_NAME_MAX]);
+	__type(value, __u8);
+} excluded_exe SEC(".maps");
+
+struct rate_key {
+	__u32 tgid;
+	__u32 rule;
+};
+struct rate_window {
+	__u64 start_ns;
+	__u64 count;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct rate_key);
+	__type(value, struct rate_window);
+} rate SEC(".maps");
+
+/* ---- shared helpers ---- */
+
+static __always_inline bool enabled(__u32 rule)
+{
+	return cfg.enabled & (1u << rule);
+}
+
+static __always_inline void stat(__u32 rule, __u32 column)
+{
+	__u32 slot = rule * TAPIO_SEC_STATS + column;
+	__u64 *n = bpf_map_lookup_elem(&rule_stats, &slot);
+	if (n)
+		*n += 1;
+}
+
+/* A fixed-window limit per process and rule: at most cfg.rate_limit[rule] per second. */
+static __always_inline bool rate_limited(__u32 tgid, __u32 rule)
+{
+	if (rule >= TAPIO_SEC_RULES)
+		return false;
+	__u32 limit = cfg.rate_limit[rule];
+	if (limit == 0)
+		return false;
+	struct rate_key k = { .tgid = tgid, .rule = rule };
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct rate_window *w = bpf_map_lookup_elem(&rate, &k);
+	if (!w || now - w->start_ns >= 1000000000ULL) {
+		struct rate_window fresh = { .start_ns = now, .count = 1 };
+		bpf_map_update_elem(&rate, &k, &fresh, BPF_ANY);
+		return false;
+	}
+	if (w->count >= limit)
+		return true;
+	__sync_fetch_and_add(&w->count, 1);
+	return false;
+}
+
+static __always_inline __u32 tid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
+static __always_inline struct pending *fresh_pending(void)
+{
+	__u32 zero = 0;
+	struct pending *p = bpf_map_lookup_elem(&pending_scratch, &zero);
+	if (p) {
+		p->rule = TAPIO_SEC_RULES;
+		p->kind = 0;
+		p->path_len = 0;
+		p->target_pid = 0;
+		p->arg[0] = p->arg[1] = p->arg[2] = p->arg[3] = 0;
+	}
+	return p;
+}
+
+static __always_inline void store(struct pending *p)
+{
+	__u32 t = tid();
+	bpf_map_update_elem(&pending, &t, p, BPF_ANY);
+}
+
+static __always_inline void read_user_path(struct pending *p, const char *user)
+{
+	long n = bpf_probe_read_user_str(p->path, sizeof(p->path), user);
+	p->path_len = n > 0 ? (n - 1) & (TAPIO_PATH_MAX - 1) : 0;
+}
+
+/* The executable's path as the task sees it (up to its root directory, across mounts):
+ * names leaf first in slots of TAPIO_SEC_EXE_SLOT bytes, each NUL-terminated (longer names
+ * are cut: TAPIO_SEC_F_EXE_TRUNCATED), empty slots skipped. Fixed slots keep the verifier's
+ * states prunable.
+ * Returns the bytes used (a multiple of the slot). */
+static __always_inline __u32 exe_path(struct task_struct *task, char *out, __u32 *flags)
+{
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	if (!exe)
+		return 0;
+	struct dentry *d = BPF_CORE_READ(exe, f_path.dentry);
+	struct vfsmount *vm = BPF_CORE_READ(exe, f_path.mnt);
+	struct mount *m = container_of(vm, struct mount, mnt);
+	struct dentry *task_root = BPF_CORE_READ(task, fs, root.dentry);
+	struct vfsmount *task_root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	/* One slot per step, a mount crossing leaving its slot empty: the loop counter is the
+	 * only varying state. */
+	int i = 0;
+	for (; i < TAPIO_SEC_EXE_SLOTS; i++) {
+		if (d == task_root && &m->mnt == task_root_mnt)
+			return i * TAPIO_SEC_EXE_SLOT;
+		char *dst = out + i * TAPIO_SEC_EXE_SLOT;
+		struct dentry *root = BPF_CORE_READ(m, mnt.mnt_root);
+		if (d == root) {
+			struct mount *parent = BPF_CORE_READ(m, mnt_parent);
+			if (parent == m)
+				return i * TAPIO_SEC_EXE_SLOT;
+			d = BPF_CORE_READ(m, mnt_mountpoint);
+			m = parent;
+			dst[0] = 0;
+			continue;
+		}
+		struct dentry *up = BPF_CORE_READ(d, d_parent);
+		if (up == d)
+			return i * TAPIO_SEC_EXE_SLOT;
+		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+		if (bpf_probe_read_kernel_str(dst, TAPIO_SEC_EXE_SLOT, name) == TAPIO_SEC_EXE_SLOT)
+			*flags |= TAPIO_SEC_F_EXE_TRUNCATED;
+		d = up;
+	}
+	*flags |= TAPIO_SEC_F_EXE_TRUNCATED;
+	return TAPIO_SEC_EXE_MAX;
+}
+
+static __always_inline bool other_mnt_ns(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != cfg.host_mnt_ns;
+}
+
+/* Filters, rate limit, then one record to the ring; counts each outcome. */
+static __always_inline void emit(__u32 rule, __u16 kind, __s64 ret, __u64 *arg,
+				 const char *path, __u16 path_len, __u32 target_pid)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	stat(rule, TAPIO_SEC_STAT_MATCHED);
+	if (cfg.self_tgid && tgid == cfg.self_tgid) {
+		stat(rule, TAPIO_SEC_STAT_FILTERED);
+		return;
+	}
+	__u32 flags = other_mnt_ns(task) ? TAPIO_SEC_F_OTHER_MNT_NS : 0;
+	if (cfg.containers_only && !(flags & TAPIO_SEC_F_OTHER_MNT_NS)) {
+		stat(rule, TAPIO_SEC_STAT_FILTERED);
+		return;
+	}
+	__u32 zero = 0;
+	char *buf = bpf_map_lookup_elem(&scratch, &zero);
+	if (!buf)
+		return;
+	struct tapio_header *h = (void *)buf;
+	struct tapio_security *e = (void *)(buf + sizeof(*h));
+	char *exe = buf + RECORD_FIXED;
+	__u32 exe_len = exe_path(task, exe, &flags);
+	if (exe_len > TAPIO_SEC_EXE_MAX)
+		exe_len = TAPIO_SEC_EXE_MAX;
+	/* The leaf name is the executable's file name: the exclusion key. */
+	char key[TAPIO_SEC_NAME_MAX] = {};
+	if (exe_len > 0) {
+		bpf_probe_read_kernel_str(key, sizeof(key), exe);
+		if (bpf_map_lookup_elem(&excluded_exe, key)) {
+			stat(rule, TAPIO_SEC_STAT_FILTERED);
+			return;
+		}
+	}
+	if (rate_limited(tgid, rule)) {
+		stat(rule, TAPIO_SEC_STAT_RATE_LIMITED);
+		return;
+	}
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	h->ktime_ns = bpf_ktime_get_boot_ns();
+	h->type = rule;
+	h->pid = tgid;
+	h->tid = BPF_CORE_READ(task, pid);
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->uid = (__u32)uid_gid;
+	h->gid = uid_gid >> 32;
+	h->pad = 0;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	e->rule = rule;
+	e->kind = kind;
+	e->exe_len = exe_len;
+	e->flags = flags;
+	e->target_pid = target_pid;
+	e->ret = ret;
+	e->arg[0] = arg[0];
+	e->arg[1] = arg[1];
+	e->arg[2] = arg[2];
+	e->arg[3] = arg[3];
+	e->euid = BPF_CORE_READ(task, cred, euid.val);
+	e->egid = BPF_CORE_READ(task, cred, egid.val);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	char *p = buf + sizeof(*h) + sizeof(*e);
+	path_len &= TAPIO_PATH_MAX - 1;
+	e->path_len = path_len;
+	if (path && path_len)
+		bpf_probe_read_kernel(p, path_len, path);
+	__u32 size = RECORD_FIXED + exe_len;
+	if (size > RECORD_FIXED + TAPIO_SEC_EXE_MAX)
+		size = RECORD_FIXED + TAPIO_SEC_EXE_MAX;
+	h->size = size;
+	if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()) < 0)
+		stat(rule, TAPIO_SEC_STAT_RING_FULL);
+	else
+		stat(rule, TAPIO_SEC_STAT_EMITTED);
+}
+
+/* The exit of every two-phase syscall: one record for the rule the enter kept, with the
+ * result. Failed calls are reported only for rules configured so (cfg.failures). */
+static __always_inline int pending_exit(long ret)
+{
+	__u32 t = tid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &t);
+	if (!p)
+		return 0;
+	__u32 rule = p->rule;
+	if (rule >= TAPIO_SEC_RULES) {
+		bpf_map_delete_elem(&pending, &t);
+		return 0;
+	}
+	if (ret < 0 && !(cfg.failures & (1u << rule))) {
+		stat(rule, TAPIO_SEC_STAT_MATCHED);
+		stat(rule, TAPIO_SEC_STAT_FILTERED);
+	} else {
+		emit(rule, p->kind, ret, p->arg, p->path, p->path_len, p->target_pid);
+	}
+	bpf_map_delete_elem(&pending, &t);
+	return 0;
+}
+
+#define EXIT_PROG(name) \
+	SEC("tp/syscalls/sys_exit_" #name) \
+	int tapio_sec_exit_##name(struct trace_event_raw_sys_exit *ctx) \
+	{ \
+		return pending_exit(ctx->ret); \
+	}
+
+/* ---- security.privilege.setuid: set*uid / set*gid to another id or to root ----
+ * kind: 1 setuid 2 setreuid 3 setresuid 4 setfsuid 5 setgid 6 setregid 7 setresgid
+ * 8 setfsgid; arg[0..2] the requested ids (real, effective, saved; (u32)-1 = unchanged). */
+
+static __always_inline int setid_enter(struct trace_event_raw_sys_enter *ctx, __u16 kind,
+				       int count)
+{
+	if (!enabled(TAPIO_SEC_SETUID))
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	bool gid = kind >= 5;
+	__u32 real = gid ? BPF_CORE_READ(task, cred, gid.val) : BPF_CORE_READ(task, cred, uid.val);
+	__u32 eff = gid ? BPF_CORE_READ(task, cred, egid.val) : BPF_CORE_READ(task, cred, euid.val);
+	__u32 ids[3] = { ctx->args[0], count > 1 ? ctx->args[1] : -1, count > 2 ? ctx->args[2] : -1 };
+	bool interesting = false;
+	for (int i = 0; i < 3; i++) {
+		if (ids[i] != (__u32)-1 && (ids[i] != real || ids[i] != eff))
+			interesting = true;
+	}
+	if (!interesting)
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	p->rule = TAPIO_SEC_SETUID;
+	p->kind = kind;
+	p->arg[0] = ids[0];
+	p->arg[1] = ids[1];
+	p->arg[2] = ids[2];
+	store(p);
+	return 0;
+}
+
+#define SETID(name, kind, count) \
+	SEC("tp/syscalls/sys_enter_" #name) \
+	int tapio_sec_enter_##name(struct trace_event_raw_sys_enter *ctx) \
+	{ \
+		return setid_enter(ctx, kind, count); \
+	} \
+	EXIT_PROG(name)
+
+SETID(setuid, 1, 1)
+SETID(setreuid, 2, 2)
+SETID(setresuid, 3, 3)
+SETID(setfsuid, 4, 1)
+SETID(setgid, 5, 1)
+SETID(setregid, 6, 2)
+SETID(setresgid, 7, 3)
+SETID(setfsgid, 8, 1)
+
+/* ---- security.file.sensitive_open, security.container.escape_write,
+ * security.injection.proc_mem: the open family ----
+ * kind: 1 open 2 openat 3 openat2 4 creat; arg[0] the open flags. The path is the string the
+ * caller passed: relative paths are not resolved, symlinks not followed. */
+
+static __always_inline bool ends_with(const char *s, __u32 len, const char *suffix, __u32 n)
+{
+	if (len < n)
+		return false;
+	for (__u32 i = 0; i < n; i++) {
+		if (s[(len - n + i) & (TAPIO_PATH_MAX - 1)] != suffix[i])
+			return false;
+	}
+	return true;
+}
+
+static __always_inline int open_enter(const char *user_path, __u64 flags, __u16 kind)
+{
+	if (!(cfg.enabled & ((1u << TAPIO_SEC_SENSITIVE_OPEN) | (1u << TAPIO_SEC_ESCAPE_WRITE)
+			     | (1u << TAPIO_SEC_PROC_MEM))))
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	read_user_path(p, user_path);
+	__u32 len = p->path_len;
+	bool write = flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC);
+	__u32 rules = 0;
+	/* The trie's longest prefix of the path's first bytes. */
+	__u32 plen = len > TAPIO_SEC_PREFIX_MAX ? TAPIO_SEC_PREFIX_MAX : len;
+	struct tapio_sec_path_key k = { .prefixlen = plen * 8 };
+	bpf_probe_read_kernel(k.path, TAPIO_SEC_PREFIX_MAX, p->path);
+	__u32 *lists = bpf_map_lookup_elem(&sensitive_paths, &k);
+	if (lists) {
+		if ((*lists & TAPIO_SEC_PATH_READ) || ((*lists & TAPIO_SEC_PATH_WRITE) && write))
+			rules |= 1u << TAPIO_SEC_SENSITIVE_OPEN;
+		if ((*lists & TAPIO_SEC_PATH_ESCAPE) && write)
+			rules |= 1u << TAPIO_SEC_ESCAPE_WRITE;
+	}
+	if (write && ends_with(p->path, len, "/release_agent", 14))
+		rules |= 1u << TAPIO_SEC_ESCAPE_WRITE;
+	if (write && len > 10 && p->path[0] == '/' && p->path[1] == 'p' && p->path[2] == 'r'
+	    && p->path[3] == 'o' && p->path[4] == 'c' && p->path[5] == '/'
+	    && ends_with(p->path, len, "/mem", 4))
+		rules |= 1u << TAPIO_SEC_PROC_MEM;
+	/* One record per open: an escape write before /proc/<pid>/mem before a listed path. */
+	rules &= cfg.enabled;
+	if (rules & (1u << TAPIO_SEC_ESCAPE_WRITE))
+		p->rule = TAPIO_SEC_ESCAPE_WRITE;
+	else if (rules & (1u << TAPIO_SEC_PROC_MEM))
+		p->rule = TAPIO_SEC_PROC_MEM;
+	else if (rules)
+		p->rule = TAPIO_SEC_SENSITIVE_OPEN;
+	else
+		return 0;
+	p->kind = kind;
+	p->arg[0] = flags;
+	store(p);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_open")
+int tapio_sec_enter_open(struct trace_event_raw_sys_enter *ctx)
+{
+	return open_enter((const char *)ctx->args[0], ctx->args[1], 1);
+}
+EXIT_PROG(open)
+
+SEC("tp/syscalls/sys_enter_openat")
+int tapio_sec_enter_openat(struct trace_event_raw_sys_enter *ctx)
+{
+	return open_enter((const char *)ctx->args[1], ctx->args[2], 2);
+}
+EXIT_PROG(openat)
+
+SEC("tp/syscalls/sys_enter_openat2")
+int tapio_sec_enter_openat2(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 flags = 0;
+	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[2]); /* open_how.flags */
+	return open_enter((const char *)ctx->args[1], flags, 3);
+}
+EXIT_PROG(openat2)
+
+SEC("tp/syscalls/sys_enter_creat")
+int tapio_sec_enter_creat(struct trace_event_raw_sys_enter *ctx)
+{
+	return open_enter((const char *)ctx->args[0], O_CREAT | O_WRONLY | O_TRUNC, 4);
+}
+EXIT_PROG(creat)
+
+/* ---- security.privilege.capset ----
+ * arg[0] effective, arg[1] permitted, arg[2] inheritable (64-bit masks), target_pid the
+ * header's pid (0: the caller). */
+
+SEC("tp/syscalls/sys_enter_capset")
+int tapio_sec_enter_capset(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!enabled(TAPIO_SEC_CAPSET))
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	struct { __u32 version; int pid; } hdr = {};
+	struct { __u32 effective, permitted, inheritable; } data[2] = {};
+	bpf_probe_read_user(&hdr, sizeof(hdr), (void *)ctx->args[0]);
+	bpf_probe_read_user(&data, sizeof(data), (void *)ctx->args[1]);
+	p->rule = TAPIO_SEC_CAPSET;
+	p->kind = 1;
+	p->target_pid = hdr.pid;
+	p->arg[0] = data[0].effective | (__u64)data[1].effective << 32;
+	p->arg[1] = data[0].permitted | (__u64)data[1].permitted << 32;
+	p->arg[2] = data[0].inheritable | (__u64)data[1].inheritable << 32;
+	store(p);
+	return 0;
+}
+EXIT_PROG(capset)
+
+/* ---- security.injection.ptrace: requests that take control of or write to a process ----
+ * kind 1; arg[0] the request, arg[1] the address; target_pid the tracee. */
+
+SEC("tp/syscalls/sys_enter_ptrace")
+int tapio_sec_enter_ptrace(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!enabled(TAPIO_SEC_PTRACE))
+		return 0;
+	long request = ctx->args[0];
+	switch (request) {
+	case 4:      /* PTRACE_POKETEXT */
+	case 5:      /* PTRACE_POKEDATA */
+	case 6:      /* PTRACE_POKEUSER */
+	case 13:     /* PTRACE_SETREGS */
+	case 15:     /* PTRACE_SETFPREGS */
+	case 16:     /* PTRACE_ATTACH */
+	case 0x4205: /* PTRACE_SETREGSET */
+	case 0x4206: /* PTRACE_SEIZE */
+		break;
+	default:
+		return 0;
+	}
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	p->rule = TAPIO_SEC_PTRACE;
+	p->kind = 1;
+	p->target_pid = ctx->args[1];
+	p->arg[0] = request;
+	p->arg[1] = ctx->args[2];
+	store(p);
+	return 0;
+}
+EXIT_PROG(ptrace)
+
+/* ---- security.injection.process_vm_writev: writes into another process's memory ----
+ * kind 1; target_pid the process written to; ret the bytes written. */
+
+SEC("tp/syscalls/sys_enter_process_vm_writev")
+int tapio_sec_enter_process_vm_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!enabled(TAPIO_SEC_VM_WRITE))
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	p->rule = TAPIO_SEC_VM_WRITE;
+	p->kind = 1;
+	p->target_pid = ctx->args[0];
+	store(p);
+	return 0;
+}
+EXIT_PROG(process_vm_writev)
+
+/* ---- security.kernel.bpf: BPF_PROG_LOAD ----
+ * kind 1; arg[0] the program type (bpf_attr.prog_type). Tapio's own loads are excluded as its
+ * own process (cfg.self_tgid). */
+
+SEC("tp/syscalls/sys_enter_bpf")
+int tapio_sec_enter_bpf(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!enabled(TAPIO_SEC_BPF) || ctx->args[0] != BPF_PROG_LOAD_CMD)
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	__u32 prog_type = 0;
+	bpf_probe_read_user(&prog_type, sizeof(prog_type), (void *)ctx->args[1]);
+	p->rule = TAPIO_SEC_BPF;
+	p->kind = 1;
+	p->arg[0] = prog_type;
+	store(p);
+	return 0;
+}
+EXIT_PROG(bpf)
+
+/* ---- security.file.setuid_bit: chmod family with S_ISUID or S_ISGID ----
+ * kind: 1 chmod 2 fchmod 3 fchmodat 4 fchmodat2; arg[0] the mode; arg[1] the fd (fchmod). */
+
+static __always_inline int chmod_enter(const char *user_path, __u64 mode, __u16 kind, long fd)
+{
+	if (!enabled(TAPIO_SEC_SETUID_BIT) || !(mode & 06000))
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	if (user_path)
+		read_user_path(p, user_path);
+	p->rule = TAPIO_SEC_SETUID_BIT;
+	p->kind = kind;
+	p->arg[0] = mode & 07777;
+	p->arg[1] = fd;
+	store(p);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_chmod")
+int tapio_sec_enter_chmod(struct trace_event_raw_sys_enter *ctx)
+{
+	return chmod_enter((const char *)ctx->args[0], ctx->args[1], 1, -1);
+}
+EXIT_PROG(chmod)
+
+SEC("tp/syscalls/sys_enter_fchmod")
+int tapio_sec_enter_fchmod(struct trace_event_raw_sys_enter *ctx)
+{
+	return chmod_enter(0, ctx->args[1], 2, ctx->args[0]);
+}
+EXIT_PROG(fchmod)
+
+SEC("tp/syscalls/sys_enter_fchmodat")
+int tapio_sec_enter_fchmodat(struct trace_event_raw_sys_enter *ctx)
+{
+	return chmod_enter((const char *)ctx->args[1], ctx->args[2], 3, -1);
+}
+EXIT_PROG(fchmodat)
+
+SEC("tp/syscalls/sys_enter_fchmodat2")
+int tapio_sec_enter_fchmodat2(struct trace_event_raw_sys_enter *ctx)
+{
+	return chmod_enter((const char *)ctx->args[1], ctx->args[2], 4, -1);
+}
+EXIT_PROG(fchmodat2)
+
+/* ---- security.container.namespace_change: setns, unshare, clone with CLONE_NEW* ----
+ * kind: 1 setns 2 unshare 3 clone 4 clone3; arg[0] the flags (setns: nstype), arg[1] the fd
+ * (setns). */
+
+static __always_inline int ns_enter(__u64 flags, __u16 kind, long fd)
+{
+	if (!enabled(TAPIO_SEC_NAMESPACE))
+		return 0;
+	if (kind != 1 && !(flags & CLONE_NEW_ANY))
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	p->rule = TAPIO_SEC_NAMESPACE;
+	p->kind = kind;
+	p->arg[0] = flags;
+	p->arg[1] = fd;
+	store(p);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_setns")
+int tapio_sec_enter_setns(struct trace_event_raw_sys_enter *ctx)
+{
+	return ns_enter(ctx->args[1], 1, ctx->args[0]);
+}
+EXIT_PROG(setns)
+
+SEC("tp/syscalls/sys_enter_unshare")
+int tapio_sec_enter_unshare(struct trace_event_raw_sys_enter *ctx)
+{
+	return ns_enter(ctx->args[0], 2, -1);
+}
+EXIT_PROG(unshare)
+
+SEC("tp/syscalls/sys_enter_clone")
+int tapio_sec_enter_clone(struct trace_event_raw_sys_enter *ctx)
+{
+	return ns_enter(ctx->args[0], 3, -1);
+}
+EXIT_PROG(clone) /* the child returns too, on its own thread id: no pending entry */
+
+SEC("tp/syscalls/sys_enter_clone3")
+int tapio_sec_enter_clone3(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 flags = 0;
+	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[0]); /* clone_args.flags */
+	return ns_enter(flags, 4, -1);
+}
+EXIT_PROG(clone3)
+
+/* ---- security.container.mount: mount, move_mount, fsmount, open_tree, pivot_root ----
+ * kind: 1 mount 2 move_mount 3 fsmount 4 open_tree 5 pivot_root; the path is the target
+ * (mount, move_mount), the source tree (open_tree) or the new root (pivot_root); arg[0] the
+ * flags. */
+
+static __always_inline int mount_enter(const char *user_path, __u64 flags, __u16 kind)
+{
+	if (!enabled(TAPIO_SEC_MOUNT))
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	if (user_path)
+		read_user_path(p, user_path);
+	p->rule = TAPIO_SEC_MOUNT;
+	p->kind = kind;
+	p->arg[0] = flags;
+	store(p);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_mount")
+int tapio_sec_enter_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	return mount_enter((const char *)ctx->args[1], ctx->args[3], 1);
+}
+EXIT_PROG(mount)
+
+SEC("tp/syscalls/sys_enter_move_mount")
+int tapio_sec_enter_move_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	return mount_enter((const char *)ctx->args[3], ctx->args[4], 2);
+}
+EXIT_PROG(move_mount)
+
+SEC("tp/syscalls/sys_enter_fsmount")
+int tapio_sec_enter_fsmount(struct trace_event_raw_sys_enter *ctx)
+{
+	return mount_enter(0, ctx->args[1], 3);
+}
+EXIT_PROG(fsmount)
+
+SEC("tp/syscalls/sys_enter_open_tree")
+int tapio_sec_enter_open_tree(struct trace_event_raw_sys_enter *ctx)
+{
+	return mount_enter((const char *)ctx->args[1], ctx->args[2], 4);
+}
+EXIT_PROG(open_tree)
+
+SEC("tp/syscalls/sys_enter_pivot_root")
+int tapio_sec_enter_pivot_root(struct trace_event_raw_sys_enter *ctx)
+{
+	return mount_enter((const char *)ctx->args[0], 0, 5);
+}
+EXIT_PROG(pivot_root)
+
+/* ---- security.shell.stdio_socket: dup2/dup3 of an AF_INET/AF_INET6 socket onto fd 0-2 ----
+ * kind: 1 dup2 2 dup3; arg[0] old fd, arg[1] new fd, arg[2] family, arg[3] the peer port;
+ * the peer address is in path (4 or 16 bytes, path_len). */
+
+static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
+{
+	if (!enabled(TAPIO_SEC_STDIO_SOCKET) || newfd < 0 || newfd > 2 || oldfd < 0)
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (oldfd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[oldfd]);
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != 2 && family != 10)
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	p->rule = TAPIO_SEC_STDIO_SOCKET;
+	p->kind = kind;
+	p->arg[0] = oldfd;
+	p->arg[1] = newfd;
+	p->arg[2] = family;
+	p->arg[3] = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (family == 2) {
+		BPF_CORE_READ_INTO(p->path, sk, __sk_common.skc_daddr);
+		p->path_len = 4;
+	} else {
+		BPF_CORE_READ_INTO(p->path, sk, __sk_common.skc_v6_daddr);
+		p->path_len = 16;
+	}
+	store(p);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_dup2")
+int tapio_sec_enter_dup2(struct trace_event_raw_sys_enter *ctx)
+{
+	return dup_enter(ctx->args[0], ctx->args[1], 1);
+}
+EXIT_PROG(dup2)
+
+SEC("tp/syscalls/sys_enter_dup3")
+int tapio_sec_enter_dup3(struct trace_event_raw_sys_enter *ctx)
+{
+	return dup_enter(ctx->args[0], ctx->args[1], 2);
+}
+EXIT_PROG(dup3)
+
+/* ---- security.seccomp.violation: SIGSYS with code SYS_SECCOMP (KILL and TRAP actions) ----
+ * kind 1; arg[0] the syscall number, arg[1] the audit arch, arg[2] the signal's delivery
+ * result. The siginfo may be a sentinel (SEND_SIG_NOINFO 0, SEND_SIG_PRIV 1): not read then. */
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(tapio_sec_seccomp, int sig, struct kernel_siginfo *info, struct task_struct *t,
+	     int group, int result)
+{
+	if (sig != SIGSYS || (unsigned long)info <= 1 || !enabled(TAPIO_SEC_SECCOMP))
+		return 0;
+	if (BPF_CORE_READ(info, si_code) != SYS_SECCOMP)
+		return 0;
+	__u64 arg[4] = {};
+	arg[0] = BPF_CORE_READ(info, _sifields._sigsys._syscall);
+	arg[1] = BPF_CORE_READ(info, _sifields._sigsys._arch);
+	arg[2] = result;
+	emit(TAPIO_SEC_SECCOMP, 1, 0, arg, 0, 0, 0);
+	return 0;
+}
+
+/* ---- security.exec.fileless and security.privilege.exec_raised: at exec ----
+ * fileless: the executed file has no link (memfd, deleted); path is the file's name (memfd:x).
+ * exec_raised: after exec the effective uid or gid differs from the real one (set-id file),
+ * or a non-root process holds effective capabilities (file capabilities). arg[0] euid,
+ * arg[1] egid, arg[2] effective capabilities; path the filename exec was given. */
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tapio_sec_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	if (!(cfg.enabled & ((1u << TAPIO_SEC_FILELESS) | (1u << TAPIO_SEC_EXEC_RAISED))))
+		return 0;
+	struct pending *pe = fresh_pending();
+	if (!pe)
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (enabled(TAPIO_SEC_FILELESS)
+	    && BPF_CORE_READ(bprm, file, f_path.dentry, d_inode, __i_nlink) == 0) {
+		const unsigned char *name = BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name);
+		long n = bpf_probe_read_kernel_str(pe->path, sizeof(pe->path), name);
+		pe->path_len = n > 0 ? (n - 1) & (TAPIO_PATH_MAX - 1) : 0;
+		emit(TAPIO_SEC_FILELESS, 1, 0, pe->arg, pe->path, pe->path_len, 0);
+	}
+	if (enabled(TAPIO_SEC_EXEC_RAISED)) {
+		__u32 uid = BPF_CORE_READ(task, cred, uid.val);
+		__u32 euid = BPF_CORE_READ(task, cred, euid.val);
+		__u32 gid = BPF_CORE_READ(task, cred, gid.val);
+		__u32 egid = BPF_CORE_READ(task, cred, egid.val);
+		kernel_cap_t caps = BPF_CORE_READ(task, cred, cap_effective);
+		if (uid != euid || gid != egid || (uid != 0 && caps.val != 0)) {
+			const char *filename = BPF_CORE_READ(bprm, filename);
+			long n = bpf_probe_read_kernel_str(pe->path, sizeof(pe->path), filename);
+			pe->path_len = n > 0 ? (n - 1) & (TAPIO_PATH_MAX - 1) : 0;
+			pe->arg[0] = euid;
+			pe->arg[1] = egid;
+			pe->arg[2] = caps.val;
+			emit(TAPIO_SEC_EXEC_RAISED, 1, 0, pe->arg, pe->path, pe->path_len, 0);
+		}
+	}
+	return 0;
+}
+
+/* ---- security.kernel.module_load: init_module / finit_module attempts ----
+ * kind: 1 init_module 2 finit_module; an attempt, seen at syscall entry. Kernels without
+ * module support have no per-syscall tracepoint for them: the raw_syscalls variant, loaded
+ * only then, checks the syscall number (x86-64) on every syscall. */
+
+SEC("tp/syscalls/sys_enter_init_module")
+int tapio_sec_enter_init_module(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 arg[4] = {};
+	emit(TAPIO_SEC_MODULE_LOAD, 1, 0, arg, 0, 0, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_finit_module")
+int tapio_sec_enter_finit_module(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 arg[4] = { ctx->args[0] };
+	emit(TAPIO_SEC_MODULE_LOAD, 2, 0, arg, 0, 0, 0);
+	return 0;
+}
+
+SEC("tp/raw_syscalls/sys_enter")
+int tapio_sec_module_syscall(struct trace_event_raw_sys_enter *ctx)
+{
+	long id = ctx->id;
+	if (id != 175 && id != 313) /* __NR_init_module, __NR_finit_module on x86-64 */
+		return 0;
+	__u64 arg[4] = { id == 313 ? ctx->args[0] : 0 };
+	emit(TAPIO_SEC_MODULE_LOAD, id == 313 ? 2 : 1, 0, arg, 0, 0, 0);
+	return 0;
+}
