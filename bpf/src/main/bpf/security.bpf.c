@@ -759,10 +759,14 @@ static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
 	p->arg[2] = family;
 	p->arg[3] = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (family == 2) {
-		BPF_CORE_READ_INTO(p->path, sk, __sk_common.skc_daddr);
+		__u32 v4 = 0;
+		BPF_CORE_READ_INTO(&v4, sk, __sk_common.skc_daddr);
+		__builtin_memcpy(p->path, &v4, sizeof(v4));
 		p->path_len = 4;
 	} else {
-		BPF_CORE_READ_INTO(p->path, sk, __sk_common.skc_v6_daddr);
+		struct in6_addr v6 = {};
+		BPF_CORE_READ_INTO(&v6, sk, __sk_common.skc_v6_daddr);
+		__builtin_memcpy(p->path, &v6, sizeof(v6));
 		p->path_len = 16;
 	}
 	store(p);
