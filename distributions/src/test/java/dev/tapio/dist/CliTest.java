@@ -81,7 +81,8 @@ class CliTest {
     Result r = tapio("components");
     assertEquals(0, r.code(), r.err());
     for (String type : List.of("synthetic", "batch", "memory_limiter", "probabilistic_sampler",
-        "filter", "resourcedetection", "debug", "file", "k8sattributes", "k8s_events")) {
+        "filter", "resourcedetection", "debug", "file", "k8sattributes", "k8s_events",
+        "ebpf_security")) {
       assertTrue(r.out().lines().anyMatch(l -> l.split("\\s+").length > 1
           && l.split("\\s+")[1].equals(type) && l.contains("plugin 'tapio-")),
           type + " missing in:\n" + r.out());
