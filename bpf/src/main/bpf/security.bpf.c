@@ -88,28 +88,38 @@ static __always_inline bool ends_with(const char *s, __u32 len, const char *suff
 	return true;
 }
 
+/* Whether the trie can hold a prefix of this path: its second byte is one the configured
+ * prefixes have (a 256-bit set in cfg). Most opens (/usr, /lib, /dev, /tmp...) stop here. */
+static __always_inline bool may_be_listed(const char *path)
+{
+	__u8 c = path[1];
+	return path[0] == '/' && (cfg.path_second_bytes[(c >> 5) & 7] & (1u << (c & 31)));
+}
+
 static __always_inline int open_enter(const char *user_path, __u64 flags, __u16 kind)
 {
 	if (!(cfg.enabled & ((1u << TAPIO_SEC_SENSITIVE_OPEN) | (1u << TAPIO_SEC_ESCAPE_WRITE)
 			     | (1u << TAPIO_SEC_PROC_MEM))))
 		return 0;
-	struct pending *p = fresh_pending();
+	/* The hot path: every open of the host. Fields are set only once a rule matched. */
+	struct pending *p = scratch_pending();
 	if (!p)
 		return 0;
-	read_user_path(p, user_path);
-	__u32 len = p->path_len;
+	long n = bpf_probe_read_user_str(p->path, sizeof(p->path), user_path);
+	__u32 len = n > 0 ? (n - 1) & (TAPIO_PATH_MAX - 1) : 0;
 	bool write = flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC);
 	__u32 rules = 0;
-	/* The trie's longest prefix of the path's first bytes. */
-	__u32 plen = len > TAPIO_SEC_PREFIX_MAX ? TAPIO_SEC_PREFIX_MAX : len;
-	struct tapio_sec_path_key k = { .prefixlen = plen * 8 };
-	bpf_probe_read_kernel(k.path, TAPIO_SEC_PREFIX_MAX, p->path);
-	__u32 *lists = bpf_map_lookup_elem(&sensitive_paths, &k);
-	if (lists) {
-		if ((*lists & TAPIO_SEC_PATH_READ) || ((*lists & TAPIO_SEC_PATH_WRITE) && write))
-			rules |= 1u << TAPIO_SEC_SENSITIVE_OPEN;
-		if ((*lists & TAPIO_SEC_PATH_ESCAPE) && write)
-			rules |= 1u << TAPIO_SEC_ESCAPE_WRITE;
+	if (len > 1 && may_be_listed(p->path)) {
+		/* The trie's longest prefix of the path's first bytes, keyed in place. */
+		p->prefixlen = (len > TAPIO_SEC_PREFIX_MAX ? TAPIO_SEC_PREFIX_MAX : len) * 8;
+		__u32 *lists = bpf_map_lookup_elem(&sensitive_paths, &p->prefixlen);
+		if (lists) {
+			if ((*lists & TAPIO_SEC_PATH_READ)
+			    || ((*lists & TAPIO_SEC_PATH_WRITE) && write))
+				rules |= 1u << TAPIO_SEC_SENSITIVE_OPEN;
+			if ((*lists & TAPIO_SEC_PATH_ESCAPE) && write)
+				rules |= 1u << TAPIO_SEC_ESCAPE_WRITE;
+		}
 	}
 	if (write && ends_with(p->path, len, "/release_agent", 14))
 		rules |= 1u << TAPIO_SEC_ESCAPE_WRITE;
@@ -128,7 +138,10 @@ static __always_inline int open_enter(const char *user_path, __u64 flags, __u16 
 	else
 		return 0;
 	p->kind = kind;
+	p->path_len = len;
+	p->target_pid = 0;
 	p->arg[0] = flags;
+	p->arg[1] = p->arg[2] = p->arg[3] = 0;
 	store(p);
 	return 0;
 }

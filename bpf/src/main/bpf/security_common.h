@@ -23,9 +23,11 @@ struct pending {
 	__u16 kind;
 	__u16 path_len;
 	__u32 target_pid;
-	__u32 pad;
-	__u64 arg[4];
+	/* prefixlen then path: a struct tapio_sec_path_key in place, the trie's lookup key
+	 * without a copy. */
+	__u32 prefixlen;
 	char path[TAPIO_PATH_MAX];
+	__u64 arg[4];
 };
 
 struct {
@@ -130,10 +132,16 @@ static __always_inline __u32 tid(void)
 	return (__u32)bpf_get_current_pid_tgid();
 }
 
-static __always_inline struct pending *fresh_pending(void)
+/* The per-CPU scratch entry as the last user left it. */
+static __always_inline struct pending *scratch_pending(void)
 {
 	__u32 zero = 0;
-	struct pending *p = bpf_map_lookup_elem(&pending_scratch, &zero);
+	return bpf_map_lookup_elem(&pending_scratch, &zero);
+}
+
+static __always_inline struct pending *fresh_pending(void)
+{
+	struct pending *p = scratch_pending();
 	if (p) {
 		p->rule = TAPIO_SEC_RULES;
 		p->kind = 0;

@@ -20,6 +20,9 @@ import java.util.Map;
  *     container escape attempt (release_agent files are matched by name as well)
  * @param filelessAllowed {@code rules.fileless.allowed_names}: prefixes of memfd/deleted file
  *     names not reported (runc re-executing itself from a memfd)
+ * @param moduleSyscallFallback {@code rules.module_load.syscall_fallback}: on kernels without
+ *     the init_module/finit_module tracepoints (no module support), watch every syscall's entry
+ *     for their numbers instead (costs every syscall; off by default)
  * @param excludeSelf whether Tapio's own process is excluded (its bpf() loads, its opens)
  * @param excludeExecutables executables (file names, or paths of which the file name is used)
  *     whose events are not reported, matched in the kernel
@@ -35,6 +38,7 @@ public record EbpfSecurityConfig(
     List<String> writePaths,
     List<String> escapePaths,
     List<String> filelessAllowed,
+    boolean moduleSyscallFallback,
     boolean excludeSelf,
     List<String> excludeExecutables,
     boolean containersOnly,
@@ -82,7 +86,7 @@ public record EbpfSecurityConfig(
       rules.put(r, new Rule(r.enabledByDefault(), DEFAULT_RATE_LIMIT, failuresByDefault(r)));
     }
     return new EbpfSecurityConfig(rules, DEFAULT_READ_PATHS, DEFAULT_WRITE_PATHS,
-        DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, true, List.of(), false, 1 << 20,
+        DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, false, true, List.of(), false, 1 << 20,
         Duration.ofMillis(50), 16 * 1024, 4096);
   }
 
@@ -147,6 +151,26 @@ public record EbpfSecurityConfig(
     }
   }
 
+  /**
+   * The set of second bytes of every listed prefix (256 bits as 8 words): the kernel looks a
+   * path up in the trie only when its second byte is in it. A prefix "/" alone admits all.
+   */
+  int[] pathSecondBytes() {
+    int[] words = new int[8];
+    for (List<String> list : List.of(readPaths, writePaths, escapePaths)) {
+      for (String p : list) {
+        byte[] b = p.getBytes(StandardCharsets.UTF_8);
+        if (b.length < 2) {
+          java.util.Arrays.fill(words, -1);
+          return words;
+        }
+        int c = b[1] & 0xff;
+        words[c >> 5] |= 1 << (c & 31);
+      }
+    }
+    return words;
+  }
+
   static String fileName(String executable) {
     int slash = executable.lastIndexOf('/');
     return slash < 0 ? executable : executable.substring(slash + 1);
@@ -159,7 +183,7 @@ public record EbpfSecurityConfig(
    * @param hostMountNamespace inode number of the host's mount namespace
    */
   byte[] kernelConfig(int selfTgid, long hostMountNamespace) {
-    ByteBuffer b = ByteBuffer.allocate(32 + 4 * SecurityRule.values().length)
+    ByteBuffer b = ByteBuffer.allocate(32 + 4 * SecurityRule.values().length + 32)
         .order(ByteOrder.LITTLE_ENDIAN);
     int enabled = 0;
     int failures = 0;
@@ -172,6 +196,9 @@ public record EbpfSecurityConfig(
         .putInt(containersOnly ? 1 : 0).putLong(hostMountNamespace);
     for (SecurityRule r : SecurityRule.values()) {
       b.putInt(rules.get(r).rateLimit());
+    }
+    for (int word : pathSecondBytes()) {
+      b.putInt(word);
     }
     return b.array();
   }

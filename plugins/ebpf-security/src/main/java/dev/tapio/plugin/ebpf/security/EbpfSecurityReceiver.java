@@ -94,8 +94,8 @@ final class EbpfSecurityReceiver implements Component {
         out.merge(program, load, Boolean::logicalOr);
       }
     }
-    out.put(SecurityRule.MODULE_FALLBACK_PROGRAM,
-        config.enabled(SecurityRule.MODULE_LOAD) && !moduleTracepoints);
+    out.put(SecurityRule.MODULE_FALLBACK_PROGRAM, config.enabled(SecurityRule.MODULE_LOAD)
+        && !moduleTracepoints && config.moduleSyscallFallback());
     return out;
   }
 

@@ -66,6 +66,8 @@ public final class EbpfSecurityReceiverFactory implements ReceiverFactory<EbpfSe
         open.stringList("write_paths", d.writePaths()),
         escape.stringList("paths", d.escapePaths()),
         fileless.stringList("allowed_names", d.filelessAllowed()),
+        rules.section(SecurityRule.MODULE_LOAD.key()).bool("syscall_fallback",
+            d.moduleSyscallFallback()),
         exclude.bool("self", d.excludeSelf()),
         exclude.stringList("executables", d.excludeExecutables()),
         scope.bool("containers_only", d.containersOnly()),

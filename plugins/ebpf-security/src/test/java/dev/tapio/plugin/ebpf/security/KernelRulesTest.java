@@ -17,6 +17,8 @@ import dev.tapio.plugin.ebpf.security.Triggers.Ran;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -279,10 +281,27 @@ class KernelRulesTest {
 
   @Test
   void aModuleLoadAttemptIsReported() throws Exception {
-    Ran ran = run(helper(), "finit_module");
-    sync(sink);
-    List<LogRecord> m = of("security.kernel.module_load", ran);
-    assertEquals(1, m.size(), ran.output() + m);
-    assertEquals("finit_module", m.get(0).attributes().getString("linux.syscall.name"));
+    // This kernel has no module support, hence no finit_module tracepoint: the attempt is seen
+    // by the raw_syscalls fallback, which costs every syscall and is off by default.
+    boolean tracepoint = Files.exists(Path.of(
+        "/sys/kernel/tracing/events/syscalls/sys_enter_finit_module"));
+    TestContext own = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink moduleSink = new ConsumerSink();
+    EbpfSecurityReceiver modules = new EbpfSecurityReceiver(own, ComponentConfigs.read(
+        new EbpfSecurityReceiverFactory(), "rules: {module_load: {syscall_fallback: true}}"),
+        moduleSink);
+    modules.start(new TestHost());
+    try {
+      assertEquals(!tracepoint, modules.programs().get(SecurityRule.MODULE_FALLBACK_PROGRAM));
+      Ran ran = run(helper(), "finit_module");
+      sync(moduleSink);
+      List<LogRecord> m = events(moduleSink, "security.kernel.module_load", ran.pid());
+      assertEquals(1, m.size(), ran.output() + m);
+      assertEquals("finit_module", m.get(0).attributes().getString("linux.syscall.name"));
+    } finally {
+      modules.shutdown();
+    }
+    // The class's receiver runs the defaults: without the fallback it loads nothing for it here.
+    assertEquals(false, receiver.programs().get(SecurityRule.MODULE_FALLBACK_PROGRAM));
   }
 }

@@ -167,7 +167,11 @@ class ReceiverLimitsTest {
     assertTrue(programs.get("tapio_sec_enter_openat"));
     assertEquals(false, programs.get("tapio_sec_enter_open"), "no such tracepoint: not loaded");
     assertTrue(programs.get("tapio_sec_exec"));
-    assertTrue(programs.get(SecurityRule.MODULE_FALLBACK_PROGRAM), "no finit_module tracepoint");
+    assertEquals(false, programs.get(SecurityRule.MODULE_FALLBACK_PROGRAM),
+        "no finit_module tracepoint, and the every-syscall fallback is opt-in");
     assertEquals(false, programs.get("tapio_sec_enter_finit_module"));
+    assertTrue(EbpfSecurityReceiver.programs(config(
+        "rules: {module_load: {syscall_fallback: true}}"), java.util.Set.of())
+        .get(SecurityRule.MODULE_FALLBACK_PROGRAM));
   }
 }
