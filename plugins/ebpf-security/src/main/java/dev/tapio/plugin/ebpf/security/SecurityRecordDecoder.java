@@ -4,6 +4,7 @@ import dev.tapio.bpf.BpfException;
 import dev.tapio.bpf.BpfMap;
 import dev.tapio.bpf.receiver.BatchDecoder;
 import dev.tapio.bpf.receiver.CgroupAttribution;
+import dev.tapio.bpf.receiver.PidAttributionCache;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
@@ -53,7 +54,7 @@ final class SecurityRecordDecoder implements BatchDecoder {
   private static final int F_OTHER_MNT_NS = 1;
   private static final int F_EXE_TRUNCATED = 4;
 
-  private final CgroupAttribution attribution;
+  private final PidAttributionCache attribution;
   private final long bootToUnixNanos;
   private final RuleStats stats;
   private final byte[][] fileless;
@@ -71,7 +72,7 @@ final class SecurityRecordDecoder implements BatchDecoder {
    */
   SecurityRecordDecoder(CgroupAttribution attribution, long bootToUnixNanos, RuleStats stats,
       List<String> filelessAllowed, Consumer<Function<String, BpfMap>> kernelMaps) {
-    this.attribution = attribution;
+    this.attribution = new PidAttributionCache(attribution);
     this.bootToUnixNanos = bootToUnixNanos;
     this.stats = stats;
     this.fileless = filelessAllowed.stream().map(s -> s.getBytes(StandardCharsets.UTF_8))
@@ -129,7 +130,7 @@ final class SecurityRecordDecoder implements BatchDecoder {
         d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + ARG + 16),
         d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + ARG + 24),
         d.get(ValueLayout.JAVA_INT_UNALIGNED, at + TARGET_PID), d, at + PATH, pathLen, bytes);
-    SecurityEvents.attribution(a, attribution.forPid(pid, cgroup));
+    SecurityEvents.attribution(a, attribution.forPid(pid, cgroup, System.nanoTime()));
   }
 
   private boolean allowedFileless(MemorySegment d, long at, int len) {
