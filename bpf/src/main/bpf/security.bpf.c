@@ -88,12 +88,21 @@ static __always_inline bool ends_with(const char *s, __u32 len, const char *suff
 	return true;
 }
 
-/* Whether the trie can hold a prefix of this path: its second byte is one the configured
- * prefixes have (a 256-bit set in cfg). Most opens (/usr, /lib, /dev, /tmp...) stop here. */
-static __always_inline bool may_be_listed(const char *path)
+/* Whether the trie can hold a prefix of this path: its head (first cfg.path_head_len bytes,
+ * the shortest listed prefix's length up to 8) is a listed prefix's head. Most opens of a
+ * host (/usr, /lib, /proc/self, /etc/ld.so.cache...) stop here, before the trie. */
+static __always_inline bool may_be_listed(const char *path, __u32 len)
 {
-	__u8 c = path[1];
-	return path[0] == '/' && (cfg.path_second_bytes[(c >> 5) & 7] & (1u << (c & 31)));
+	__u32 n = cfg.path_head_len;
+	if (n == 0)
+		return true; /* a prefix shorter than 2 bytes: every path may match */
+	if (len < n || n > 8)
+		return false;
+	__u64 head = 0;
+	__builtin_memcpy(&head, path, 8);
+	if (n < 8)
+		head &= (1ULL << (n * 8)) - 1;
+	return bpf_map_lookup_elem(&path_heads, &head) != 0;
 }
 
 static __always_inline int open_enter(const char *user_path, __u64 flags, __u16 kind)
@@ -109,7 +118,7 @@ static __always_inline int open_enter(const char *user_path, __u64 flags, __u16 
 	__u32 len = n > 0 ? (n - 1) & (TAPIO_PATH_MAX - 1) : 0;
 	bool write = flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC);
 	__u32 rules = 0;
-	if (len > 1 && may_be_listed(p->path)) {
+	if (len > 1 && may_be_listed(p->path, len)) {
 		/* The trie's longest prefix of the path's first bytes, keyed in place. */
 		p->prefixlen = (len > TAPIO_SEC_PREFIX_MAX ? TAPIO_SEC_PREFIX_MAX : len) * 8;
 		__u32 *lists = bpf_map_lookup_elem(&sensitive_paths, &p->prefixlen);

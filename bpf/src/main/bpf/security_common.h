@@ -58,6 +58,16 @@ struct {
 	__type(value, __u64);
 } rule_stats SEC(".maps");
 
+/* The first TAPIO_SEC_HEAD_LEN bytes (or cfg.path_head_len when shorter) of every listed
+ * prefix, as a little-endian u64 zero-padded: a path whose head is not here cannot match, and
+ * skips the trie. Filled by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u8);
+} path_heads SEC(".maps");
+
 /* Path prefixes of sensitive_open and escape_write, filled by the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -152,10 +162,24 @@ static __always_inline struct pending *fresh_pending(void)
 	return p;
 }
 
+/* Entries in `pending`: while none, every exit program returns without a hash lookup (most
+ * syscalls of the host match no rule). An entry of a task killed inside its syscall is never
+ * deleted and keeps this above zero: lookups then always happen, results stay right. */
+__u64 pending_entries = 0;
+
 static __always_inline void store(struct pending *p)
 {
 	__u32 t = tid();
-	bpf_map_update_elem(&pending, &t, p, BPF_ANY);
+	if (bpf_map_update_elem(&pending, &t, p, BPF_NOEXIST) == 0)
+		__sync_fetch_and_add(&pending_entries, 1);
+	else
+		bpf_map_update_elem(&pending, &t, p, BPF_EXIST);
+}
+
+static __always_inline void unstore(__u32 t)
+{
+	if (bpf_map_delete_elem(&pending, &t) == 0)
+		__sync_fetch_and_sub(&pending_entries, 1);
 }
 
 static __always_inline void read_user_path(struct pending *p, const char *user)
@@ -294,13 +318,15 @@ static __always_inline void emit(__u32 rule, __u16 kind, __s64 ret, __u64 *arg,
  * result. Failed calls are reported only for rules configured so (cfg.failures). */
 static __always_inline int pending_exit(long ret)
 {
+	if (!pending_entries)
+		return 0;
 	__u32 t = tid();
 	struct pending *p = bpf_map_lookup_elem(&pending, &t);
 	if (!p)
 		return 0;
 	__u32 rule = p->rule;
 	if (rule >= TAPIO_SEC_RULES) {
-		bpf_map_delete_elem(&pending, &t);
+		unstore(t);
 		return 0;
 	}
 	if (ret < 0 && !(cfg.failures & (1u << rule))) {
@@ -309,7 +335,7 @@ static __always_inline int pending_exit(long ret)
 	} else {
 		emit(rule, p->kind, ret, p->arg, p->path, p->path_len, p->target_pid);
 	}
-	bpf_map_delete_elem(&pending, &t);
+	unstore(t);
 	return 0;
 }
 

@@ -315,7 +315,8 @@ struct tapio_security_config {
 	__u32 containers_only;  /* only tasks outside the host's mount namespace */
 	__u64 host_mnt_ns;      /* inode number of the host's mount namespace */
 	__u32 rate_limit[TAPIO_SEC_RULES]; /* events per second per process; 0 = no limit */
-	__u32 path_second_bytes[8]; /* bit set of the listed prefixes' second bytes */
+	__u32 path_head_len;    /* bytes of a path looked up in `path_heads`, 1..8; 0: no filter */
+	__u32 pad;
 };
 
 #endif

@@ -151,24 +151,33 @@ public record EbpfSecurityConfig(
     }
   }
 
+  /** Every listed path prefix, each once. */
+  List<String> allPaths() {
+    return java.util.stream.Stream.of(readPaths, writePaths, escapePaths).flatMap(List::stream)
+        .distinct().toList();
+  }
+
   /**
-   * The set of second bytes of every listed prefix (256 bits as 8 words): the kernel looks a
-   * path up in the trie only when its second byte is in it. A prefix "/" alone admits all.
+   * How many leading bytes of a path the kernel checks against the prefixes' heads before the
+   * trie: the shortest prefix's length, at most 8; 0 (no such check) when a prefix is shorter
+   * than 2 bytes.
    */
-  int[] pathSecondBytes() {
-    int[] words = new int[8];
-    for (List<String> list : List.of(readPaths, writePaths, escapePaths)) {
-      for (String p : list) {
-        byte[] b = p.getBytes(StandardCharsets.UTF_8);
-        if (b.length < 2) {
-          java.util.Arrays.fill(words, -1);
-          return words;
-        }
-        int c = b[1] & 0xff;
-        words[c >> 5] |= 1 << (c & 31);
-      }
+  int pathHeadLength() {
+    int min = 8;
+    for (String p : allPaths()) {
+      min = Math.min(min, p.getBytes(StandardCharsets.UTF_8).length);
     }
-    return words;
+    return min < 2 ? 0 : min;
+  }
+
+  /** A prefix's head as the kernel compares it: its first bytes as a little-endian u64. */
+  static long head(String prefix, int length) {
+    byte[] b = prefix.getBytes(StandardCharsets.UTF_8);
+    long v = 0;
+    for (int i = 0; i < length; i++) {
+      v |= (b[i] & 0xffL) << (8 * i);
+    }
+    return v;
   }
 
   static String fileName(String executable) {
@@ -183,7 +192,7 @@ public record EbpfSecurityConfig(
    * @param hostMountNamespace inode number of the host's mount namespace
    */
   byte[] kernelConfig(int selfTgid, long hostMountNamespace) {
-    ByteBuffer b = ByteBuffer.allocate(32 + 4 * SecurityRule.values().length + 32)
+    ByteBuffer b = ByteBuffer.allocate(32 + 4 * SecurityRule.values().length + 8)
         .order(ByteOrder.LITTLE_ENDIAN);
     int enabled = 0;
     int failures = 0;
@@ -197,9 +206,7 @@ public record EbpfSecurityConfig(
     for (SecurityRule r : SecurityRule.values()) {
       b.putInt(rules.get(r).rateLimit());
     }
-    for (int word : pathSecondBytes()) {
-      b.putInt(word);
-    }
+    b.putInt(pathHeadLength()).putInt(0);
     return b.array();
   }
 }

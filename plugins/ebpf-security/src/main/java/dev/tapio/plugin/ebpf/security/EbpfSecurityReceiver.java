@@ -144,6 +144,17 @@ final class EbpfSecurityReceiver implements Component {
         value.set(ValueLayout.JAVA_INT, 0, e.getValue());
         paths.update(key, value);
       }
+      int headLength = config.pathHeadLength();
+      if (headLength > 0) {
+        BpfMap heads = maps.apply("path_heads");
+        MemorySegment head = arena.allocate(8, 8);
+        MemorySegment present = arena.allocate(1, 1);
+        present.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+        for (String p : config.allPaths()) {
+          head.set(ValueLayout.JAVA_LONG, 0, EbpfSecurityConfig.head(p, headLength));
+          heads.update(head, present);
+        }
+      }
       BpfMap excluded = maps.apply("excluded_exe");
       MemorySegment name = arena.allocate(32, 1);
       MemorySegment one = arena.allocate(1, 1);

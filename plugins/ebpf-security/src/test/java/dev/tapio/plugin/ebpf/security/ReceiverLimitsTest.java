@@ -161,6 +161,15 @@ class ReceiverLimitsTest {
   }
 
   @Test
+  void pathsAreFirstCheckedByTheirHeadOfTheShortestPrefixLength() throws Exception {
+    assertEquals(8, config("").pathHeadLength());
+    assertEquals(4, config("rules: {sensitive_open: {read_paths: [/etc/shadow, /ab/]}}")
+        .pathHeadLength());
+    assertEquals(0, config("rules: {escape_write: {paths: [/]}}").pathHeadLength());
+    assertEquals(0x2f6374652fL, EbpfSecurityConfig.head("/etc/shadow", 5)); // "/etc/" LE
+  }
+
+  @Test
   void theDefaultsLoadEveryRuleWhoseHookThisKernelHas() throws Exception {
     Map<String, Boolean> programs = EbpfSecurityReceiver.programs(config(""),
         java.util.Set.of("sys_enter_openat", "sys_exit_openat"));
