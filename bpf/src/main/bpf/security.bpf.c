@@ -443,21 +443,22 @@ int tapio_sec_enter_pivot_root(struct trace_event_raw_sys_enter *ctx)
 }
 EXIT_PROG(pivot_root)
 
-/* ---- security.shell.stdio_socket: dup2/dup3 of an AF_INET/AF_INET6 socket onto fd 0-2 ----
- * kind: 1 dup2 2 dup3; arg[0] old fd, arg[1] new fd, arg[2] family, arg[3] the peer port;
- * the peer address is in path (4 or 16 bytes, path_len). */
+/* ---- security.shell.stdio_socket: dup2/dup3 of an AF_INET/AF_INET6 socket onto fd 0-2,
+ * or such a socket as fd 0-2 at exec ----
+ * kind: 1 dup2 2 dup3 3 exec (see stdio_at_exec); arg[0] old fd, arg[1] new fd, arg[2]
+ * family, arg[3] the peer port; the peer address is in path (4 or 16 bytes, path_len). */
 
-static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
+/* When the task's `fd` is an AF_INET/AF_INET6 socket: its family (arg[2]), peer port (arg[3])
+ * and peer address (path, 4 or 16 bytes) into p; 0 otherwise. */
+static __always_inline __u16 inet_socket_peer(struct task_struct *task, long fd,
+					      struct pending *p)
 {
-	if (!enabled(TAPIO_SEC_STDIO_SOCKET) || newfd < 0 || newfd > 2 || oldfd < 0)
-		return 0;
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (oldfd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
 		return 0;
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *f = 0;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[oldfd]);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
 		return 0;
 	struct socket *sock = BPF_CORE_READ(f, private_data);
@@ -465,13 +466,6 @@ static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != 2 && family != 10)
 		return 0;
-	struct pending *p = fresh_pending();
-	if (!p)
-		return 0;
-	p->rule = TAPIO_SEC_STDIO_SOCKET;
-	p->kind = kind;
-	p->arg[0] = oldfd;
-	p->arg[1] = newfd;
 	p->arg[2] = family;
 	p->arg[3] = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (family == 2) {
@@ -485,8 +479,36 @@ static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
 		__builtin_memcpy(p->path, &v6, sizeof(v6));
 		p->path_len = 16;
 	}
+	return family;
+}
+
+static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
+{
+	if (!enabled(TAPIO_SEC_STDIO_SOCKET) || newfd < 0 || newfd > 2 || oldfd < 0)
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p || !inet_socket_peer(bpf_get_current_task_btf(), oldfd, p))
+		return 0;
+	p->rule = TAPIO_SEC_STDIO_SOCKET;
+	p->kind = kind;
+	p->arg[0] = oldfd;
+	p->arg[1] = newfd;
 	store(p);
 	return 0;
+}
+
+/* At exec (kind 3): the first of fds 0-2 that is an inet socket, e.g. a shell started by
+ * `nc -e` or socat with its stdio on the connection. arg[0] = arg[1] = that fd. */
+static __always_inline void stdio_at_exec(struct task_struct *task, struct pending *p)
+{
+	for (long fd = 0; fd < 3; fd++) {
+		if (inet_socket_peer(task, fd, p)) {
+			p->arg[0] = fd;
+			p->arg[1] = fd;
+			emit(TAPIO_SEC_STDIO_SOCKET, 3, 0, p->arg, p->path, p->path_len, 0);
+			return;
+		}
+	}
 }
 
 SEC("tp/syscalls/sys_enter_dup2")
@@ -532,7 +554,8 @@ int BPF_PROG(tapio_sec_seccomp, int sig, struct kernel_siginfo *info, struct tas
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(tapio_sec_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	if (!(cfg.enabled & ((1u << TAPIO_SEC_FILELESS) | (1u << TAPIO_SEC_EXEC_RAISED))))
+	if (!(cfg.enabled & ((1u << TAPIO_SEC_FILELESS) | (1u << TAPIO_SEC_EXEC_RAISED)
+			     | (1u << TAPIO_SEC_STDIO_SOCKET))))
 		return 0;
 	struct pending *pe = fresh_pending();
 	if (!pe)
@@ -560,6 +583,11 @@ int BPF_PROG(tapio_sec_exec, struct task_struct *p, pid_t old_pid, struct linux_
 			pe->arg[2] = caps.val;
 			emit(TAPIO_SEC_EXEC_RAISED, 1, 0, pe->arg, pe->path, pe->path_len, 0);
 		}
+	}
+	if (enabled(TAPIO_SEC_STDIO_SOCKET)) {
+		pe = fresh_pending();
+		if (pe)
+			stdio_at_exec(task, pe);
 	}
 	return 0;
 }

@@ -72,7 +72,7 @@ final class SecurityEvents {
   private static final String[] NAMESPACE = {null, "setns", "unshare", "clone", "clone3"};
   private static final String[] MOUNT = {null, "mount", "move_mount", "fsmount", "open_tree",
       "pivot_root"};
-  private static final String[] DUP = {null, "dup2", "dup3"};
+  private static final String[] DUP = {null, "dup2", "dup3", "execve"};
   private static final String[] MODULE = {null, "init_module", "finit_module"};
   // CLONE_NEW* bits and their /proc/<pid>/ns names.
   private static final int[] NS_BITS = {0x00020000, 0x02000000, 0x04000000, 0x08000000,
@@ -103,9 +103,7 @@ final class SecurityEvents {
     switch (rule) {
       case SETUID -> {
         syscall(a, SETID, kind, ret);
-        if (kind == 1 || kind == 5) {
-          a.putLong(SETID_ID, arg0);
-        } else if (kind == 4 || kind == 8) {
+        if (kind == 1 || kind == 4 || kind == 5 || kind == 8) { // one id: set{,fs}{u,g}id
           a.putLong(SETID_ID, arg0);
         } else {
           id(a, SETID_REAL, arg0);

@@ -63,7 +63,6 @@ final class SecurityRecordDecoder implements BatchDecoder {
   private Logs logs;
   private ScopeLogs scope;
   private long malformed;
-  private long statsReadFailures;
   private long nextStatsRead;
 
   /**
@@ -215,12 +214,13 @@ final class SecurityRecordDecoder implements BatchDecoder {
       try {
         stats.update();
       } catch (BpfException e) {
-        statsReadFailures++; // retried at the next read; the counters catch up then
+        // Retried at the next read: the counters are cumulative and catch up then.
       }
     }
     return false;
   }
 
+  /** Records too short or with an unknown rule: none unless the layouts disagree. */
   long malformed() {
     return malformed;
   }

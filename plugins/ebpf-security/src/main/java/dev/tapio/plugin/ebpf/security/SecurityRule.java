@@ -42,7 +42,7 @@ enum SecurityRule {
   SECCOMP("seccomp", "security.seccomp.violation", "policy_violation", Severity.WARN, true,
       List.of("tapio_sec_seccomp")),
   STDIO_SOCKET("stdio_socket", "security.shell.stdio_socket", "execution", Severity.ERROR, true,
-      syscalls("dup2", "dup3")),
+      with(syscalls("dup2", "dup3"), "tapio_sec_exec")),
   MODULE_LOAD("module_load", "security.kernel.module_load", "kernel_tampering", Severity.WARN,
       true, List.of("tapio_sec_enter_init_module", "tapio_sec_enter_finit_module")),
   EXEC_RAISED("exec_raised", "security.privilege.exec_raised", "privilege_escalation",
@@ -114,6 +114,12 @@ enum SecurityRule {
       out.add("tapio_sec_enter_" + n);
       out.add("tapio_sec_exit_" + n);
     }
+    return List.copyOf(out);
+  }
+
+  private static List<String> with(List<String> programs, String more) {
+    List<String> out = new ArrayList<>(programs);
+    out.add(more);
     return List.copyOf(out);
   }
 

@@ -261,7 +261,7 @@ class KernelRulesTest {
 
   @Test
   void stdioDupedOntoAnInetSocketIsAReverseShellAndAPipeIsNot() throws Exception {
-    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1,
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 16,
         java.net.InetAddress.getLoopbackAddress())) {
       Ran shell = run(helper(), "reverse_shell", Integer.toString(server.getLocalPort()));
       Ran pipe = run(helper(), "dup_pipe");
@@ -276,6 +276,17 @@ class KernelRulesTest {
         assertEquals(server.getLocalPort(), r.attributes().getLong("network.peer.port", -1));
       }
       assertEquals(List.of(), of("security.shell.stdio_socket", pipe));
+      // A program started with a connection as stdin: the dup2, then the exec.
+      Ran started = run(helper(), "exec_socket_stdio", Integer.toString(server.getLocalPort()),
+          "/bin/true");
+      sync(sink);
+      List<LogRecord> atExec = of("security.shell.stdio_socket", started);
+      assertEquals(List.of("dup2", "execve"), atExec.stream().map(r -> r.attributes()
+          .getString("linux.syscall.name")).toList(), started.output());
+      assertEquals(0, atExec.get(1).attributes().getLong("linux.fd.new", -1));
+      assertEquals("true", atExec.get(1).attributes().getString("process.executable.name"));
+      assertEquals(server.getLocalPort(), atExec.get(1).attributes().getLong("network.peer.port",
+          -1));
     }
   }
 

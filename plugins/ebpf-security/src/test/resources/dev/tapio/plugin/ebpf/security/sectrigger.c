@@ -110,6 +110,20 @@ static void reverse_shell(int port)
 	dprintf(saved, "dup 3 ok\n");
 }
 
+/* A shell-like start with its stdin on a connection: dup2 onto 0, then exec. */
+static void exec_socket_stdio(int port, const char *image, char **env)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	report("connect", connect(s, (struct sockaddr *)&a, sizeof(a)));
+	dup2(s, 0);
+	close(s);
+	char *argv[] = { (char *)image, NULL };
+	execve(image, argv, env);
+	report("execve", -1);
+}
+
 static void memfd_exec(const char *image, char **env)
 {
 	int fd = memfd_create("tapio-test", MFD_CLOEXEC);
@@ -156,6 +170,9 @@ int main(int argc, char **argv, char **env)
 			seccomp_on_getppid(SECCOMP_RET_ERRNO | 1);
 		} else if (!strcmp(op, "reverse_shell")) {
 			reverse_shell(atoi(argv[++i]));
+		} else if (!strcmp(op, "exec_socket_stdio")) {
+			int port = atoi(argv[++i]);
+			exec_socket_stdio(port, argv[++i], env);
 		} else if (!strcmp(op, "dup_pipe")) {
 			int p[2];
 			pipe(p);
