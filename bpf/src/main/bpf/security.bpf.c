@@ -623,3 +623,21 @@ int tapio_sec_module_syscall(struct trace_event_raw_sys_enter *ctx)
 	emit(TAPIO_SEC_MODULE_LOAD, id == 313 ? 2 : 1, 0, arg, 0, 0, 0);
 	return 0;
 }
+
+/* ---- security.privilege.capability_use: capability checks (off by default: noisy) ----
+ * kind 1; arg[0] the capability; ret 0 when granted, else the denial (-EPERM). Only the
+ * capabilities in cfg.capabilities, only denials with cfg.capabilities_denied_only. */
+
+SEC("tp_btf/cap_capable")
+int BPF_PROG(tapio_sec_capable, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	if (!enabled(TAPIO_SEC_CAPABILITY) || cap < 0 || cap > 63
+	    || !(cfg.capabilities & (1ULL << cap)))
+		return 0;
+	if (cfg.capabilities_denied_only && ret == 0)
+		return 0;
+	__u64 arg[4] = { cap };
+	emit(TAPIO_SEC_CAPABILITY, 1, ret, arg, 0, 0, 0);
+	return 0;
+}

@@ -253,7 +253,8 @@ enum tapio_security_rule {
 	TAPIO_SEC_STDIO_SOCKET = 13,
 	TAPIO_SEC_MODULE_LOAD = 14,
 	TAPIO_SEC_EXEC_RAISED = 15,
-	TAPIO_SEC_RULES = 16,
+	TAPIO_SEC_CAPABILITY = 16,
+	TAPIO_SEC_RULES = 24, /* rows of rule_stats and rate_limit: room for rules to come */
 };
 
 /* Columns of the per-CPU `rule_stats` array: row rule * TAPIO_SEC_STATS + column. */
@@ -317,6 +318,9 @@ struct tapio_security_config {
 	__u32 rate_limit[TAPIO_SEC_RULES]; /* events per second per process; 0 = no limit */
 	__u32 path_head_len;    /* bytes of a path looked up in `path_heads`, 1..8; 0: no filter */
 	__u32 pad;
+	__u64 capabilities;     /* capability_use: bit per capability reported */
+	__u32 capabilities_denied_only;
+	__u32 pad2;
 };
 
 #endif

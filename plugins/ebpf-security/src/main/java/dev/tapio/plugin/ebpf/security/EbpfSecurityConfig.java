@@ -20,6 +20,8 @@ import java.util.Map;
  *     container escape attempt (release_agent files are matched by name as well)
  * @param filelessAllowed {@code rules.fileless.allowed_names}: prefixes of memfd/deleted file
  *     names not reported (runc re-executing itself from a memfd)
+ * @param capabilities {@code rules.capability_use.capabilities}: capability numbers reported
+ * @param capabilitiesDeniedOnly {@code rules.capability_use.denied_only}: only failed checks
  * @param moduleSyscallFallback {@code rules.module_load.syscall_fallback}: on kernels without
  *     the init_module/finit_module tracepoints (no module support), watch every syscall's entry
  *     for their numbers instead (costs every syscall; off by default)
@@ -38,6 +40,8 @@ public record EbpfSecurityConfig(
     List<String> writePaths,
     List<String> escapePaths,
     List<String> filelessAllowed,
+    List<Integer> capabilities,
+    boolean capabilitiesDeniedOnly,
     boolean moduleSyscallFallback,
     boolean excludeSelf,
     List<String> excludeExecutables,
@@ -70,6 +74,8 @@ public record EbpfSecurityConfig(
       "/proc/sysrq-trigger", "/proc/sys/kernel/modprobe", "/proc/sys/fs/binfmt_misc/",
       "/sys/kernel/uevent_helper");
   static final List<String> DEFAULT_FILELESS_ALLOWED = List.of("memfd:runc_cloned");
+  /** CAP_DAC_READ_SEARCH, NET_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_PTRACE, SYS_ADMIN, BPF. */
+  static final List<Integer> DEFAULT_CAPABILITIES = List.of(2, 12, 16, 17, 19, 21, 39);
 
   /** Whether failed calls are reported by default: attempts matter for these. */
   static boolean failuresByDefault(SecurityRule rule) {
@@ -86,7 +92,8 @@ public record EbpfSecurityConfig(
       rules.put(r, new Rule(r.enabledByDefault(), DEFAULT_RATE_LIMIT, failuresByDefault(r)));
     }
     return new EbpfSecurityConfig(rules, DEFAULT_READ_PATHS, DEFAULT_WRITE_PATHS,
-        DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, false, true, List.of(), false, 1 << 20,
+        DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, DEFAULT_CAPABILITIES, false, false, true,
+        List.of(), false, 1 << 20,
         Duration.ofMillis(50), 16 * 1024, 4096);
   }
 
@@ -96,6 +103,7 @@ public record EbpfSecurityConfig(
     writePaths = List.copyOf(writePaths);
     escapePaths = List.copyOf(escapePaths);
     filelessAllowed = List.copyOf(filelessAllowed);
+    capabilities = List.copyOf(capabilities);
     excludeExecutables = List.copyOf(excludeExecutables);
   }
 
@@ -192,7 +200,7 @@ public record EbpfSecurityConfig(
    * @param hostMountNamespace inode number of the host's mount namespace
    */
   byte[] kernelConfig(int selfTgid, long hostMountNamespace) {
-    ByteBuffer b = ByteBuffer.allocate(32 + 4 * SecurityRule.values().length + 8)
+    ByteBuffer b = ByteBuffer.allocate(32 + 4 * SecurityRule.KERNEL_RULES + 24)
         .order(ByteOrder.LITTLE_ENDIAN);
     int enabled = 0;
     int failures = 0;
@@ -203,10 +211,16 @@ public record EbpfSecurityConfig(
     }
     b.putLong(wakeupBytes).putInt(enabled).putInt(failures).putInt(excludeSelf ? selfTgid : 0)
         .putInt(containersOnly ? 1 : 0).putLong(hostMountNamespace);
-    for (SecurityRule r : SecurityRule.values()) {
-      b.putInt(rules.get(r).rateLimit());
+    for (int i = 0; i < SecurityRule.KERNEL_RULES; i++) {
+      SecurityRule r = SecurityRule.byId(i);
+      b.putInt(r == null ? 0 : rules.get(r).rateLimit());
     }
     b.putInt(pathHeadLength()).putInt(0);
+    long caps = 0;
+    for (int c : capabilities) {
+      caps |= 1L << c;
+    }
+    b.putLong(caps).putInt(capabilitiesDeniedOnly ? 1 : 0).putInt(0);
     return b.array();
   }
 }

@@ -7,7 +7,9 @@ import dev.tapio.component.Signal;
 import dev.tapio.component.Stability;
 import dev.tapio.config.ConfigReader;
 import dev.tapio.consumer.LogsConsumer;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
@@ -66,6 +68,9 @@ public final class EbpfSecurityReceiverFactory implements ReceiverFactory<EbpfSe
         open.stringList("write_paths", d.writePaths()),
         escape.stringList("paths", d.escapePaths()),
         fileless.stringList("allowed_names", d.filelessAllowed()),
+        capabilities(rules.section(SecurityRule.CAPABILITY_USE.key()), d.capabilities()),
+        rules.section(SecurityRule.CAPABILITY_USE.key()).bool("denied_only",
+            d.capabilitiesDeniedOnly()),
         rules.section(SecurityRule.MODULE_LOAD.key()).bool("syscall_fallback",
             d.moduleSyscallFallback()),
         exclude.bool("self", d.excludeSelf()),
@@ -75,6 +80,25 @@ public final class EbpfSecurityReceiverFactory implements ReceiverFactory<EbpfSe
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
         r.integer("cgroup_cache_size", d.cacheSize()));
+  }
+
+  // Names as in capabilities(7), with or without the CAP_ prefix, any case.
+  private static List<Integer> capabilities(ConfigReader r, List<Integer> defaults) {
+    List<String> names = r.stringList("capabilities", null);
+    if (names == null) {
+      return defaults;
+    }
+    List<Integer> out = new ArrayList<>();
+    for (String name : names) {
+      int cap = SecurityEvents.capability(name);
+      if (cap < 0) {
+        r.error("capabilities", "unknown capability '" + name + "'; valid: "
+            + String.join(", ", SecurityEvents.capabilityNames()));
+      } else {
+        out.add(cap);
+      }
+    }
+    return out;
   }
 
   @Override

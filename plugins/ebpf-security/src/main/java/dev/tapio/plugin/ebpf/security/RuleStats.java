@@ -21,7 +21,7 @@ final class RuleStats {
   static final int FILTERED = 3;
   static final int RING_FULL = 4;
   private static final int COLUMNS = 5;
-  private static final int RULES = 16; // TAPIO_SEC_RULES: the map's rows
+  private static final int RULES = SecurityRule.KERNEL_RULES; // the map's rows
 
   private final long[] now = new long[RULES * COLUMNS];
   private final long[] reported = new long[RULES * COLUMNS];

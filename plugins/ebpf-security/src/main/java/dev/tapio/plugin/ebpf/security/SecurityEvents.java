@@ -5,6 +5,7 @@ import dev.tapio.pdata.Attributes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The attribute names of security events and the per-rule part of each record: what the
@@ -91,7 +92,30 @@ final class SecurityEvents {
       "flow_dissector", "cgroup_sysctl", "raw_tracepoint_writable", "cgroup_sockopt", "tracing",
       "struct_ops", "ext", "lsm", "sk_lookup", "syscall", "netfilter"};
 
+  private static final String[] CAPABILITIES = {"CAP_CHOWN", "CAP_DAC_OVERRIDE",
+      "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
+      "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+      "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
+      "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN",
+      "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG",
+      "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+      "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
+      "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"};
+  static final String CAPABILITY = "linux.capability.name";
+  static final String CAPABILITY_GRANTED = "linux.capability.granted";
+
   private SecurityEvents() {}
+
+  /** The number of a capability named as in capabilities(7) (CAP_ prefix optional), or -1. */
+  static int capability(String name) {
+    String n = name.toUpperCase(java.util.Locale.ROOT);
+    n = n.startsWith("CAP_") ? n : "CAP_" + n;
+    return java.util.Arrays.asList(CAPABILITIES).indexOf(n);
+  }
+
+  static List<String> capabilityNames() {
+    return List.of(CAPABILITIES);
+  }
 
   /**
    * Writes a rule's own attributes. {@code path} bytes are read from {@code d} through the
@@ -178,6 +202,11 @@ final class SecurityEvents {
         a.putLong(PEER_PORT, arg3);
       }
       case MODULE_LOAD -> a.putString(SYSCALL, name(MODULE, kind));
+      case CAPABILITY_USE -> {
+        a.putString(CAPABILITY, arg0 >= 0 && arg0 < CAPABILITIES.length
+            ? CAPABILITIES[(int) arg0] : Long.toString(arg0));
+        a.putBool(CAPABILITY_GRANTED, ret == 0);
+      }
       case EXEC_RAISED -> {
         a.putString(FILE_PATH, string(d, pathAt, pathLen, scratch));
         a.putLong(NEW_USER_ID, arg0);

@@ -46,7 +46,12 @@ enum SecurityRule {
   MODULE_LOAD("module_load", "security.kernel.module_load", "kernel_tampering", Severity.WARN,
       true, List.of("tapio_sec_enter_init_module", "tapio_sec_enter_finit_module")),
   EXEC_RAISED("exec_raised", "security.privilege.exec_raised", "privilege_escalation",
-      Severity.INFO2, true, List.of("tapio_sec_exec"));
+      Severity.INFO2, true, List.of("tapio_sec_exec")),
+  CAPABILITY_USE("capability_use", "security.privilege.capability_use", "privilege_escalation",
+      Severity.INFO, false, List.of("tapio_sec_capable"));
+
+  /** Rows of the kernel's per-rule arrays (TAPIO_SEC_RULES): at least the number of rules. */
+  static final int KERNEL_RULES = 24;
 
   /** Used when the kernel has no init_module/finit_module tracepoints (no module support). */
   static final String MODULE_FALLBACK_PROGRAM = "tapio_sec_module_syscall";

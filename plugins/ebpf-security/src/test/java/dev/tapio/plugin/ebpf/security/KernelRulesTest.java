@@ -291,6 +291,38 @@ class KernelRulesTest {
   }
 
   @Test
+  void aDeniedCapabilityCheckIsReportedWhenThatRuleIsOn() throws Exception {
+    assertEquals(false, receiver.programs().get("tapio_sec_capable"), "off by default");
+    TestContext own = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink capSink = new ConsumerSink();
+    // CAP_SYS_NICE: checked once by nice(-1), and not behind the scenes (CAP_SYS_ADMIN is, at
+    // every mmap's memory accounting: see the README).
+    EbpfSecurityReceiver caps = new EbpfSecurityReceiver(own, ComponentConfigs.read(
+        new EbpfSecurityReceiverFactory(), """
+            rules:
+              capability_use: {enabled: true, capabilities: [sys_nice], denied_only: true}
+            """), capSink);
+    caps.start(new TestHost());
+    try {
+      Ran denied = run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", helper(),
+          "nice");
+      assertTrue(denied.output().contains("nice -1"), denied.output());
+      Ran granted = run(helper(), "nice");
+      sync(capSink);
+      List<LogRecord> d = events(capSink, "security.privilege.capability_use", denied.pid());
+      assertEquals(1, d.size(), "" + d.stream().map(r -> r.attributes().getString(
+          "linux.capability.name")).toList());
+      assertEquals("CAP_SYS_NICE", d.get(0).attributes().getString("linux.capability.name"));
+      assertEquals(false, d.get(0).attributes().getBool("linux.capability.granted", true));
+      assertEquals(65534, d.get(0).attributes().getLong("process.user.id", -1));
+      assertEquals(List.of(), events(capSink, "security.privilege.capability_use",
+          granted.pid()));
+    } finally {
+      caps.shutdown();
+    }
+  }
+
+  @Test
   void aModuleLoadAttemptIsReported() throws Exception {
     // This kernel has no module support, hence no finit_module tracepoint: the attempt is seen
     // by the raw_syscalls fallback, which costs every syscall and is off by default.

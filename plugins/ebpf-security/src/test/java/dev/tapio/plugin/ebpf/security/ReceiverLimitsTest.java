@@ -158,6 +158,11 @@ class ReceiverLimitsTest {
     assertTrue(all.contains("component.yaml:2:") && all.contains("setuidd"), all);
     assertTrue(all.contains("component.yaml:4:") && all.contains("pattern"), all);
     assertTrue(all.contains("component.yaml:6:") && all.contains("31 bytes"), all);
+    String caps = assertThrows(ConfigException.class, () -> config("""
+        rules:
+          capability_use: {capabilities: [sys_admin, cap_fly]}
+        """)).getMessage();
+    assertTrue(caps.contains("component.yaml:2:") && caps.contains("cap_fly"), caps);
   }
 
   @Test

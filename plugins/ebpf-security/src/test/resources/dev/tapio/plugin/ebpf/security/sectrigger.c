@@ -179,6 +179,10 @@ int main(int argc, char **argv, char **env)
 			int saved = dup(1);
 			report(op, dup2(p[1], 1));
 			dup2(saved, 1);
+		} else if (!strcmp(op, "nice")) {
+			errno = 0;
+			int v = nice(-1);
+			report(op, v == -1 && errno ? -1 : v);
 		} else if (!strcmp(op, "unshare_uts")) {
 			report(op, unshare(CLONE_NEWUTS));
 		} else if (!strcmp(op, "unshare_mount")) {
