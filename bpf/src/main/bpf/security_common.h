@@ -30,6 +30,9 @@ struct pending {
 	__u64 arg[4];
 };
 
+/* Calls between their enter and exit that a rule may report, by thread. Only matched calls
+ * are stored, so 16384 threads inside such a call at once is far beyond need; were it full, a
+ * call would go unreported and uncounted. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
@@ -58,9 +61,9 @@ struct {
 	__type(value, __u64);
 } rule_stats SEC(".maps");
 
-/* The first TAPIO_SEC_HEAD_LEN bytes (or cfg.path_head_len when shorter) of every listed
- * prefix, as a little-endian u64 zero-padded: a path whose head is not here cannot match, and
- * skips the trie. Filled by the loader. */
+/* The first cfg.path_head_len bytes (at most 8) of every listed prefix, as a little-endian
+ * u64 zero-padded: a path whose head is not here cannot match, and skips the trie. Filled by
+ * the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);

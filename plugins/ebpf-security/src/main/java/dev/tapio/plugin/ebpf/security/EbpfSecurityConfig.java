@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Configuration of the {@code ebpf_security} receiver.
@@ -33,6 +34,8 @@ import java.util.Map;
  * @param pollTimeout longest wait before pending records are read: the latency bound
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
  * @param cacheSize cgroup attribution cache entries
+ *
+ * <p>Immutable (the lists and map are copies), so thread-safe.
  */
 public record EbpfSecurityConfig(
     Map<SecurityRule, Rule> rules,
@@ -161,7 +164,7 @@ public record EbpfSecurityConfig(
 
   /** Every listed path prefix, each once. */
   List<String> allPaths() {
-    return java.util.stream.Stream.of(readPaths, writePaths, escapePaths).flatMap(List::stream)
+    return Stream.of(readPaths, writePaths, escapePaths).flatMap(List::stream)
         .distinct().toList();
   }
 

@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The {@code ebpf_security} receiver: one log record per detection of each enabled
@@ -82,7 +84,7 @@ final class EbpfSecurityReceiver implements Component {
    * exists ({@code tracepoints} null: not known, assume present).
    */
   static Map<String, Boolean> programs(EbpfSecurityConfig config,
-      java.util.Set<String> tracepoints) {
+      Set<String> tracepoints) {
     Map<String, Boolean> out = new LinkedHashMap<>();
     boolean moduleTracepoints = tracepoints == null
         || tracepoints.contains("sys_enter_finit_module");
@@ -100,11 +102,11 @@ final class EbpfSecurityReceiver implements Component {
   }
 
   // The syscall tracepoints of this kernel, or null when tracefs cannot be read.
-  private static java.util.Set<String> syscallTracepoints() {
+  private static Set<String> syscallTracepoints() {
     for (Path dir : SYSCALL_EVENTS) {
       try (var entries = Files.list(dir)) {
         return entries.map(p -> p.getFileName().toString())
-            .collect(java.util.stream.Collectors.toSet());
+            .collect(Collectors.toSet());
       } catch (IOException | UncheckedIOException e) {
         // not mounted there, or not readable: try the next place
       }

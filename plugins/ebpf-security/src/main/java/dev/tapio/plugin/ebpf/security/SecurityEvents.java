@@ -4,8 +4,12 @@ import dev.tapio.bpf.receiver.CgroupAttribution;
 import dev.tapio.pdata.Attributes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The attribute names of security events and the per-rule part of each record: what the
@@ -108,9 +112,9 @@ final class SecurityEvents {
 
   /** The number of a capability named as in capabilities(7) (CAP_ prefix optional), or -1. */
   static int capability(String name) {
-    String n = name.toUpperCase(java.util.Locale.ROOT);
+    String n = name.toUpperCase(Locale.ROOT);
     n = n.startsWith("CAP_") ? n : "CAP_" + n;
-    return java.util.Arrays.asList(CAPABILITIES).indexOf(n);
+    return Arrays.asList(CAPABILITIES).indexOf(n);
   }
 
   static List<String> capabilityNames() {
@@ -289,8 +293,8 @@ final class SecurityEvents {
     byte[] raw = new byte[len == 4 ? 4 : 16];
     MemorySegment.copy(d, ValueLayout.JAVA_BYTE, at, raw, 0, raw.length);
     try {
-      return java.net.InetAddress.getByAddress(raw).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByAddress(raw).getHostAddress();
+    } catch (UnknownHostException e) {
       throw new AssertionError(e); // 4 or 16 bytes: never
     }
   }
