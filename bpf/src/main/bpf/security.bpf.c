@@ -185,6 +185,51 @@ int tapio_sec_enter_creat(struct trace_event_raw_sys_enter *ctx)
 }
 EXIT_PROG(creat)
 
+/* The open family on the raw syscall tracepoints instead (rules.sensitive_open.hook: raw,
+ * x86-64): no per-call trace record is built, but every syscall of the host runs these two
+ * programs, which return at once for other syscall numbers (and, at exit, while nothing is
+ * pending). Loaded instead of the four enter/exit pairs above, never with them. */
+
+#define NR_OPEN 2
+#define NR_CREAT 85
+#define NR_OPENAT 257
+#define NR_OPENAT2 437
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(tapio_sec_raw_open_enter, struct pt_regs *regs, long id)
+{
+	switch (id) {
+	case NR_OPENAT:
+		return open_enter((const char *)PT_REGS_PARM2_CORE_SYSCALL(regs),
+				  PT_REGS_PARM3_CORE_SYSCALL(regs), 2);
+	case NR_OPEN:
+		return open_enter((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs),
+				  PT_REGS_PARM2_CORE_SYSCALL(regs), 1);
+	case NR_CREAT:
+		return open_enter((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs),
+				  O_CREAT | O_WRONLY | O_TRUNC, 4);
+	case NR_OPENAT2: {
+		__u64 flags = 0;
+		bpf_probe_read_user(&flags, sizeof(flags),
+				    (void *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+		return open_enter((const char *)PT_REGS_PARM2_CORE_SYSCALL(regs), flags, 3);
+	}
+	default:
+		return 0;
+	}
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tapio_sec_raw_open_exit, struct pt_regs *regs, long ret)
+{
+	if (!pending_entries)
+		return 0;
+	long id = BPF_CORE_READ(regs, orig_ax);
+	if (id != NR_OPENAT && id != NR_OPEN && id != NR_CREAT && id != NR_OPENAT2)
+		return 0;
+	return pending_exit(ret);
+}
+
 /* ---- security.privilege.capset ----
  * arg[0] effective, arg[1] permitted, arg[2] inheritable (64-bit masks), target_pid the
  * header's pid (0: the caller). */

@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * @param moduleSyscallFallback {@code rules.module_load.syscall_fallback}: on kernels without
  *     the init_module/finit_module tracepoints (no module support), watch every syscall's entry
  *     for their numbers instead (costs every syscall; off by default)
+ * @param openHook where the open family is watched: its syscall tracepoints (each open builds
+ *     two trace records) or the raw sys_enter/sys_exit tracepoints (x86-64; every syscall of
+ *     the host runs two short programs)
  * @param excludeSelf whether Tapio's own process is excluded (its bpf() loads, its opens)
  * @param excludeExecutables executables (file names, or paths of which the file name is used)
  *     whose events are not reported, matched in the kernel
@@ -46,6 +49,7 @@ public record EbpfSecurityConfig(
     List<Integer> capabilities,
     boolean capabilitiesDeniedOnly,
     boolean moduleSyscallFallback,
+    OpenHook openHook,
     boolean excludeSelf,
     List<String> excludeExecutables,
     boolean containersOnly,
@@ -63,6 +67,12 @@ public record EbpfSecurityConfig(
    * @param reportFailures whether calls that failed (denied, invalid) are reported too
    */
   public record Rule(boolean enabled, int rateLimit, boolean reportFailures) {}
+
+  /** Where the open family is hooked: see {@code openHook}. */
+  public enum OpenHook {
+    SYSCALLS,
+    RAW
+  }
 
   static final int PREFIX_MAX = 64;
   static final int NAME_MAX = 31;
@@ -95,7 +105,8 @@ public record EbpfSecurityConfig(
       rules.put(r, new Rule(r.enabledByDefault(), DEFAULT_RATE_LIMIT, failuresByDefault(r)));
     }
     return new EbpfSecurityConfig(rules, DEFAULT_READ_PATHS, DEFAULT_WRITE_PATHS,
-        DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, DEFAULT_CAPABILITIES, false, false, true,
+        DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, DEFAULT_CAPABILITIES, false, false,
+        OpenHook.SYSCALLS, true,
         List.of(), false, 1 << 20,
         Duration.ofMillis(50), 16 * 1024, 4096);
   }
@@ -135,6 +146,10 @@ public record EbpfSecurityConfig(
         problems.error("rules." + e.getKey().key() + ".rate_limit",
             "must not be negative (0: no limit), got " + e.getValue().rateLimit());
       }
+    }
+    if (openHook == OpenHook.RAW && !"amd64".equals(System.getProperty("os.arch"))) {
+      problems.error("open_hook", "raw knows the syscall numbers of x86-64 only, this is "
+          + System.getProperty("os.arch") + "; use syscalls");
     }
     paths(problems, "rules.sensitive_open.read_paths", readPaths);
     paths(problems, "rules.sensitive_open.write_paths", writePaths);

@@ -98,6 +98,18 @@ final class EbpfSecurityReceiver implements Component {
     }
     out.put(SecurityRule.MODULE_FALLBACK_PROGRAM, config.enabled(SecurityRule.MODULE_LOAD)
         && !moduleTracepoints && config.moduleSyscallFallback());
+    boolean raw = config.openHook() == EbpfSecurityConfig.OpenHook.RAW;
+    boolean anyOpenRule = false;
+    for (SecurityRule rule : List.of(SecurityRule.SENSITIVE_OPEN, SecurityRule.ESCAPE_WRITE,
+        SecurityRule.PROC_MEM)) {
+      anyOpenRule |= config.enabled(rule);
+      if (raw) {
+        rule.programs().forEach(p -> out.put(p, false)); // never both: records would double
+      }
+    }
+    for (String p : SecurityRule.RAW_OPEN_PROGRAMS) {
+      out.put(p, raw && anyOpenRule);
+    }
     return out;
   }
 

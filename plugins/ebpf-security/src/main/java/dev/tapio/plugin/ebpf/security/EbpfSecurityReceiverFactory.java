@@ -73,6 +73,7 @@ public final class EbpfSecurityReceiverFactory implements ReceiverFactory<EbpfSe
             d.capabilitiesDeniedOnly()),
         rules.section(SecurityRule.MODULE_LOAD.key()).bool("syscall_fallback",
             d.moduleSyscallFallback()),
+        r.enumValue("open_hook", EbpfSecurityConfig.OpenHook.class, d.openHook()),
         exclude.bool("self", d.excludeSelf()),
         exclude.stringList("executables", d.excludeExecutables()),
         scope.bool("containers_only", d.containersOnly()),

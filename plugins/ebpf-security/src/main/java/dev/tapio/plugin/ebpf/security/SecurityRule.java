@@ -53,6 +53,10 @@ enum SecurityRule {
   /** Rows of the kernel's per-rule arrays (TAPIO_SEC_RULES): at least the number of rules. */
   static final int KERNEL_RULES = 24;
 
+  /** The open family on raw_syscalls (open_hook: raw), instead of its syscall tracepoints. */
+  static final List<String> RAW_OPEN_PROGRAMS = List.of("tapio_sec_raw_open_enter",
+      "tapio_sec_raw_open_exit");
+
   /** Used when the kernel has no init_module/finit_module tracepoints (no module support). */
   static final String MODULE_FALLBACK_PROGRAM = "tapio_sec_module_syscall";
 

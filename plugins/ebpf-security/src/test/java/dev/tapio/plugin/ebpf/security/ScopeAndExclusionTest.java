@@ -19,9 +19,13 @@ import dev.tapio.testkit.TestHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The kernel-side filters: excluded executables and the containers-only scope. */
+/**
+ * The kernel-side filters (excluded executables, the containers-only scope) and the open
+ * family on the raw syscall hooks.
+ */
 class ScopeAndExclusionTest {
 
   private static EbpfSecurityReceiver start(TestContext ctx, ConsumerSink sink, String yaml)
@@ -83,6 +87,43 @@ class ScopeAndExclusionTest {
     } finally {
       receiver.shutdown();
       Files.delete(dir);
+    }
+  }
+
+  @Test
+  void onTheRawSyscallHooksTheOpenRulesReportExactlyTheSame() throws Exception {
+    Triggers.assumeRootWithBtf();
+    Assumptions.assumeTrue("amd64".equals(System.getProperty("os.arch")),
+        "open_hook: raw knows x86-64 syscall numbers only");
+    String helper = helper();
+    TestContext ctx = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfSecurityReceiver receiver = start(ctx, sink, "open_hook: raw");
+    try {
+      assertEquals(false, receiver.programs().get("tapio_sec_enter_openat"));
+      assertTrue(receiver.programs().get("tapio_sec_raw_open_enter"));
+      List<Ran> cats = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        cats.add(run("/bin/cat", "/etc/shadow"));
+      }
+      Ran control = run("/bin/cat", "/etc/hostname");
+      Ran writes = run(helper, "open_write", "/proc/self/mem", "open_write",
+          "/proc/sys/kernel/core_pattern", "open_read", "/proc/self/mem");
+      sync(sink);
+      for (Ran cat : cats) {
+        List<LogRecord> opens = events(sink, "security.file.sensitive_open", cat.pid());
+        assertEquals(1, opens.size(), "" + opens);
+        assertEquals("/etc/shadow", opens.get(0).attributes().getString("file.path"));
+        assertEquals("openat", opens.get(0).attributes().getString("linux.syscall.name"));
+      }
+      assertEquals(List.of(), sink.logRecords().stream().filter(r -> r.attributes()
+          .getLong("process.pid", -1) == control.pid()).toList());
+      assertEquals(1, events(sink, "security.injection.proc_mem", writes.pid()).size());
+      assertEquals(1, events(sink, "security.container.escape_write", writes.pid()).size());
+      assertEquals(2, sink.logRecords().stream().filter(r -> r.attributes()
+          .getLong("process.pid", -1) == writes.pid()).count());
+    } finally {
+      receiver.shutdown();
     }
   }
 }
