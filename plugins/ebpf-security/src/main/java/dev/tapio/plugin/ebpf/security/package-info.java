@@ -14,7 +14,9 @@
  *         write_paths: [/etc/passwd, /etc/cron]
  *       escape_write: {paths: [/proc/sys/kernel/core_pattern]}
  *       fileless: {allowed_names: ["memfd:runc_cloned"]}
- *       module_load: {enabled: false}
+ *       capability_use: {enabled: true, capabilities: [sys_module], denied_only: true}  # off
+ *       module_load: {syscall_fallback: false}   # true: every syscall, kernels w/o modules
+ *     open_hook: syscalls                          # or raw (x86-64), see the README
  *     exclude: {self: true, executables: [/usr/sbin/sshd]}
  *     scope: {containers_only: false}
  *     ring_buffer_size: 1MiB
