@@ -232,4 +232,95 @@ struct tapio_network_udp_flow {
 	char comm[TAPIO_COMM_LEN];
 };
 
+
+/* ---- ebpf_security (security.bpf.c) ---- */
+
+/* Rule ids: the `rule` of each record, the bit in `enabled` and the row of `rule_stats`. */
+enum tapio_security_rule {
+	TAPIO_SEC_SETUID = 0,
+	TAPIO_SEC_SENSITIVE_OPEN = 1,
+	TAPIO_SEC_ESCAPE_WRITE = 2,
+	TAPIO_SEC_PROC_MEM = 3,
+	TAPIO_SEC_CAPSET = 4,
+	TAPIO_SEC_PTRACE = 5,
+	TAPIO_SEC_VM_WRITE = 6,
+	TAPIO_SEC_BPF = 7,
+	TAPIO_SEC_SETUID_BIT = 8,
+	TAPIO_SEC_FILELESS = 9,
+	TAPIO_SEC_NAMESPACE = 10,
+	TAPIO_SEC_MOUNT = 11,
+	TAPIO_SEC_SECCOMP = 12,
+	TAPIO_SEC_STDIO_SOCKET = 13,
+	TAPIO_SEC_MODULE_LOAD = 14,
+	TAPIO_SEC_EXEC_RAISED = 15,
+	TAPIO_SEC_CAPABILITY = 16,
+	TAPIO_SEC_RULES = 24, /* rows of rule_stats and rate_limit: room for rules to come */
+};
+
+/* Columns of the per-CPU `rule_stats` array: row rule * TAPIO_SEC_STATS + column. */
+enum tapio_security_stat {
+	TAPIO_SEC_STAT_MATCHED = 0,      /* the rule's condition held */
+	TAPIO_SEC_STAT_EMITTED = 1,      /* a record reached the ring */
+	TAPIO_SEC_STAT_RATE_LIMITED = 2, /* suppressed by the per-process rate limit */
+	TAPIO_SEC_STAT_FILTERED = 3,     /* excluded: own process, executable, scope, failed call */
+	TAPIO_SEC_STAT_RING_FULL = 4,    /* lost: the ring was full */
+	TAPIO_SEC_STATS = 5,
+};
+
+/* Values of the `sensitive_paths` LPM trie: which rules a path prefix belongs to. */
+#define TAPIO_SEC_PATH_READ 1   /* sensitive_open, any access */
+#define TAPIO_SEC_PATH_WRITE 2  /* sensitive_open, write access only */
+#define TAPIO_SEC_PATH_ESCAPE 4 /* escape_write, write access only */
+#define TAPIO_SEC_PREFIX_MAX 64
+
+/* Key of `sensitive_paths`: prefixlen in bits, then the path's first bytes. */
+struct tapio_sec_path_key {
+	__u32 prefixlen;
+	char path[TAPIO_SEC_PREFIX_MAX];
+};
+
+/* Key of `excluded_exe`: the executable file's name (its dentry), NUL-padded. */
+#define TAPIO_SEC_NAME_MAX 32
+
+/* flags of struct tapio_security */
+#define TAPIO_SEC_F_OTHER_MNT_NS 1  /* the task's mount namespace is not the host's */
+#define TAPIO_SEC_F_PATH_TRUNCATED 2
+#define TAPIO_SEC_F_EXE_TRUNCATED 4
+
+/* One record per emitted event: header, this (80 bytes), `path` (TAPIO_PATH_MAX bytes, of which
+ * path_len are used), then exe_len bytes of the executable's path: names of
+ * TAPIO_SEC_EXE_SLOT bytes each, NUL-terminated, leaf first (the reader reverses them). Meaning of arg[] and kind per rule: see security.bpf.c. */
+struct tapio_security {
+	__u16 rule;
+	__u16 kind;          /* which syscall of the rule's family (per-rule numbering) */
+	__u16 path_len;
+	__u16 exe_len;
+	__u32 flags;         /* TAPIO_SEC_F_* */
+	__u32 target_pid;    /* ptrace, process_vm_writev, capset: the other process */
+	__s64 ret;           /* the syscall's result; 0 for events without one */
+	__u64 arg[4];
+	__u32 euid;
+	__u32 egid;
+	char comm[TAPIO_COMM_LEN];
+};
+#define TAPIO_SEC_EXE_SLOT 48
+#define TAPIO_SEC_EXE_SLOTS 16
+#define TAPIO_SEC_EXE_MAX (TAPIO_SEC_EXE_SLOT * TAPIO_SEC_EXE_SLOTS)
+
+/* Read-only configuration of security.bpf.c, set by the loader in .rodata before load. */
+struct tapio_security_config {
+	__u64 wakeup_bytes;
+	__u32 enabled;          /* bit per rule */
+	__u32 failures;         /* bit per rule: also report calls that failed */
+	__u32 self_tgid;        /* excluded when non-zero */
+	__u32 containers_only;  /* only tasks outside the host's mount namespace */
+	__u64 host_mnt_ns;      /* inode number of the host's mount namespace */
+	__u32 rate_limit[TAPIO_SEC_RULES]; /* events per second per process; 0 = no limit */
+	__u32 path_head_len;    /* bytes of a path looked up in `path_heads`, 1..8; 0: no filter */
+	__u32 pad;
+	__u64 capabilities;     /* capability_use: bit per capability reported */
+	__u32 capabilities_denied_only;
+	__u32 pad2;
+};
+
 #endif

@@ -93,6 +93,22 @@ public final class BpfMap {
   }
 
   /**
+   * Writes {@code value} at {@code key} (BPF_ANY: creates or replaces); both this map's key and
+   * value sizes. For maps a loader fills before events flow, e.g. an LPM trie of path prefixes.
+   */
+  public void update(MemorySegment key, MemorySegment value) throws BpfException {
+    int rc;
+    try {
+      rc = (int) Libbpf.MAP_UPDATE_ELEM.invokeExact(errno, fd(), key, value, 0L);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    if (rc != 0) {
+      throw new BpfException("writing map '" + name + "'", Libc.errno(errno));
+    }
+  }
+
+  /**
    * Copies the key after {@code key} (the first key when {@code key} is {@link
    * MemorySegment#NULL}) into {@code next}; false when there is none. Keys are this map's key
    * size; a hash map iterated while others insert may skip or repeat keys, so iterate only

@@ -83,7 +83,7 @@ class CliTest {
     for (String type : List.of("synthetic", "batch", "memory_limiter", "probabilistic_sampler",
         "filter", "transform", "attributes", "resource", "resourcedetection", "debug", "file",
         "k8sattributes", "k8s_events", "health_check", "zpages", "pprof", "otlp_grpc",
-        "otlp_http")) {
+        "otlp_http", "ebpf_security")) {
       assertTrue(r.out().lines().anyMatch(l -> l.split("\\s+").length > 1
           && l.split("\\s+")[1].equals(type) && l.contains("plugin 'tapio-")),
           type + " missing in:\n" + r.out());

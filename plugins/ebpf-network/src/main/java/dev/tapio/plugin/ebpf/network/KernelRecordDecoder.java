@@ -39,6 +39,7 @@ import static dev.tapio.plugin.ebpf.network.NetworkEvents.resetDirection;
 import dev.tapio.bpf.BpfMap;
 import dev.tapio.bpf.receiver.BatchDecoder;
 import dev.tapio.bpf.receiver.CgroupAttribution;
+import dev.tapio.bpf.receiver.PidAttributionCache;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.LogRecord;

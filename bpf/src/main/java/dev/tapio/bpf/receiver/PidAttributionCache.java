@@ -1,6 +1,5 @@
-package dev.tapio.plugin.ebpf.network;
+package dev.tapio.bpf.receiver;
 
-import dev.tapio.bpf.receiver.CgroupAttribution;
 import dev.tapio.bpf.receiver.CgroupAttribution.Attribution;
 
 /**
@@ -12,8 +11,8 @@ import dev.tapio.bpf.receiver.CgroupAttribution.Attribution;
  *
  * <p>Single thread: the receiver's poll thread.
  */
-final class PidAttributionCache {
-  static final long TTL_NANOS = 1_000_000_000L;
+public final class PidAttributionCache {
+  public static final long TTL_NANOS = 1_000_000_000L;
   private static final int SLOTS = 256;
 
   private final CgroupAttribution attribution;
@@ -22,11 +21,12 @@ final class PidAttributionCache {
   private final long[] expires = new long[SLOTS];
   private final Attribution[] values = new Attribution[SLOTS];
 
-  PidAttributionCache(CgroupAttribution attribution) {
+  public PidAttributionCache(CgroupAttribution attribution) {
     this.attribution = attribution;
   }
 
-  Attribution forPid(int pid, long cgroupId, long nowNanos) {
+  /** The attribution of {@code pid} at {@code nowNanos} ({@link System#nanoTime()}). */
+  public Attribution forPid(int pid, long cgroupId, long nowNanos) {
     int slot = (pid * 0x9E3779B1) >>> 24;
     Attribution a = values[slot];
     if (a != null && pids[slot] == pid && cgroups[slot] == cgroupId

@@ -1,8 +1,7 @@
-package dev.tapio.plugin.ebpf.network;
+package dev.tapio.bpf.receiver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tapio.bpf.receiver.CgroupAttribution;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

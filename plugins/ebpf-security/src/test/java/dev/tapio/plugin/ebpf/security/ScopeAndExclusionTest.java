@@ -1,0 +1,129 @@
+package dev.tapio.plugin.ebpf.security;
+
+import static dev.tapio.plugin.ebpf.security.Triggers.await;
+import static dev.tapio.plugin.ebpf.security.Triggers.events;
+import static dev.tapio.plugin.ebpf.security.Triggers.helper;
+import static dev.tapio.plugin.ebpf.security.Triggers.run;
+import static dev.tapio.plugin.ebpf.security.Triggers.sync;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapio.component.Kind;
+import dev.tapio.component.Signal;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.pdata.LogRecord;
+import dev.tapio.plugin.ebpf.security.Triggers.Ran;
+import dev.tapio.testkit.ConsumerSink;
+import dev.tapio.testkit.TestContext;
+import dev.tapio.testkit.TestHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel-side filters (excluded executables, the containers-only scope) and the open
+ * family on the raw syscall hooks.
+ */
+class ScopeAndExclusionTest {
+
+  private static EbpfSecurityReceiver start(TestContext ctx, ConsumerSink sink, String yaml)
+      throws Exception {
+    EbpfSecurityReceiver receiver = new EbpfSecurityReceiver(ctx, ComponentConfigs.read(
+        new EbpfSecurityReceiverFactory(), yaml), sink);
+    receiver.start(new TestHost());
+    assertTrue(receiver.usingKernel(), "status: " + ctx.status() + " " + ctx.statusReason());
+    return receiver;
+  }
+
+  @Test
+  void anExcludedExecutableIsFilteredInTheKernelAndCounted() throws Exception {
+    Triggers.assumeRootWithBtf();
+    String helper = helper();
+    TestContext ctx = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfSecurityReceiver receiver = start(ctx, sink, """
+        exclude: {executables: [%s]}
+        """.formatted(helper));
+    Ran excluded;
+    try {
+      excluded = run(helper, "open_read", "/etc/shadow", "open_read", "/etc/gshadow");
+      sync(sink); // cat is not excluded
+    } finally {
+      receiver.shutdown();
+    }
+    assertEquals(List.of(), sink.logRecords().stream().filter(r -> r.attributes()
+        .getLong("process.pid", -1) == excluded.pid()).toList());
+    long filtered = receiver.stats().value(SecurityRule.SENSITIVE_OPEN, RuleStats.FILTERED);
+    assertTrue(filtered >= 2, "filtered " + filtered);
+    assertEquals(filtered, ctx.counterValue("tapio_events_dropped", "program",
+        "security_sensitive_open", "reason", "filtered"));
+  }
+
+  @Test
+  void containersOnlyReportsATaskInItsOwnMountNamespaceAndNotTheHost() throws Exception {
+    Triggers.assumeRootWithBtf();
+    String helper = helper();
+    TestContext ctx = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfSecurityReceiver receiver = start(ctx, sink, "scope: {containers_only: true}");
+    Path dir = Files.createTempDirectory("tapio-scope");
+    try {
+      Ran host = run("/bin/cat", "/etc/shadow");
+      // After the host's cat: once this record is read, the cat's would have been too.
+      Ran isolated = run(helper, "unshare_mount", dir.toString(), "open_read", "/etc/shadow");
+      await(sink, rs -> !events(sink, "security.file.sensitive_open", isolated.pid()).isEmpty(),
+          "the open in a private mount namespace");
+      List<LogRecord> opens = events(sink, "security.file.sensitive_open", isolated.pid());
+      assertEquals(1, opens.size(), isolated.output() + opens);
+      assertEquals(false, opens.get(0).attributes().getBool("linux.mount_namespace.host", true));
+      assertEquals(List.of(), events(sink, "security.file.sensitive_open", host.pid()));
+      // The scope is decided when the record is made, at the syscall's exit: the unshare has
+      // already moved the task out of the host's namespace.
+      assertEquals(1, events(sink, "security.container.namespace_change", isolated.pid())
+          .size());
+      assertEquals(2, events(sink, "security.container.mount", isolated.pid()).size());
+    } finally {
+      receiver.shutdown();
+      Files.delete(dir);
+    }
+  }
+
+  @Test
+  void onTheRawSyscallHooksTheOpenRulesReportExactlyTheSame() throws Exception {
+    Triggers.assumeRootWithBtf();
+    Assumptions.assumeTrue("amd64".equals(System.getProperty("os.arch")),
+        "open_hook: raw knows x86-64 syscall numbers only");
+    String helper = helper();
+    TestContext ctx = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfSecurityReceiver receiver = start(ctx, sink, "open_hook: raw");
+    try {
+      assertEquals(false, receiver.programs().get("tapio_sec_enter_openat"));
+      assertTrue(receiver.programs().get("tapio_sec_raw_open_enter"));
+      List<Ran> cats = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        cats.add(run("/bin/cat", "/etc/shadow"));
+      }
+      Ran control = run("/bin/cat", "/etc/hostname");
+      Ran writes = run(helper, "open_write", "/proc/self/mem", "open_write",
+          "/proc/sys/kernel/core_pattern", "open_read", "/proc/self/mem");
+      sync(sink);
+      for (Ran cat : cats) {
+        List<LogRecord> opens = events(sink, "security.file.sensitive_open", cat.pid());
+        assertEquals(1, opens.size(), "" + opens);
+        assertEquals("/etc/shadow", opens.get(0).attributes().getString("file.path"));
+        assertEquals("openat", opens.get(0).attributes().getString("linux.syscall.name"));
+      }
+      assertEquals(List.of(), sink.logRecords().stream().filter(r -> r.attributes()
+          .getLong("process.pid", -1) == control.pid()).toList());
+      assertEquals(1, events(sink, "security.injection.proc_mem", writes.pid()).size());
+      assertEquals(1, events(sink, "security.container.escape_write", writes.pid()).size());
+      assertEquals(2, sink.logRecords().stream().filter(r -> r.attributes()
+          .getLong("process.pid", -1) == writes.pid()).count());
+    } finally {
+      receiver.shutdown();
+    }
+  }
+}
