@@ -34,7 +34,11 @@ fi
 arch=$(uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 for f in "$src"/*.bpf.c; do
   o="$out/$(basename "${f%.c}").o"
-  newer_header=$(find "$src" -name "*.h" -newer "$o" 2>/dev/null | head -1)
+  # A header changed since the object was built (none to compare with: build it).
+  newer_header=""
+  if [ -f "$o" ]; then
+    newer_header=$(find "$src" -name "*.h" -newer "$o" -print -quit)
+  fi
   if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ -n "$newer_header" ]; then
     "$clang" -g -O2 -target bpf -D__TARGET_ARCH_"$arch" -I"$gen" -I"$src" \
       -I/usr/include/"$(uname -m)"-linux-gnu -c "$f" -o "$o"
