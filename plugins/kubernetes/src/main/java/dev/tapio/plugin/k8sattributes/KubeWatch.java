@@ -161,7 +161,11 @@ final class KubeWatch implements AutoCloseable {
       return true;
     });
     informers.add(informer);
-    return informer.start().toCompletableFuture();
+    // The informer's future completes when its store holds the first list; its handlers are
+    // told on another thread, later. The caches are filled once the handler has seen as many
+    // objects as the store held then (wait_for_metadata means the cache, not the store).
+    return informer.start().toCompletableFuture()
+        .thenCompose(listed -> handler.delivered(informer.getStore().list().size()));
   }
 
   /** Waits for {@link #start}'s future; false on timeout. */
@@ -191,15 +195,38 @@ final class KubeWatch implements AutoCloseable {
     client.close();
   }
 
-  /** Adds and updates are the same to the cache: the newest state replaces the entry. */
+  /**
+   * Adds and updates are the same to the cache: the newest state replaces the entry. Counts the
+   * adds, so that the first list's delivery can be awaited.
+   */
   private abstract static class Handler<T> implements ResourceEventHandler<T> {
+    private final java.util.concurrent.atomic.AtomicLong added =
+        new java.util.concurrent.atomic.AtomicLong();
+    private volatile long expected = Long.MAX_VALUE;
+    private final CompletableFuture<Void> delivered = new CompletableFuture<>();
+
     abstract void upsert(T object);
 
     abstract void delete(T object);
 
+    /** Completes once {@code count} objects have been added through this handler. */
+    final CompletableFuture<Void> delivered(long count) {
+      expected = count;
+      check();
+      return delivered;
+    }
+
+    private void check() {
+      if (added.get() >= expected) {
+        delivered.complete(null);
+      }
+    }
+
     @Override
     public final void onAdd(T object) {
       upsert(object);
+      added.incrementAndGet();
+      check();
     }
 
     @Override
