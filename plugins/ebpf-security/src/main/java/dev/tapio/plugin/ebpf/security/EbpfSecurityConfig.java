@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  * @param pollTimeout longest wait before pending records are read: the latency bound
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
  * @param cacheSize cgroup attribution cache entries
+ * @param audit whether seccomp and LSM denials are read from the kernel's audit stream (when
+ *     the process may: CAP_AUDIT_READ); see {@link AuditStream}
  *
  * <p>Immutable (the lists and map are copies), so thread-safe.
  */
@@ -56,7 +58,8 @@ public record EbpfSecurityConfig(
     long ringBufferSize,
     Duration pollTimeout,
     long wakeupBytes,
-    int cacheSize) implements ComponentConfig {
+    int cacheSize,
+    boolean audit) implements ComponentConfig {
 
   /**
    * One rule's switch and options.
@@ -108,7 +111,7 @@ public record EbpfSecurityConfig(
         DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, DEFAULT_CAPABILITIES, false, false,
         OpenHook.SYSCALLS, true,
         List.of(), false, 1 << 20,
-        Duration.ofMillis(50), 16 * 1024, 4096);
+        Duration.ofMillis(50), 16 * 1024, 4096, true);
   }
 
   public EbpfSecurityConfig {

@@ -46,6 +46,7 @@ final class EbpfSecurityReceiver implements Component {
   private final ComponentContext context;
   private final EbpfSecurityConfig config;
   private final LogsConsumer next;
+  private AuditStream audit;
   private final EbpfProgram.Status status;
   private final RuleStats stats;
   private Map<String, Boolean> programs;
@@ -77,6 +78,23 @@ final class EbpfSecurityReceiver implements Component {
       context.reportStatus(ComponentStatus.DEGRADED, "eBPF unavailable (" + e.getMessage()
           + "); no security events");
     }
+    if (config.audit()) {
+      AuditStream stream = new AuditStream(context, next,
+          kernel != null && config.enabled(SecurityRule.SECCOMP));
+      String why = stream.open();
+      if (why == null) {
+        audit = stream;
+      } else {
+        stream.close();
+        // Auto: the stream is an addition; without it the eBPF rules still report.
+        context.logger().log(Level.INFO, "no kernel audit stream: " + why);
+      }
+    }
+  }
+
+  /** Whether the kernel audit stream is being read (started, and the kernel let it). */
+  boolean readsAudit() {
+    return audit != null;
   }
 
   /**
@@ -201,6 +219,10 @@ final class EbpfSecurityReceiver implements Component {
 
   @Override
   public void shutdown() throws Exception {
+    if (audit != null) {
+      audit.close();
+      audit = null;
+    }
     if (kernel != null) {
       kernel.close();
       kernel = null;

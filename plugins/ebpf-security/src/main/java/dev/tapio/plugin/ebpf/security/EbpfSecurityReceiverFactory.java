@@ -80,7 +80,8 @@ public final class EbpfSecurityReceiverFactory implements ReceiverFactory<EbpfSe
         r.bytes("ring_buffer_size", d.ringBufferSize()),
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
-        r.integer("cgroup_cache_size", d.cacheSize()));
+        r.integer("cgroup_cache_size", d.cacheSize()),
+        r.section("audit").bool("enabled", d.audit()));
   }
 
   // Names as in capabilities(7), with or without the CAP_ prefix, any case.

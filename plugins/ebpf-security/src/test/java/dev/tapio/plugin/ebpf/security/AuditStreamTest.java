@@ -1,0 +1,115 @@
+package dev.tapio.plugin.ebpf.security;
+
+import static dev.tapio.plugin.ebpf.security.Triggers.await;
+import static dev.tapio.plugin.ebpf.security.Triggers.events;
+import static dev.tapio.plugin.ebpf.security.Triggers.helper;
+import static dev.tapio.plugin.ebpf.security.Triggers.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapio.component.Kind;
+import dev.tapio.component.Signal;
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.pdata.LogRecord;
+import dev.tapio.plugin.ebpf.security.Triggers.Ran;
+import dev.tapio.testkit.ConsumerSink;
+import dev.tapio.testkit.TestContext;
+import dev.tapio.testkit.TestHost;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel audit stream beside the eBPF rules: a seccomp kill, logged by the kernel's audit
+ * (type 1326), arrives once: from the stream while the seccomp rule is off, from the rule (the
+ * stream's copy counted as a duplicate) while it is on.
+ */
+class AuditStreamTest {
+
+  @Test
+  void readsTheKernelsSeccompRecordAsOneEvent() {
+    String line = "audit(1796623097.659:16): auid=4294967295 uid=0 gid=0 ses=4294967295"
+        + " pid=15355 comm=\"sk\" exe=\"/tmp/sk\" sig=31 arch=c000003e syscall=110 compat=0"
+        + " ip=0x7fa6c5cfb4f7 code=0x80000000";
+    Map<String, String> f = AuditStream.fields(line);
+    assertEquals("15355", f.get("pid"));
+    assertEquals("sk", f.get("comm"));
+    assertEquals("/tmp/sk", f.get("exe"));
+    assertEquals("110", f.get("syscall"));
+    assertEquals("kill_process", AuditStream.seccompAction(0x80000000L));
+    assertEquals("errno", AuditStream.seccompAction(0x00050001L));
+    assertEquals(1_796_623_097_659_000_000L, AuditStream.auditTimeNanos(line));
+    Map<String, String> aa = AuditStream.fields("audit(1.2:3): apparmor=\"DENIED\""
+        + " operation=\"open\" profile=\"/usr/bin/x\" name=\"/etc/shadow\" pid=7 comm=\"x\""
+        + " requested_mask=\"r\"");
+    assertEquals("DENIED", aa.get("apparmor"));
+    assertEquals("/etc/shadow", aa.get("name"));
+  }
+
+  private static EbpfSecurityReceiver start(TestContext ctx, ConsumerSink sink, String yaml)
+      throws Exception {
+    EbpfSecurityReceiver r = new EbpfSecurityReceiver(ctx, ComponentConfigs.read(
+        new EbpfSecurityReceiverFactory(), yaml), sink);
+    r.start(new TestHost());
+    if (!r.readsAudit()) {
+      r.shutdown();
+      System.out.println("SKIPPED audit stream test: the kernel audit stream is not readable"
+          + " here (no audit support or no CAP_AUDIT_READ)");
+      Assumptions.abort("no audit stream");
+    }
+    return r;
+  }
+
+  @Test
+  void aSeccompKillComesFromTheAuditStreamWhileTheRuleIsOff() throws Exception {
+    Triggers.assumeRootWithBtf();
+    TestContext ctx = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfSecurityReceiver receiver = start(ctx, sink, "rules: {seccomp: {enabled: false}}");
+    try {
+      Ran kill = run(helper(), "seccomp_kill");
+      Ran marker = run(helper(), "seccomp_kill");
+      assertEquals(128 + 31, kill.exit(), kill.output());
+      // Audit messages arrive in order: once the second is in, the first has been handled.
+      await(sink, rs -> !events(sink, "security.seccomp.violation", marker.pid()).isEmpty(),
+          "the marker's seccomp record from the audit stream");
+      List<LogRecord> v = events(sink, "security.seccomp.violation", kill.pid());
+      assertEquals(1, v.size(), "" + v);
+      var a = v.get(0).attributes();
+      assertEquals("audit", a.getString("linux.security.source"));
+      assertEquals("kill_process", a.getString("linux.seccomp.action"));
+      assertEquals(110, a.getLong("linux.syscall.number", -1)); // getppid
+      assertEquals(31, a.getLong("linux.signal.number", -1));
+      assertTrue(a.getString("process.executable.path").endsWith("sectrigger"),
+          a.getString("process.executable.path"));
+      assertEquals(2, ctx.counterValue("tapio_security_audit_records", "result", "emitted"));
+    } finally {
+      receiver.shutdown();
+    }
+  }
+
+  @Test
+  void whileTheRuleIsOnTheStreamsCopyIsADuplicateNotASecondEvent() throws Exception {
+    Triggers.assumeRootWithBtf();
+    TestContext ctx = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfSecurityReceiver receiver = start(ctx, sink, "");
+    try {
+      Ran kill = run(helper(), "seccomp_kill");
+      Triggers.sync(sink);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (ctx.counterValue("tapio_security_audit_records", "result", "duplicate") < 1
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, ctx.counterValue("tapio_security_audit_records", "result", "duplicate"));
+      List<LogRecord> v = events(sink, "security.seccomp.violation", kill.pid());
+      assertEquals(1, v.size(), "" + v);
+      assertEquals(null, v.get(0).attributes().getString("linux.security.source"),
+          "the rule's own record");
+    } finally {
+      receiver.shutdown();
+    }
+  }
+}
