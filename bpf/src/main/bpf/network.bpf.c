@@ -690,9 +690,13 @@ static __always_inline int udp_exit(long ret)
 		n.local_port = lport;
 		__builtin_memcpy(n.local_addr, laddr, sizeof(n.local_addr));
 		bpf_get_current_comm(n.comm, sizeof(n.comm));
-		if (bpf_map_update_elem(&udp_flows, &k, &n, BPF_NOEXIST) == 0)
+		long err = bpf_map_update_elem(&udp_flows, &k, &n, BPF_NOEXIST);
+		if (err == 0)
 			count(&udp_stats, TAPIO_NETWORK_UDP_STAT_CREATED);
-		/* else another CPU created it meanwhile */
+		/* -EEXIST: another CPU created it meanwhile. Anything else: a small LRU table under
+		 * pressure found no free node (-ENOMEM): counted, as the flow is lost. */
+		else if (err != -17)
+			count(&udp_stats, TAPIO_NETWORK_UDP_STAT_INSERT_FAILED);
 		v = bpf_map_lookup_elem(&udp_flows, &k);
 		if (!v)
 			return 0;

@@ -204,7 +204,9 @@ struct tapio_network_agg {
 /* Indexes of the network program's per-CPU `udp_stats` array (read by the flow scanner only). */
 enum tapio_network_udp_stat {
 	TAPIO_NETWORK_UDP_STAT_CREATED = 0, /* flow entries inserted into `udp_flows` */
-	TAPIO_NETWORK_UDP_STATS = 1,
+	/* inserts the LRU table refused (no free node): the flow's datagram is not counted */
+	TAPIO_NETWORK_UDP_STAT_INSERT_FAILED = 1,
+	TAPIO_NETWORK_UDP_STATS = 2,
 };
 
 /* Key of the LRU hash `udp_flows`: one process's datagrams on one socket to or from one peer.

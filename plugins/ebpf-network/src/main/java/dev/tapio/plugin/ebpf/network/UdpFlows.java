@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * later is a new entry and a new record.
  *
  * <p>The LRU table evicts silently when full; evictions are derived from the program's count of
- * inserted flows: inserted - reported - still in the table, kept monotonic in {@code evicted}.
+ * inserted flows: inserted - reported - still in the table, plus the inserts the table refused
+ * (a small LRU under pressure finds no free node), kept monotonic in {@code evicted}.
  *
  * <p>Single thread: the receiver's poll thread (created on the lifecycle thread, before the poll
  * thread starts).
@@ -50,7 +51,8 @@ final class UdpFlows {
   private final long scanNanos;
   private final int maxSteps;
   private final AtomicLong evicted;
-  private final long[] created = new long[1];
+  /** The kernel's udp_stats: flows inserted, inserts refused. */
+  private final long[] created = new long[2];
   private final MemorySegment[] keys = new MemorySegment[2];
   private final MemorySegment value;
   private final MemorySegment clock;
@@ -114,7 +116,8 @@ final class UdpFlows {
         k = next;
         next = t;
       }
-      long lost = created[0] - reported - live;
+      // Evicted by the LRU, plus flows it refused to insert at all: both lost to the table.
+      long lost = created[0] - reported - live + created[1];
       evicted.accumulateAndGet(lost, Math::max);
     } catch (BpfException e) {
       context.logger().log(Level.WARNING, "cannot read the kernel's UDP flows: "
