@@ -137,21 +137,21 @@ public final class TransformFactory implements ProcessorFactory<TransformConfig>
   @Override
   public LogsProcessor createLogs(ComponentContext context, TransformConfig config,
       LogsConsumer next) {
-    return new TransformLogs(new Groups(context, config.errorMode(), config.logStatements()),
-        next);
+    return new TransformProcessor(new Groups(context, config.errorMode(),
+        config.logStatements()), next, null, null);
   }
 
   @Override
   public TracesProcessor createTraces(ComponentContext context, TransformConfig config,
       TracesConsumer next) {
-    return new TransformTraces(new Groups(context, config.errorMode(),
-        config.traceStatements()), next);
+    return new TransformProcessor(new Groups(context, config.errorMode(),
+        config.traceStatements()), null, next, null);
   }
 
   @Override
   public MetricsProcessor createMetrics(ComponentContext context, TransformConfig config,
       MetricsConsumer next) {
-    return new TransformMetrics(new Groups(context, config.errorMode(),
-        config.metricStatements()), next);
+    return new TransformProcessor(new Groups(context, config.errorMode(),
+        config.metricStatements()), null, null, next);
   }
 }
