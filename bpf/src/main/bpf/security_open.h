@@ -38,18 +38,44 @@ static __always_inline bool may_be_listed(const char *path, __u32 len)
 	return bpf_map_lookup_elem(&path_heads, &head) != 0;
 }
 
+/* Whether a read-only open of a path starting with these 8 bytes can match no rule: only the
+ * read list applies to it, and its head is no listed prefix's head (or a NUL ends the path
+ * before the shortest listed prefix). Decided without copying the path. */
+static __always_inline bool read_head_unlisted(__u64 head)
+{
+	__u32 n = cfg.path_head_len;
+	if (n == 0)
+		return false;
+	if (n > 8)
+		return true;
+	for (__u32 i = 0; i < 8; i++) {
+		if (i < n && ((head >> (i * 8)) & 0xff) == 0)
+			return true;
+	}
+	if (n < 8)
+		head &= (1ULL << (n * 8)) - 1;
+	return bpf_map_lookup_elem(&path_heads, &head) == 0;
+}
+
 static __always_inline int open_enter(const char *user_path, __u64 flags, __u16 kind)
 {
 	if (!(cfg.enabled & ((1u << TAPIO_SEC_SENSITIVE_OPEN) | (1u << TAPIO_SEC_ESCAPE_WRITE)
 			     | (1u << TAPIO_SEC_PROC_MEM))))
 		return 0;
-	/* The hot path: every open of the host. Fields are set only once a rule matched. */
+	/* The hot path: every open of the host. Most are read-only opens of paths no list holds
+	 * (/usr, /lib, /proc/self...): those end after an 8-byte read and one hash lookup. A path
+	 * whose 8 bytes cannot be read at once (it ends near an unmapped page) takes the full
+	 * copy below. Fields are set only once a rule matched. */
+	bool write = flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC);
+	__u64 head;
+	if (!write && bpf_probe_read_user(&head, sizeof(head), user_path) == 0
+	    && read_head_unlisted(head))
+		return 0;
 	struct pending *p = scratch_pending();
 	if (!p)
 		return 0;
 	long n = bpf_probe_read_user_str(p->path, sizeof(p->path), user_path);
 	__u32 len = n > 0 ? (n - 1) & (TAPIO_PATH_MAX - 1) : 0;
-	bool write = flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC);
 	__u32 rules = 0;
 	if (len > 1 && may_be_listed(p->path, len)) {
 		/* The trie's longest prefix of the path's first bytes, keyed in place. */
