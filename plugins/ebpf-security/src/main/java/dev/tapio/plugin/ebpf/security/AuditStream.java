@@ -13,7 +13,10 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -101,6 +104,10 @@ final class AuditStream implements Runnable, AutoCloseable {
    * no CAP_AUDIT_READ), or null when it reads.
    */
   String open() {
+    String elsewhere = outsideInitialNetNamespace(Path.of("/proc"));
+    if (elsewhere != null) {
+      return elsewhere;
+    }
     try {
       fd = (int) SOCKET.invokeExact(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
       if (fd < 0) {
@@ -123,6 +130,45 @@ final class AuditStream implements Runnable, AutoCloseable {
     }
     thread = Thread.ofPlatform().daemon().name("tapio-audit").start(this);
     return null;
+  }
+
+  /** Namespace inode numbers below this are the kernel's fixed ones for initial namespaces. */
+  private static final long FIRST_DYNAMIC_INODE = 0xF000_0000L;
+  /** The initial pid namespace's inode number (fixed since Linux 3.8). */
+  private static final long INITIAL_PID_NAMESPACE = 0xEFFF_FFFCL;
+
+  /**
+   * Why the stream would stay empty here, or null. The kernel multicasts audit records to the
+   * initial network namespace's listeners only; a socket joined elsewhere (a pod without
+   * hostNetwork) is accepted and never receives a record. The initial namespace is told by its
+   * fixed inode number (kernels that give init_net one) or, from the initial pid namespace, by
+   * pid 1's; where neither can tell, the stream is tried.
+   */
+  static String outsideInitialNetNamespace(Path proc) {
+    long own = namespaceInode(proc.resolve("self/ns/net"));
+    if (own <= 0 || own < FIRST_DYNAMIC_INODE) {
+      return null; // unreadable, or the initial namespace's fixed number
+    }
+    if (namespaceInode(proc.resolve("self/ns/pid")) == INITIAL_PID_NAMESPACE) {
+      long init = namespaceInode(proc.resolve("1/ns/net"));
+      if (init > 0 && init != own) {
+        return "this process is not in the initial network namespace (net:[" + own
+            + "], the host's is net:[" + init + "]): the kernel sends audit records there"
+            + " only (in Kubernetes: hostNetwork: true)";
+      }
+    }
+    return null;
+  }
+
+  /** The inode number in a namespace link ({@code net:[4026531833]}), or -1 if unreadable. */
+  private static long namespaceInode(Path link) {
+    try {
+      String target = Files.readSymbolicLink(link).toString();
+      int open = target.indexOf('[');
+      return Long.parseLong(target.substring(open + 1, target.length() - 1));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   @Override

@@ -5,6 +5,8 @@ import static dev.tapio.plugin.ebpf.security.Triggers.events;
 import static dev.tapio.plugin.ebpf.security.Triggers.helper;
 import static dev.tapio.plugin.ebpf.security.Triggers.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.Kind;
@@ -15,10 +17,13 @@ import dev.tapio.plugin.ebpf.security.Triggers.Ran;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kernel audit stream beside the eBPF rules: a seccomp kill, logged by the kernel's audit
@@ -45,6 +50,38 @@ class AuditStreamTest {
         + " requested_mask=\"r\"");
     assertEquals("DENIED", aa.get("apparmor"));
     assertEquals("/etc/shadow", aa.get("name"));
+  }
+
+  @Test
+  void refusesANetworkNamespaceTheKernelSendsNoAuditRecordsTo(@TempDir Path proc)
+      throws Exception {
+    // This process (the test runs on the host): the initial namespace, the stream is tried.
+    assertNull(AuditStream.outsideInitialNetNamespace(Path.of("/proc")));
+    // A pod without hostNetwork but with hostPID: pid 1 is the host's init, in another netns.
+    link(proc, "self/ns/pid", "pid:[4026531836]");
+    link(proc, "self/ns/net", "net:[4026532301]");
+    link(proc, "1/ns/net", "net:[4026531840]");
+    String why = AuditStream.outsideInitialNetNamespace(proc);
+    assertNotNull(why);
+    assertTrue(why.contains("net:[4026532301]") && why.contains("hostNetwork: true"), why);
+    // The same pod with hostNetwork: pid 1's namespace is its own.
+    link(proc, "self/ns/net", "net:[4026531840]");
+    assertNull(AuditStream.outsideInitialNetNamespace(proc));
+    // A kernel that numbers init_net like the other initial namespaces tells by itself.
+    link(proc, "self/ns/net", "net:[4026531833]");
+    link(proc, "1/ns/net", "net:[4026532999]");
+    assertNull(AuditStream.outsideInitialNetNamespace(proc));
+    // Another pid namespace and a dynamic number: pid 1 is not the host's, cannot tell.
+    link(proc, "self/ns/pid", "pid:[4026532500]");
+    link(proc, "self/ns/net", "net:[4026532301]");
+    assertNull(AuditStream.outsideInitialNetNamespace(proc));
+  }
+
+  private static void link(Path proc, String at, String target) throws Exception {
+    Path link = proc.resolve(at);
+    Files.createDirectories(link.getParent());
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, Path.of(target));
   }
 
   private static EbpfSecurityReceiver start(TestContext ctx, ConsumerSink sink, String yaml)
