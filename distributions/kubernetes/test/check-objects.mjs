@@ -6,7 +6,7 @@
 //
 // Pod templates are also held to their Pod Security level: the gateway's and the events
 // collector's to `restricted`; the agent's to what the chart promises (not privileged, drop ALL
-// and add exactly BPF, PERFMON, SYS_PTRACE, DAC_READ_SEARCH, no privilege escalation, read-only
+// and add exactly BPF, PERFMON, SYS_PTRACE, DAC_READ_SEARCH (and AUDIT_READ with hostNetwork), no privilege escalation, read-only
 // root filesystem, host paths mounted read-only, no host network or ports).
 //
 // The packages' validators are compiled JSON schemas without additionalProperties: false (the
@@ -106,7 +106,10 @@ function podSecurity(obj) {
   if (!spec || !component) return [];
   const found = [];
   const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  if (spec.hostNetwork || spec.hostIPC) found.push("host network or IPC namespace");
+  // The agent may share the host's network namespace only to read the kernel audit stream,
+  // and then holds AUDIT_READ too (agent.auditStream).
+  const audit = component === "agent" && spec.hostNetwork === true;
+  if ((spec.hostNetwork && !audit) || spec.hostIPC) found.push("host network or IPC namespace");
   for (const c of containers) {
     const sc = c.securityContext ?? {};
     if (sc.privileged) found.push(`${c.name}: privileged`);
@@ -116,7 +119,7 @@ function podSecurity(obj) {
     if ((c.ports ?? []).some((p) => p.hostPort)) found.push(`${c.name}: host port`);
   }
   if (component === "agent") {
-    const want = ["BPF", "PERFMON", "SYS_PTRACE", "DAC_READ_SEARCH"];
+    const want = ["BPF", "PERFMON", "SYS_PTRACE", "DAC_READ_SEARCH", ...(audit ? ["AUDIT_READ"] : [])];
     for (const c of containers) {
       const add = c.securityContext?.capabilities?.add ?? [];
       if (JSON.stringify([...add].sort()) !== JSON.stringify([...want].sort())) {

@@ -55,14 +55,15 @@ class AgentCapabilitiesTest {
 
     Map<String, String> withChartSet = run(dir, caps);
     assertEquals(Map.of("receiver/ebpf_process", "ok", "receiver/ebpf_network", "ok",
-        "receiver/ebpf_dns", "ok"), withChartSet);
+        "receiver/ebpf_dns", "ok", "receiver/ebpf_security", "ok"), withChartSet);
 
     for (String necessary : List.of("BPF", "PERFMON")) {
       List<String> fewer = new ArrayList<>(caps);
       fewer.remove(necessary);
       Map<String, String> states = run(dir, fewer);
       assertEquals(Map.of("receiver/ebpf_process", "degraded", "receiver/ebpf_network",
-          "degraded", "receiver/ebpf_dns", "degraded"), states, "without " + necessary);
+          "degraded", "receiver/ebpf_dns", "degraded", "receiver/ebpf_security", "degraded"),
+          states, "without " + necessary);
     }
     for (String forOtherUsers : List.of("SYS_PTRACE", "DAC_READ_SEARCH")) {
       List<String> fewer = new ArrayList<>(caps);
@@ -76,12 +77,14 @@ class AgentCapabilitiesTest {
     int port = Dist.freePort();
     Path config = dir.resolve("agent-" + port + ".yaml");
     Files.writeString(config, """
-        receivers: {ebpf_process: {}, ebpf_network: {}, ebpf_dns: {}}
+        receivers: {ebpf_process: {}, ebpf_network: {}, ebpf_dns: {}, ebpf_security: {}}
         exporters: {debug: {verbosity: basic}}
         service:
           telemetry: {metrics: {address: 127.0.0.1:%d}}
           pipelines:
-            logs: {receivers: [ebpf_process, ebpf_network, ebpf_dns], exporters: [debug]}
+            logs:
+              receivers: [ebpf_process, ebpf_network, ebpf_dns, ebpf_security]
+              exporters: [debug]
         """.formatted(port));
     // Every capability of the bounding set but these is dropped; root's exec then holds only
     // these (permitted = effective = bounding), as a container with drop ALL + add does.

@@ -191,8 +191,8 @@ class CliTest {
           && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      assertTrue(seen.toString().contains("pipeline logs: ebpf_process, ebpf_network, ebpf_dns"
-          + " -> resourcedetection -> batch"), seen.toString());
+      assertTrue(seen.toString().contains("pipeline logs: ebpf_process, ebpf_network, ebpf_dns,"
+          + " ebpf_security -> resourcedetection -> batch"), seen.toString());
       // On a plain host k8snode finds no K8S_NODE_NAME and says so; the start goes on.
       String node = System.getenv("K8S_NODE_NAME");
       if (node == null || node.isBlank()) {
@@ -205,6 +205,17 @@ class CliTest {
         Thread.sleep(50);
       }
       assertTrue(seen.toString().contains(marker), seen.toString());
+      if ("root".equals(System.getProperty("user.name"))) {
+        // As root the security receiver loads: a read of /etc/shadow is printed.
+        while (!seen.toString().contains("security.file.sensitive_open")
+            && System.nanoTime() < deadline) {
+          new ProcessBuilder("/usr/bin/head", "-c", "1", "/etc/shadow").start().waitFor();
+          Thread.sleep(200);
+        }
+        assertTrue(seen.toString().contains("security.file.sensitive_open"), seen.toString());
+      } else {
+        System.out.println("SKIPPED the default config's security events: not root");
+      }
     } finally {
       new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
       p.waitFor(30, TimeUnit.SECONDS);

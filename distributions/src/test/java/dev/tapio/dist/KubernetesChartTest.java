@@ -31,7 +31,7 @@ class KubernetesChartTest {
 
   static final List<Render> RENDERS = List.of(
       golden("agent-only"), golden("gateway-only"), golden("both"), golden("tls"),
-      golden("monitoring"),
+      golden("monitoring"), golden("audit-stream"),
       new Render("tapio-system", "manifests-agent",
           KubernetesTools.DIR.resolve("manifests/agent.yaml")),
       new Render("tapio-gateway", "manifests-gateway",

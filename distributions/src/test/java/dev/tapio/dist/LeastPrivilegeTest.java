@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * distribution's {@code bin/tapio} run as user {@code nobody} (65534) by {@code setpriv}, with
  * exactly {@code CAP_BPF}, {@code CAP_PERFMON}, {@code CAP_DAC_READ_SEARCH} and {@code
  * CAP_SYS_PTRACE} as its ambient, inheritable and bounding sets, then with each one taken away,
- * and /readyz read for the three eBPF receivers. What each capability is for (the README's
+ * and /readyz read for the four eBPF receivers; {@code CAP_AUDIT_READ} added for the security
+ * receiver's kernel audit stream. What each capability is for (the README's
  * table comes from this test's output):
  *
  * <ul>
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.Test;
  */
 class LeastPrivilegeTest {
   private static final String[] AGENT_CAPS = {"bpf", "perfmon", "dac_read_search", "sys_ptrace"};
-  private static final String[] RECEIVERS = {"ebpf_process", "ebpf_network", "ebpf_dns"};
+  private static final String[] RECEIVERS =
+      {"ebpf_process", "ebpf_network", "ebpf_dns", "ebpf_security"};
   private static Path dir;
 
   @BeforeAll
@@ -101,8 +103,9 @@ class LeastPrivilegeTest {
       table.put("without " + drop.toUpperCase(), statuses(caps.toArray(String[]::new)));
     }
     table.put("none", statuses());
-    System.out.println("| capabilities (user nobody) | ebpf_process | ebpf_network | ebpf_dns |");
-    System.out.println("| --- | --- | --- | --- |");
+    System.out.println("| capabilities (user nobody) | ebpf_process | ebpf_network | ebpf_dns"
+        + " | ebpf_security |");
+    System.out.println("| --- | --- | --- | --- | --- |");
     table.forEach((k, v) -> System.out.println("| " + k + " | " + String.join(" | ",
         v.values().stream().map(s -> s.split(":")[0]).toList()) + " |"));
     table.forEach((k, v) -> v.forEach((r, s) -> System.out.println(k + " / " + r + ": " + s)));
@@ -118,6 +121,8 @@ class LeastPrivilegeTest {
         "BTF tracepoints need no tracefs");
     assertEquals("degraded", state(table, "without DAC_READ_SEARCH", "ebpf_network"));
     assertEquals("degraded", state(table, "without DAC_READ_SEARCH", "ebpf_dns"));
+    assertEquals("degraded", state(table, "without DAC_READ_SEARCH", "ebpf_security"),
+        "syscall tracepoints are attached through tracefs ids");
     assertTrue(table.get("without BPF").get("ebpf_process").contains("Operation not permitted"),
         "the reason names the kernel's refusal: " + table.get("without BPF"));
   }
@@ -129,6 +134,72 @@ class LeastPrivilegeTest {
         "with SYS_PTRACE the fallback names a root process's executable");
     assertTrue(!fallbackSeesExecutable("perfmon", "dac_read_search"),
         "without SYS_PTRACE a root process's executable is unreadable");
+  }
+
+  @Test
+  void theSecurityReceiverReportsAsNobodyAndReadsTheAuditStreamWithAuditRead() throws Exception {
+    String[] withAudit = {"bpf", "perfmon", "dac_read_search", "sys_ptrace", "audit_read"};
+    Security seen = security(withAudit);
+    assertTrue(seen.output().contains("reading the kernel audit stream"), seen.output());
+    // A root process reading /etc/shadow: reported, its executable named (read in the kernel).
+    assertTrue(seen.record().contains("\"security.file.sensitive_open\""), seen.record());
+    assertTrue(seen.record().contains("\"stringValue\":\"/usr/bin/head\""), seen.record());
+
+    Security without = security("bpf", "perfmon", "dac_read_search", "sys_ptrace");
+    assertTrue(without.output().contains("no kernel audit stream: cannot join the audit"
+        + " multicast group (needs CAP_AUDIT_READ)"), without.output());
+    assertTrue(without.record().contains("\"security.file.sensitive_open\""),
+        "the eBPF rules report without the audit stream: " + without.record());
+  }
+
+  /** What the security receiver, run as nobody with {@code caps}, logged and reported. */
+  private record Security(String output, String record) {}
+
+  private static Security security(String... caps) throws Exception {
+    String marker = "tapio-lp-sec-" + UUID.randomUUID();
+    Path out = Files.createDirectory(dir.resolve("out-" + marker));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+    int port = Dist.freePort();
+    Path config = write(marker + ".yaml", """
+        receivers:
+          ebpf_security: {}
+        exporters:
+          file: {path: %s/records.json}
+        service:
+          telemetry:
+            metrics: {address: "127.0.0.1:%d"}
+          pipelines:
+            logs: {receivers: [ebpf_security], exporters: [file]}
+        """.formatted(out, port));
+    TapioProcess tapio = TapioProcess.start(config, asNobody(caps));
+    try {
+      HttpClient client = HttpClient.newHttpClient();
+      String ready = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(ready.contains("\"receiver/ebpf_security\":{\"status\":\"ok\""), ready);
+      Path records = out.resolve("records.json");
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        new ProcessBuilder("/usr/bin/head", "-c", "1", "/etc/shadow", "/dev/null", "--", marker)
+            .redirectErrorStream(true).start().waitFor();
+        if (Files.exists(records)) {
+          for (String line : Files.readAllLines(records)) {
+            int at = line.indexOf("/etc/shadow");
+            if (at >= 0) {
+              int start = line.lastIndexOf("{\"timeUnixNano\"", at);
+              int end = line.indexOf("{\"timeUnixNano\"", at);
+              return new Security(tapio.output().toString(),
+                  line.substring(Math.max(start, 0), end < 0 ? line.length() : end));
+            }
+          }
+        }
+        Thread.sleep(200);
+      }
+      throw new AssertionError("no sensitive_open record of /etc/shadow; tapio said:\n"
+          + tapio.output());
+    } finally {
+      tapio.destroy();
+    }
   }
 
   private static String state(Map<String, Map<String, String>> table, String row, String r) {
@@ -143,13 +214,16 @@ class LeastPrivilegeTest {
           ebpf_process: {}
           ebpf_network: {}
           ebpf_dns: {}
+          ebpf_security: {audit: {enabled: false}}
         exporters:
           debug: {verbosity: basic}
         service:
           telemetry:
             metrics: {address: "127.0.0.1:%d"}
           pipelines:
-            logs: {receivers: [ebpf_process, ebpf_network, ebpf_dns], exporters: [debug]}
+            logs:
+              receivers: [ebpf_process, ebpf_network, ebpf_dns, ebpf_security]
+              exporters: [debug]
         """.formatted(port));
     TapioProcess tapio = TapioProcess.start(config, asNobody(caps));
     try {
@@ -159,7 +233,8 @@ class LeastPrivilegeTest {
       Map<String, String> out = new LinkedHashMap<>();
       for (String r : RECEIVERS) {
         Matcher m = Pattern.compile("\"receiver/" + r
-            + "\":\\{\"status\":\"(\\w+)\",\"reason\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(body);
+            + "\":\\{\"status\":\"(\\w+)\",\"reason\":\"([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)\"")
+            .matcher(body);
         assertTrue(m.find(), r + " on /readyz: " + body);
         out.put(r, m.group(1) + ": " + m.group(2));
       }

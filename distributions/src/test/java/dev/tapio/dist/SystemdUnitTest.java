@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SystemdUnitTest {
   private static final Set<String> AGENT_CAPS =
-      Set.of("CAP_BPF", "CAP_PERFMON", "CAP_DAC_READ_SEARCH", "CAP_SYS_PTRACE");
+      Set.of("CAP_BPF", "CAP_PERFMON", "CAP_DAC_READ_SEARCH", "CAP_SYS_PTRACE",
+          "CAP_AUDIT_READ");
 
   private static List<String> unit() throws Exception {
     return Files.readAllLines(Dist.home().resolve("systemd/tapio.service"));

@@ -377,7 +377,8 @@ final class AuditStream implements Runnable, AutoCloseable {
       }
       fd = -1;
     }
-    if (thread == null || !thread.isAlive()) {
+    // Once: open() closes what it opened when the kernel refuses, and the receiver then too.
+    if ((thread == null || !thread.isAlive()) && arena.scope().isAlive()) {
       arena.close();
     }
   }

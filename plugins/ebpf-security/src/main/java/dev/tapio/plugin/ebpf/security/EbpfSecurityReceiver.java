@@ -84,6 +84,7 @@ final class EbpfSecurityReceiver implements Component {
       String why = stream.open();
       if (why == null) {
         audit = stream;
+        context.logger().log(Level.INFO, "reading the kernel audit stream");
       } else {
         stream.close();
         // Auto: the stream is an addition; without it the eBPF rules still report.
