@@ -435,6 +435,39 @@ int BPF_PROG(tapio_sec_seccomp, int sig, struct kernel_siginfo *info, struct tas
 	return 0;
 }
 
+/* ---- security.lsm.denial from SELinux: avc/selinux_audited, where SELinux is active ----
+ * kind 1; arg[0] the requested, arg[1] the denied, arg[2] the audited permission bits of the
+ * class; ret the AVC's result (0: permissive, allowed anyway). path: scontext, tcontext and
+ * tclass, each NUL-terminated in its fixed slot (the reader splits at the same offsets). Audited
+ * grants (auditallow, denied 0) are not denials: not reported. */
+
+#define TAPIO_SEC_SELINUX_TCONTEXT 104
+#define TAPIO_SEC_SELINUX_TCLASS 208
+
+SEC("tp/avc/selinux_audited")
+int tapio_sec_selinux(struct trace_event_raw_selinux_audited *ctx)
+{
+	if (!enabled(TAPIO_SEC_SELINUX) || ctx->denied == 0)
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p)
+		return 0;
+	/* __data_loc: the string's offset in the record in the low 16 bits. */
+	bpf_probe_read_kernel_str(p->path, TAPIO_SEC_SELINUX_TCONTEXT,
+				  (void *)ctx + (ctx->__data_loc_scontext & 0xffff));
+	bpf_probe_read_kernel_str(p->path + TAPIO_SEC_SELINUX_TCONTEXT,
+				  TAPIO_SEC_SELINUX_TCLASS - TAPIO_SEC_SELINUX_TCONTEXT,
+				  (void *)ctx + (ctx->__data_loc_tcontext & 0xffff));
+	bpf_probe_read_kernel_str(p->path + TAPIO_SEC_SELINUX_TCLASS,
+				  TAPIO_PATH_MAX - 1 - TAPIO_SEC_SELINUX_TCLASS,
+				  (void *)ctx + (ctx->__data_loc_tclass & 0xffff));
+	p->arg[0] = ctx->requested;
+	p->arg[1] = ctx->denied;
+	p->arg[2] = ctx->audited;
+	emit(TAPIO_SEC_SELINUX, 1, ctx->result, p->arg, p->path, TAPIO_PATH_MAX - 1, 0);
+	return 0;
+}
+
 /* ---- security.exec.fileless and security.privilege.exec_raised: at exec ----
  * fileless: the executed file has no link (memfd, deleted); path is the file's name (memfd:x).
  * exec_raised: after exec the effective uid or gid differs from the real one (set-id file),

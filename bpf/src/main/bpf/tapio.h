@@ -256,6 +256,7 @@ enum tapio_security_rule {
 	TAPIO_SEC_MODULE_LOAD = 14,
 	TAPIO_SEC_EXEC_RAISED = 15,
 	TAPIO_SEC_CAPABILITY = 16,
+	TAPIO_SEC_SELINUX = 17,
 	TAPIO_SEC_RULES = 24, /* rows of rule_stats and rate_limit: room for rules to come */
 };
 

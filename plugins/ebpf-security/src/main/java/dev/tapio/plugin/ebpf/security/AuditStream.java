@@ -72,6 +72,7 @@ final class AuditStream implements Runnable, AutoCloseable {
 
   private final ComponentContext context;
   private final LogsConsumer next;
+  private final boolean selinuxRuleOn;
   private final boolean seccompRuleOn;
   private final Arena arena = Arena.ofShared();
   private final MemorySegment buffer = arena.allocate(BUFFER, 8);
@@ -83,10 +84,12 @@ final class AuditStream implements Runnable, AutoCloseable {
   private int fd = -1;
   private Thread thread;
 
-  AuditStream(ComponentContext context, LogsConsumer next, boolean seccompRuleOn) {
+  AuditStream(ComponentContext context, LogsConsumer next, boolean seccompRuleOn,
+      boolean selinuxRuleOn) {
     this.context = context;
     this.next = next;
     this.seccompRuleOn = seccompRuleOn;
+    this.selinuxRuleOn = selinuxRuleOn;
     String name = "tapio_security_audit_records";
     String help = "Kernel audit records read, by what became of them";
     emitted = context.counter(name, help, "result", "emitted");
@@ -224,13 +227,18 @@ final class AuditStream implements Runnable, AutoCloseable {
           ignored.add(1);
           return;
         }
+        if (!apparmor && selinuxRuleOn) {
+          duplicate.add(1); // the selinux rule's tracepoint reported this denial
+          return;
+        }
         r = record(logs, "security.lsm.denial", "policy_violation", Severity.WARN, f, text);
         Attributes a = r.attributes();
-        a.putString("linux.lsm.name", apparmor ? "apparmor" : "selinux");
+        a.putString(SecurityEvents.LSM_NAME, apparmor ? "apparmor" : "selinux");
         putIfPresent(a, "linux.lsm.operation", f.get("operation"));
         putIfPresent(a, "linux.lsm.profile", f.get("profile"));
-        putIfPresent(a, "linux.lsm.scontext", f.get("scontext"));
-        putIfPresent(a, "linux.lsm.tcontext", f.get("tcontext"));
+        putIfPresent(a, SecurityEvents.LSM_SCONTEXT, f.get("scontext"));
+        putIfPresent(a, SecurityEvents.LSM_TCONTEXT, f.get("tcontext"));
+        putIfPresent(a, SecurityEvents.LSM_TCLASS, f.get("tclass"));
         putIfPresent(a, "linux.lsm.permission", f.get("requested_mask"));
         putIfPresent(a, SecurityEvents.FILE_PATH, f.getOrDefault("name", f.get("path")));
       }

@@ -47,12 +47,22 @@ final class EbpfSecurityReceiver implements Component {
   private final EbpfSecurityConfig config;
   private final LogsConsumer next;
   private AuditStream audit;
+  /** selinuxfs's mode file: present where SELinux is active (enforcing or permissive). */
+  private static final Path SELINUX_ENFORCE = Path.of("/sys/fs/selinux/enforce");
+  private final boolean selinuxActive;
   private final EbpfProgram.Status status;
   private final RuleStats stats;
   private Map<String, Boolean> programs;
   private EbpfProgram kernel;
 
   EbpfSecurityReceiver(ComponentContext context, EbpfSecurityConfig config, LogsConsumer next) {
+    this(context, config, next, Files.exists(SELINUX_ENFORCE));
+  }
+
+  /** {@code selinuxActive}: whether to load the selinux rule's program (where the rule is on). */
+  EbpfSecurityReceiver(ComponentContext context, EbpfSecurityConfig config, LogsConsumer next,
+      boolean selinuxActive) {
+    this.selinuxActive = selinuxActive;
     this.context = context;
     this.config = config;
     this.next = next;
@@ -62,7 +72,7 @@ final class EbpfSecurityReceiver implements Component {
 
   @Override
   public void start(Host host) throws Exception {
-    programs = programs(config, syscallTracepoints());
+    programs = programs(config, syscallTracepoints(), selinuxActive);
     CgroupAttribution attribution = new CgroupAttribution(Path.of("/proc"), config.cacheSize());
     byte[] kernelConfig = config.kernelConfig((int) ProcessHandle.current().pid(),
         hostMountNamespace());
@@ -80,7 +90,8 @@ final class EbpfSecurityReceiver implements Component {
     }
     if (config.audit()) {
       AuditStream stream = new AuditStream(context, next,
-          kernel != null && config.enabled(SecurityRule.SECCOMP));
+          kernel != null && config.enabled(SecurityRule.SECCOMP),
+          kernel != null && programs.get("tapio_sec_selinux"));
       String why = stream.open();
       if (why == null) {
         audit = stream;
@@ -103,7 +114,7 @@ final class EbpfSecurityReceiver implements Component {
    * exists ({@code tracepoints} null: not known, assume present).
    */
   static Map<String, Boolean> programs(EbpfSecurityConfig config,
-      Set<String> tracepoints) {
+      Set<String> tracepoints, boolean selinuxActive) {
     Map<String, Boolean> out = new LinkedHashMap<>();
     boolean moduleTracepoints = tracepoints == null
         || tracepoints.contains("sys_enter_finit_module");
@@ -111,7 +122,8 @@ final class EbpfSecurityReceiver implements Component {
       for (String program : rule.programs()) {
         String tp = SecurityRule.tracepointOf(program);
         boolean present = tp == null || tracepoints == null || tracepoints.contains(tp);
-        boolean load = config.enabled(rule) && present;
+        boolean load = config.enabled(rule) && present
+            && (rule != SecurityRule.SELINUX || selinuxActive);
         out.merge(program, load, Boolean::logicalOr);
       }
     }

@@ -69,6 +69,16 @@ final class SecurityEvents {
   static final String NEW_FD = "linux.fd.new";
   static final String NEW_USER_ID = "linux.exec.user.id";
   static final String NEW_GROUP_ID = "linux.exec.group.id";
+  static final String LSM_NAME = "linux.lsm.name";
+  static final String LSM_SCONTEXT = "linux.lsm.scontext";
+  static final String LSM_TCONTEXT = "linux.lsm.tcontext";
+  static final String LSM_TCLASS = "linux.lsm.tclass";
+  static final String LSM_DENIED = "linux.lsm.denied";
+  static final String LSM_REQUESTED = "linux.lsm.requested";
+  static final String LSM_PERMISSIVE = "linux.lsm.permissive";
+  /** Offsets of tcontext and tclass in a SELinux record's path (security.bpf.c's slots). */
+  static final int SELINUX_TCONTEXT = 104;
+  static final int SELINUX_TCLASS = 208;
 
   private static final String[] SETID = {null, "setuid", "setreuid", "setresuid", "setfsuid",
       "setgid", "setregid", "setresgid", "setfsgid"};
@@ -211,6 +221,17 @@ final class SecurityEvents {
             ? CAPABILITIES[(int) arg0] : Long.toString(arg0));
         a.putBool(CAPABILITY_GRANTED, ret == 0);
       }
+      case SELINUX -> {
+        a.putString(LSM_NAME, "selinux");
+        a.putString(LSM_SCONTEXT, cString(d, pathAt, SELINUX_TCONTEXT, scratch));
+        a.putString(LSM_TCONTEXT, cString(d, pathAt + SELINUX_TCONTEXT,
+            SELINUX_TCLASS - SELINUX_TCONTEXT, scratch));
+        a.putString(LSM_TCLASS, cString(d, pathAt + SELINUX_TCLASS,
+            Math.max(0, pathLen - SELINUX_TCLASS), scratch));
+        a.putString(LSM_DENIED, "0x" + Long.toHexString(arg1));
+        a.putString(LSM_REQUESTED, "0x" + Long.toHexString(arg0));
+        a.putBool(LSM_PERMISSIVE, ret == 0);
+      }
       case EXEC_RAISED -> {
         a.putString(FILE_PATH, string(d, pathAt, pathLen, scratch));
         a.putLong(NEW_USER_ID, arg0);
@@ -282,6 +303,15 @@ final class SecurityEvents {
       case 0x4206 -> "PTRACE_SEIZE";
       default -> Long.toString(request);
     };
+  }
+
+  /** The NUL-terminated string in the {@code max} bytes at {@code at}. */
+  private static String cString(MemorySegment d, long at, int max, byte[] scratch) {
+    int len = 0;
+    while (len < max && d.get(ValueLayout.JAVA_BYTE, at + len) != 0) {
+      len++;
+    }
+    return string(d, at, len, scratch);
   }
 
   private static String string(MemorySegment d, long at, int len, byte[] scratch) {

@@ -48,7 +48,10 @@ enum SecurityRule {
   EXEC_RAISED("exec_raised", "security.privilege.exec_raised", "privilege_escalation",
       Severity.INFO2, true, List.of("tapio_sec_exec")),
   CAPABILITY_USE("capability_use", "security.privilege.capability_use", "privilege_escalation",
-      Severity.INFO, false, List.of("tapio_sec_capable"));
+      Severity.INFO, false, List.of("tapio_sec_capable")),
+  /** Loaded only where SELinux is active (its tracepoint exists wherever SELinux is built in). */
+  SELINUX("selinux", "security.lsm.denial", "policy_violation", Severity.WARN, true,
+      List.of("tapio_sec_selinux"));
 
   /** Rows of the kernel's per-rule arrays (TAPIO_SEC_RULES): at least the number of rules. */
   static final int KERNEL_RULES = 24;

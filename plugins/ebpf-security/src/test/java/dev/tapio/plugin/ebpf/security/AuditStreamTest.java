@@ -53,6 +53,38 @@ class AuditStreamTest {
   }
 
   @Test
+  void aSelinuxDenialReadsTheSameFromTheTracepointAsFromTheAuditStream() {
+    // The selinux rule's record as security.bpf.c writes it: three strings in fixed slots.
+    // (SELinux cannot be switched on here without a reboot: the tracepoint never fires.)
+    java.lang.foreign.MemorySegment d = java.lang.foreign.Arena.ofAuto().allocate(255);
+    put(d, 0, "system_u:system_r:httpd_t:s0");
+    put(d, SecurityEvents.SELINUX_TCONTEXT, "system_u:object_r:shadow_t:s0");
+    put(d, SecurityEvents.SELINUX_TCLASS, "file");
+    dev.tapio.pdata.Attributes fromKernel = dev.tapio.pdata.Attributes.create();
+    SecurityEvents.details(fromKernel, SecurityRule.SELINUX, 1, -13, 0x2, 0x2, 0x2, 0, 0, d, 0,
+        255, new byte[256]);
+    assertEquals("selinux", fromKernel.getString("linux.lsm.name"));
+    assertEquals("system_u:system_r:httpd_t:s0", fromKernel.getString("linux.lsm.scontext"));
+    assertEquals("system_u:object_r:shadow_t:s0", fromKernel.getString("linux.lsm.tcontext"));
+    assertEquals("file", fromKernel.getString("linux.lsm.tclass"));
+    assertEquals("0x2", fromKernel.getString("linux.lsm.denied"));
+    assertEquals(false, fromKernel.getBool("linux.lsm.permissive", true));
+
+    Map<String, String> f = AuditStream.fields("audit(1.2:3): avc:  denied  { read } for"
+        + "  pid=7 comm=\"httpd\" name=\"shadow\" scontext=system_u:system_r:httpd_t:s0"
+        + " tcontext=system_u:object_r:shadow_t:s0 tclass=file permissive=0");
+    assertEquals(fromKernel.getString("linux.lsm.scontext"), f.get("scontext"));
+    assertEquals(fromKernel.getString("linux.lsm.tcontext"), f.get("tcontext"));
+    assertEquals(fromKernel.getString("linux.lsm.tclass"), f.get("tclass"));
+  }
+
+  private static void put(java.lang.foreign.MemorySegment d, long at, String s) {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.lang.foreign.MemorySegment.copy(b, 0, d, java.lang.foreign.ValueLayout.JAVA_BYTE, at,
+        b.length);
+  }
+
+  @Test
   void refusesANetworkNamespaceTheKernelSendsNoAuditRecordsTo(@TempDir Path proc)
       throws Exception {
     // This process (the test runs on the host): the initial namespace, the stream is tried.

@@ -16,8 +16,11 @@ import dev.tapio.plugin.ebpf.security.Triggers.Ran;
 import dev.tapio.testkit.ConsumerSink;
 import dev.tapio.testkit.TestContext;
 import dev.tapio.testkit.TestHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,7 +180,7 @@ class ReceiverLimitsTest {
   @Test
   void theDefaultsLoadEveryRuleWhoseHookThisKernelHas() throws Exception {
     Map<String, Boolean> programs = EbpfSecurityReceiver.programs(config(""),
-        java.util.Set.of("sys_enter_openat", "sys_exit_openat"));
+        java.util.Set.of("sys_enter_openat", "sys_exit_openat"), false);
     assertTrue(programs.get("tapio_sec_enter_openat"));
     assertEquals(false, programs.get("tapio_sec_enter_open"), "no such tracepoint: not loaded");
     assertTrue(programs.get("tapio_sec_exec"));
@@ -185,7 +188,38 @@ class ReceiverLimitsTest {
         "no finit_module tracepoint, and the every-syscall fallback is opt-in");
     assertEquals(false, programs.get("tapio_sec_enter_finit_module"));
     assertTrue(EbpfSecurityReceiver.programs(config(
-        "rules: {module_load: {syscall_fallback: true}}"), java.util.Set.of())
+        "rules: {module_load: {syscall_fallback: true}}"), java.util.Set.of(), false)
         .get(SecurityRule.MODULE_FALLBACK_PROGRAM));
+    // The selinux rule: only where SELinux is active, and only while the rule is on.
+    assertEquals(false, programs.get("tapio_sec_selinux"), "SELinux inactive: not loaded");
+    assertTrue(EbpfSecurityReceiver.programs(config(""), java.util.Set.of(), true)
+        .get("tapio_sec_selinux"));
+    assertEquals(false, EbpfSecurityReceiver.programs(config(
+        "rules: {selinux: {enabled: false}}"), java.util.Set.of(), true).get("tapio_sec_selinux"));
+  }
+
+  @Test
+  void theSelinuxProgramLoadsAndAttachesToThisKernelsTracepoint() throws Exception {
+    Triggers.assumeRootWithBtf();
+    if (!Files.exists(Path.of("/sys/kernel/tracing/events/avc/selinux_audited"))
+        && !Files.exists(Path.of("/sys/kernel/debug/tracing/events/avc/selinux_audited"))) {
+      System.out.println("SKIPPED the selinux program's load: this kernel has no"
+          + " avc/selinux_audited tracepoint (SELinux not built in)");
+      Assumptions.abort("no avc/selinux_audited");
+    }
+    // SELinux need not be active (it cannot be switched on without a reboot): the program is
+    // loaded as if it were, so the verifier and the attach run for real here.
+    TestContext ctx = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    EbpfSecurityReceiver receiver = new EbpfSecurityReceiver(ctx, config(""),
+        new ConsumerSink(), true);
+    receiver.start(new TestHost());
+    try {
+      assertTrue(receiver.usingKernel(), "status: " + ctx.status() + " " + ctx.statusReason());
+      assertTrue(receiver.programs().get("tapio_sec_selinux"));
+      assertTrue(run("bpftool", "prog", "show").output().contains("name tapio_sec_selinux"),
+          "the program is in the kernel");
+    } finally {
+      receiver.shutdown();
+    }
   }
 }
