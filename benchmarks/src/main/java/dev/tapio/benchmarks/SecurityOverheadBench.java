@@ -1,5 +1,6 @@
 package dev.tapio.benchmarks;
 
+import dev.tapio.bpf.BpfObject;
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentStatus;
 import dev.tapio.component.Kind;
@@ -26,7 +27,9 @@ import java.util.concurrent.atomic.LongAdder;
  * receiver attached, alternating rounds in one run: {@code open}+{@code close} of a file no rule
  * lists (the open family's hooks run on every call: a user-string read and a trie lookup at
  * entry, a hash lookup at exit) and {@code getppid} (no rule's syscall: only the raw_syscalls
- * fallback of module_load, where it loads, runs). Calls go straight to libc through FFM, one
+ * fallback of module_load, where it loads, runs). For opens, each round also runs the loop with
+ * two empty programs (bench.bpf.c) on the same openat tracepoints: the floor any hook there pays.
+ * Calls go straight to libc through FFM, one
  * thread; rates are per second of the calling thread's CPU time. Then the agent's cost per event: this process opens /etc/shadow in a loop with
  * {@code exclude.self} off and no rate limit, and the poll thread's CPU per 10k records is
  * reported.
@@ -61,8 +64,8 @@ public final class SecurityOverheadBench {
       MemorySegment shadow = arena.allocateFrom("/etc/shadow");
       Loop openClose = until -> openClose(hostname, until);
       Loop getppid = SecurityOverheadBench::getppid;
-      compare("open+close /etc/hostname", openClose, factory, config, seconds, rounds);
-      compare("getppid", getppid, factory, config, seconds, rounds);
+      compare("open+close /etc/hostname", openClose, factory, config, seconds, rounds, true);
+      compare("getppid", getppid, factory, config, seconds, rounds, false);
       perEvent(factory, ComponentConfigs.read(factory, """
           exclude: {self: false}
           rules: {sensitive_open: {rate_limit: 0}}
@@ -71,22 +74,52 @@ public final class SecurityOverheadBench {
   }
 
   private static void compare(String name, Loop loop, EbpfSecurityReceiverFactory factory,
-      EbpfSecurityConfig config, double seconds, int rounds) throws Throwable {
+      EbpfSecurityConfig config, double seconds, int rounds, boolean floor) throws Throwable {
     rate(loop, 1.0); // warm-up
     double[] without = new double[rounds];
+    double[] empty = new double[rounds];
     double[] with = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       without[r] = rate(loop, seconds);
+      if (floor) {
+        try (BpfObject programs = emptyOpenPrograms()) {
+          empty[r] = rate(loop, seconds);
+        }
+      }
       Component receiver = start(factory, config, logs -> {});
       with[r] = rate(loop, seconds);
       receiver.shutdown();
-      System.out.printf("%s round %d: without %.0f/s, with %.0f/s, ratio %.3f%n", name, r + 1,
-          without[r], with[r], with[r] / without[r]);
+      System.out.printf("%s round %d: without %.0f/s,%s with %.0f/s, ratio %.3f%n", name, r + 1,
+          without[r], floor ? String.format(" empty programs %.0f/s (%.3f),", empty[r],
+              empty[r] / without[r]) : "", with[r], with[r] / without[r]);
     }
     double a = median(without);
     double b = median(with);
+    if (floor) {
+      double e = median(empty);
+      System.out.printf("%s median: empty programs on sys_enter/exit_openat %.0f/s, ratio %.3f"
+          + " (%.0f ns added per iteration: the floor)%n", name, e, e / a, 1e9 / e - 1e9 / a);
+    }
     System.out.printf("%s median: without %.0f/s, with %.0f/s, ratio %.3f (%.0f ns added per"
         + " iteration)%n", name, a, b, b / a, 1e9 / b - 1e9 / a);
+  }
+
+  /**
+   * bench.bpf.c's two programs that return at once, attached to the syscall tracepoints the
+   * open rules use: what any program there costs on this kernel.
+   */
+  private static BpfObject emptyOpenPrograms() throws Exception {
+    BpfObject obj = BpfObject.openBundled("bench.bpf.o");
+    try {
+      obj.setAutoload("tapio_bench", false);
+      obj.load();
+      obj.attach("tapio_floor_enter_openat");
+      obj.attach("tapio_floor_exit_openat");
+      return obj;
+    } catch (Exception e) {
+      obj.close();
+      throw e;
+    }
   }
 
   private static void perEvent(EbpfSecurityReceiverFactory factory, EbpfSecurityConfig config,
