@@ -31,7 +31,8 @@ class BenchProgramTest {
     // Before the attach: the JDK's ProcessHandle.parent() of this process calls getppid itself.
     int expectedPpid = (int) ProcessHandle.current().parent().orElseThrow().pid();
     try (BpfObject obj = BpfObject.openBundled("bench.bpf.o")) {
-      assertEquals(List.of("tapio_bench"), obj.programNames());
+      assertEquals(List.of("tapio_bench", "tapio_floor_enter_openat", "tapio_floor_exit_openat"),
+          obj.programNames());
       obj.setReadOnlyConfig(config(pid, 1));
       obj.setRingBufferSize("events", 1 << 18);
       obj.load();
