@@ -335,7 +335,7 @@ EXIT_PROG(pivot_root)
 
 /* ---- security.shell.stdio_socket: dup2/dup3 of an AF_INET/AF_INET6 socket onto fd 0-2,
  * or such a socket as fd 0-2 at exec ----
- * kind: 1 dup2 2 dup3 3 exec (see stdio_at_exec); arg[0] old fd, arg[1] new fd, arg[2]
+ * kind: 1 dup2 2 dup3 3 exec (see stdio_at_exec) 4 dup 5 fcntl; arg[0] old fd, arg[1] new fd, arg[2]
  * family, arg[3] the peer port; the peer address is in path (4 or 16 bytes, path_len). */
 
 /* When the task's `fd` is an AF_INET/AF_INET6 socket: its family (arg[2]), peer port (arg[3])
@@ -414,6 +414,70 @@ int tapio_sec_enter_dup3(struct trace_event_raw_sys_enter *ctx)
 	return dup_enter(ctx->args[0], ctx->args[1], 2);
 }
 EXIT_PROG(dup3)
+
+/* dup(old) and fcntl(old, F_DUPFD[_CLOEXEC], min <= 2): the new fd is the lowest free one (not
+ * below min), known only at exit, where a socket landing on 0-2 is recorded and any other
+ * result dropped unseen (not a match). */
+static __always_inline int dup_lowest_enter(long oldfd, __u16 kind)
+{
+	if (!enabled(TAPIO_SEC_STDIO_SOCKET) || oldfd < 0)
+		return 0;
+	struct pending *p = fresh_pending();
+	if (!p || !inet_socket_peer(bpf_get_current_task_btf(), oldfd, p))
+		return 0;
+	p->rule = TAPIO_SEC_STDIO_SOCKET;
+	p->kind = kind;
+	p->arg[0] = oldfd;
+	p->arg[1] = -1;
+	store(p);
+	return 0;
+}
+
+static __always_inline int dup_lowest_exit(long ret)
+{
+	if (!pending_entries)
+		return 0;
+	__u32 t = tid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &t);
+	if (!p)
+		return 0;
+	if (p->rule == TAPIO_SEC_STDIO_SOCKET && ret > 2) {
+		unstore(t);
+		return 0;
+	}
+	p->arg[1] = ret;
+	return pending_exit(ret);
+}
+
+SEC("tp/syscalls/sys_enter_dup")
+int tapio_sec_enter_dup(struct trace_event_raw_sys_enter *ctx)
+{
+	return dup_lowest_enter(ctx->args[0], 4);
+}
+
+SEC("tp/syscalls/sys_exit_dup")
+int tapio_sec_exit_dup(struct trace_event_raw_sys_exit *ctx)
+{
+	return dup_lowest_exit(ctx->ret);
+}
+
+#define F_DUPFD_CMD 0
+#define F_DUPFD_CLOEXEC_CMD 1030
+
+SEC("tp/syscalls/sys_enter_fcntl")
+int tapio_sec_enter_fcntl(struct trace_event_raw_sys_enter *ctx)
+{
+	long cmd = ctx->args[1];
+	if ((cmd != F_DUPFD_CMD && cmd != F_DUPFD_CLOEXEC_CMD) || (unsigned long)ctx->args[2] > 2)
+		return 0;
+	return dup_lowest_enter(ctx->args[0], 5);
+}
+
+SEC("tp/syscalls/sys_exit_fcntl")
+int tapio_sec_exit_fcntl(struct trace_event_raw_sys_exit *ctx)
+{
+	return dup_lowest_exit(ctx->ret);
+}
 
 /* ---- security.seccomp.violation: SIGSYS with code SYS_SECCOMP (KILL and TRAP actions) ----
  * kind 1; arg[0] the syscall number, arg[1] the audit arch, arg[2] the signal's delivery

@@ -87,7 +87,7 @@ final class SecurityEvents {
   private static final String[] NAMESPACE = {null, "setns", "unshare", "clone", "clone3"};
   private static final String[] MOUNT = {null, "mount", "move_mount", "fsmount", "open_tree",
       "pivot_root"};
-  private static final String[] DUP = {null, "dup2", "dup3", "execve"};
+  private static final String[] DUP = {null, "dup2", "dup3", "execve", "dup", "fcntl"};
   private static final String[] MODULE = {null, "init_module", "finit_module"};
   // CLONE_NEW* bits and their /proc/<pid>/ns names.
   private static final int[] NS_BITS = {0x00020000, 0x02000000, 0x04000000, 0x08000000,

@@ -42,7 +42,7 @@ enum SecurityRule {
   SECCOMP("seccomp", "security.seccomp.violation", "policy_violation", Severity.WARN, true,
       List.of("tapio_sec_seccomp")),
   STDIO_SOCKET("stdio_socket", "security.shell.stdio_socket", "execution", Severity.ERROR, true,
-      with(syscalls("dup2", "dup3"), "tapio_sec_exec")),
+      with(syscalls("dup2", "dup3", "dup", "fcntl"), "tapio_sec_exec")),
   MODULE_LOAD("module_load", "security.kernel.module_load", "kernel_tampering", Severity.WARN,
       true, List.of("tapio_sec_enter_init_module", "tapio_sec_enter_finit_module")),
   EXEC_RAISED("exec_raised", "security.privilege.exec_raised", "privilege_escalation",

@@ -276,6 +276,18 @@ class KernelRulesTest {
         assertEquals(server.getLocalPort(), r.attributes().getLong("network.peer.port", -1));
       }
       assertEquals(List.of(), of("security.shell.stdio_socket", pipe));
+      // dup and fcntl(F_DUPFD) onto a freed 0 and 1: reported; the same calls landing on a
+      // high fd, and F_GETFL, are not.
+      Ran lowest = run(helper(), "reverse_shell_dup", Integer.toString(server.getLocalPort()));
+      sync(sink);
+      assertTrue(lowest.output().contains("dup 0 fcntl 1"), lowest.output());
+      List<LogRecord> lowestDups = of("security.shell.stdio_socket", lowest);
+      assertEquals(List.of("dup", "fcntl"), lowestDups.stream().map(r -> r.attributes()
+          .getString("linux.syscall.name")).toList(), lowest.output());
+      assertEquals(List.of(0L, 1L), lowestDups.stream().map(r -> r.attributes()
+          .getLong("linux.fd.new", -1)).toList());
+      assertEquals(server.getLocalPort(), lowestDups.get(1).attributes()
+          .getLong("network.peer.port", -1));
       // A program started with a connection as stdin: the dup2, then the exec.
       Ran started = run(helper(), "exec_socket_stdio", Integer.toString(server.getLocalPort()),
           "/bin/true");

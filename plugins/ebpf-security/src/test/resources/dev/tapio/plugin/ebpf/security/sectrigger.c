@@ -110,6 +110,29 @@ static void reverse_shell(int port)
 	dprintf(saved, "dup 3 ok\n");
 }
 
+/* The same shell through dup and fcntl(F_DUPFD): a socket lands on a freed 0 and 1. Controls:
+ * dup of the socket onto a high fd, F_DUPFD with a minimum of 10, F_GETFL. */
+static void reverse_shell_dup(int port)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	report("connect", connect(s, (struct sockaddr *)&a, sizeof(a)));
+	int saved0 = dup(0), saved1 = dup(1);
+	int high = dup(s);
+	int min10 = fcntl(s, F_DUPFD, 10);
+	int fl = fcntl(s, F_GETFL);
+	close(0);
+	int zero = dup(s);
+	close(1);
+	int one = fcntl(s, F_DUPFD_CLOEXEC, 0);
+	dup2(saved0, 0);
+	dup2(saved1, 1);
+	printf("dup %d fcntl %d (controls: dup %d, F_DUPFD 10 %d, F_GETFL %d)\n", zero, one, high,
+	       min10, fl >= 0);
+	fflush(stdout);
+}
+
 /* A shell-like start with its stdin on a connection: dup2 onto 0, then exec. */
 static void exec_socket_stdio(int port, const char *image, char **env)
 {
@@ -170,6 +193,8 @@ int main(int argc, char **argv, char **env)
 			seccomp_on_getppid(SECCOMP_RET_ERRNO | 1);
 		} else if (!strcmp(op, "reverse_shell")) {
 			reverse_shell(atoi(argv[++i]));
+		} else if (!strcmp(op, "reverse_shell_dup")) {
+			reverse_shell_dup(atoi(argv[++i]));
 		} else if (!strcmp(op, "exec_socket_stdio")) {
 			int port = atoi(argv[++i]);
 			exec_socket_stdio(port, argv[++i], env);
