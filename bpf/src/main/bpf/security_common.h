@@ -88,6 +88,28 @@ struct {
 	__type(value, __u8);
 } excluded_exe SEC(".maps");
 
+/* cgroup v2 ids whose tasks (and their descendants' tasks) are not reported, filled by the
+ * loader; looked up only when cfg.exclude_cgroups is set. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __u8);
+} excluded_cgroups SEC(".maps");
+
+/* Whether the current task's cgroup, or one of its ancestors, is excluded. */
+static __always_inline bool cgroup_excluded(void)
+{
+	for (int level = 0; level < 16; level++) {
+		__u64 id = bpf_get_current_ancestor_cgroup_id(level);
+		if (!id)
+			return false;
+		if (bpf_map_lookup_elem(&excluded_cgroups, &id))
+			return true;
+	}
+	return false;
+}
+
 struct rate_key {
 	__u32 tgid;
 	__u32 rule;
@@ -248,6 +270,10 @@ static __always_inline void emit(__u32 rule, __u16 kind, __s64 ret, __u64 *arg,
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	stat(rule, TAPIO_SEC_STAT_MATCHED);
 	if (cfg.self_tgid && tgid == cfg.self_tgid) {
+		stat(rule, TAPIO_SEC_STAT_FILTERED);
+		return;
+	}
+	if (cfg.exclude_cgroups && cgroup_excluded()) {
 		stat(rule, TAPIO_SEC_STAT_FILTERED);
 		return;
 	}

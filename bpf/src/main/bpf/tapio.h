@@ -320,7 +320,7 @@ struct tapio_security_config {
 	__u64 host_mnt_ns;      /* inode number of the host's mount namespace */
 	__u32 rate_limit[TAPIO_SEC_RULES]; /* events per second per process; 0 = no limit */
 	__u32 path_head_len;    /* bytes of a path looked up in `path_heads`, 1..8; 0: no filter */
-	__u32 pad;
+	__u32 exclude_cgroups;  /* non-zero: `excluded_cgroups` holds cgroup v2 ids to drop */
 	__u64 capabilities;     /* capability_use: bit per capability reported */
 	__u32 capabilities_denied_only;
 	__u32 pad2;

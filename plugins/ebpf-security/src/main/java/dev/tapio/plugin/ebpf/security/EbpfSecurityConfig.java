@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  * @param excludeSelf whether Tapio's own process is excluded (its bpf() loads, its opens)
  * @param excludeExecutables executables (file names, or paths of which the file name is used)
  *     whose events are not reported, matched in the kernel
+ * @param excludeCgroupIds cgroup v2 ids (the inode number of the cgroup's directory, as records
+ *     carry it in {@code linux.cgroup.id}) whose tasks, and those of the cgroups below them, are
+ *     not reported, matched in the kernel
  * @param containersOnly only tasks outside the host's mount namespace
  * @param ringBufferSize bytes of the kernel ring buffer; a power of two, at least one page
  * @param pollTimeout longest wait before pending records are read: the latency bound
@@ -54,6 +57,7 @@ public record EbpfSecurityConfig(
     OpenHook openHook,
     boolean excludeSelf,
     List<String> excludeExecutables,
+    List<Long> excludeCgroupIds,
     boolean containersOnly,
     long ringBufferSize,
     Duration pollTimeout,
@@ -78,6 +82,8 @@ public record EbpfSecurityConfig(
   }
 
   static final int PREFIX_MAX = 64;
+  /** Entries of the kernel's excluded_exe and excluded_cgroups tables (security_common.h). */
+  static final int EXCLUDE_MAX = 256;
   static final int NAME_MAX = 31;
   static final int DEFAULT_RATE_LIMIT = 100;
 
@@ -110,7 +116,7 @@ public record EbpfSecurityConfig(
     return new EbpfSecurityConfig(rules, DEFAULT_READ_PATHS, DEFAULT_WRITE_PATHS,
         DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, DEFAULT_CAPABILITIES, false, false,
         OpenHook.SYSCALLS, true,
-        List.of(), false, 1 << 20,
+        List.of(), List.of(), false, 1 << 20,
         Duration.ofMillis(50), 16 * 1024, 4096, true);
   }
 
@@ -122,6 +128,7 @@ public record EbpfSecurityConfig(
     filelessAllowed = List.copyOf(filelessAllowed);
     capabilities = List.copyOf(capabilities);
     excludeExecutables = List.copyOf(excludeExecutables);
+    excludeCgroupIds = List.copyOf(excludeCgroupIds);
   }
 
   boolean enabled(SecurityRule rule) {
@@ -163,6 +170,14 @@ public record EbpfSecurityConfig(
         problems.error("exclude.executables", "'" + x + "' must name a file of 1 to " + NAME_MAX
             + " bytes (the kernel matches the executable's file name)");
       }
+    }
+    if (excludeExecutables.size() > EXCLUDE_MAX) {
+      problems.error("exclude.executables", "at most " + EXCLUDE_MAX + " entries (the kernel's"
+          + " table), got " + excludeExecutables.size());
+    }
+    if (excludeCgroupIds.size() > EXCLUDE_MAX) {
+      problems.error("exclude.cgroup_ids", "at most " + EXCLUDE_MAX + " entries (the kernel's"
+          + " table), got " + excludeCgroupIds.size());
     }
   }
 
@@ -236,7 +251,7 @@ public record EbpfSecurityConfig(
       SecurityRule r = SecurityRule.byId(i);
       b.putInt(r == null ? 0 : rules.get(r).rateLimit());
     }
-    b.putInt(pathHeadLength()).putInt(0);
+    b.putInt(pathHeadLength()).putInt(excludeCgroupIds.isEmpty() ? 0 : 1);
     long caps = 0;
     for (int c : capabilities) {
       caps |= 1L << c;

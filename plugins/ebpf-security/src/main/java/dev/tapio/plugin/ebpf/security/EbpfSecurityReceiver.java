@@ -210,6 +210,12 @@ final class EbpfSecurityReceiver implements Component {
         MemorySegment.copy(b, 0, name, ValueLayout.JAVA_BYTE, 0, b.length);
         excluded.update(name, one);
       }
+      BpfMap cgroups = maps.apply("excluded_cgroups");
+      MemorySegment id = arena.allocate(ValueLayout.JAVA_LONG);
+      for (long cgroup : config.excludeCgroupIds()) {
+        id.set(ValueLayout.JAVA_LONG, 0, cgroup);
+        cgroups.update(id, one);
+      }
     } catch (BpfException e) {
       throw new IllegalStateException("cannot fill the security program's filter maps: "
           + e.getMessage(), e);

@@ -76,12 +76,36 @@ public final class EbpfSecurityReceiverFactory implements ReceiverFactory<EbpfSe
         r.enumValue("open_hook", EbpfSecurityConfig.OpenHook.class, d.openHook()),
         exclude.bool("self", d.excludeSelf()),
         exclude.stringList("executables", d.excludeExecutables()),
+        cgroupIds(exclude, d.excludeCgroupIds()),
         scope.bool("containers_only", d.containersOnly()),
         r.bytes("ring_buffer_size", d.ringBufferSize()),
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
         r.integer("cgroup_cache_size", d.cacheSize()),
         r.section("audit").bool("enabled", d.audit()));
+  }
+
+  // Numbers (YAML integers or strings of digits): a cgroup v2 id is a 64-bit inode number.
+  private static List<Long> cgroupIds(ConfigReader r, List<Long> defaults) {
+    List<String> ids = r.stringList("cgroup_ids", null);
+    if (ids == null) {
+      return defaults;
+    }
+    List<Long> out = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        long v = Long.parseUnsignedLong(id.strip());
+        if (v == 0) {
+          throw new NumberFormatException();
+        }
+        out.add(v);
+      } catch (NumberFormatException e) {
+        r.error("cgroup_ids", "'" + id + "' is not a cgroup id (a positive number: the inode"
+            + " of the cgroup v2 directory, `stat -c %i <dir>`, as records carry it in"
+            + " linux.cgroup.id)");
+      }
+    }
+    return out;
   }
 
   // Names as in capabilities(7), with or without the CAP_ prefix, any case.

@@ -17,7 +17,7 @@
  *       capability_use: {enabled: true, capabilities: [sys_module], denied_only: true}  # off
  *       module_load: {syscall_fallback: false}   # true: every syscall, kernels w/o modules
  *     open_hook: syscalls                          # or raw (x86-64), see the README
- *     exclude: {self: true, executables: [/usr/sbin/sshd]}
+ *     exclude: {self: true, executables: [/usr/sbin/sshd], cgroup_ids: []}
  *     scope: {containers_only: false}
  *     ring_buffer_size: 1MiB
  *     poll_timeout: 50ms

@@ -166,6 +166,12 @@ class ReceiverLimitsTest {
           capability_use: {capabilities: [sys_admin, cap_fly]}
         """)).getMessage();
     assertTrue(caps.contains("component.yaml:2:") && caps.contains("cap_fly"), caps);
+    String cgroups = assertThrows(ConfigException.class, () -> config("""
+        exclude:
+          cgroup_ids: [4242, kubepods.slice]
+        """)).getMessage();
+    assertTrue(cgroups.contains("component.yaml:2:") && cgroups.contains("'kubepods.slice' is"
+        + " not a cgroup id"), cgroups);
   }
 
   @Test

@@ -62,6 +62,51 @@ class ScopeAndExclusionTest {
   }
 
   @Test
+  void aTaskBelowAnExcludedCgroupIsFilteredInTheKernelAndOthersAreNot() throws Exception {
+    Triggers.assumeRootWithBtf();
+    Path v2 = cgroupV2Mount();
+    Assumptions.assumeTrue(v2 != null, "no cgroup v2 hierarchy mounted");
+    Path parent = Files.createDirectory(v2.resolve("tapio-test-" + ProcessHandle.current().pid()));
+    Path child = Files.createDirectory(parent.resolve("inner"));
+    long parentId = (Long) Files.getAttribute(parent, "unix:ino");
+    String helper = helper();
+    TestContext ctx = new TestContext("ebpf_security", Kind.RECEIVER, Signal.LOGS);
+    ConsumerSink sink = new ConsumerSink();
+    EbpfSecurityReceiver receiver = start(ctx, sink, "exclude: {cgroup_ids: [%d]}"
+        .formatted(parentId));
+    try {
+      // The helper moves itself into the child cgroup, then opens two listed files.
+      Ran inside = run("/bin/sh", "-c", "echo $$ > " + child.resolve("cgroup.procs")
+          + " && exec \"$0\" \"$@\"", helper, "open_read", "/etc/shadow", "open_read",
+          "/etc/gshadow");
+      Ran outside = run("/bin/cat", "/etc/shadow");
+      await(sink, rs -> !events(sink, "security.file.sensitive_open", outside.pid()).isEmpty(),
+          "the open outside the excluded cgroup");
+      assertTrue(inside.output().contains("open_read"), inside.output());
+      assertEquals(List.of(), sink.logRecords().stream().filter(r -> r.attributes()
+          .getLong("process.pid", -1) == inside.pid()).toList());
+      assertEquals(1, events(sink, "security.file.sensitive_open", outside.pid()).size());
+      long filtered = receiver.stats().value(SecurityRule.SENSITIVE_OPEN, RuleStats.FILTERED);
+      assertTrue(filtered >= 2, "filtered " + filtered);
+    } finally {
+      receiver.shutdown();
+      Files.delete(child);
+      Files.delete(parent);
+    }
+  }
+
+  private static Path cgroupV2Mount() throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      int dash = java.util.Arrays.asList(f).indexOf("-");
+      if (dash > 0 && dash + 1 < f.length && f[dash + 1].equals("cgroup2")) {
+        return Path.of(f[4]);
+      }
+    }
+    return null;
+  }
+
+  @Test
   void containersOnlyReportsATaskInItsOwnMountNamespaceAndNotTheHost() throws Exception {
     Triggers.assumeRootWithBtf();
     String helper = helper();
