@@ -242,6 +242,33 @@ class KernelRulesTest {
   }
 
   @Test
+  void nsenterIntoAnotherProcesssNamespacesIsASetns() throws Exception {
+    // A target in its own mount and UTS namespaces; nsenter joins both, then runs true.
+    Process target = new ProcessBuilder("unshare", "-m", "-u", "sleep", "30")
+        .redirectErrorStream(true).start();
+    try {
+      Path ns = Path.of("/proc/" + target.pid() + "/ns/mnt");
+      for (int i = 0; i < 200 && Files.readSymbolicLink(ns).equals(
+          Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"))); i++) {
+        Thread.sleep(10); // until unshare has run and exec'd sleep
+      }
+      Ran enter = run("nsenter", "-t", Long.toString(target.pid()), "-m", "-u", "/bin/true");
+      assertEquals(0, enter.exit(), enter.output());
+      sync(sink);
+      List<LogRecord> joins = of("security.container.namespace_change", enter);
+      assertEquals(List.of("setns", "setns"), joins.stream().map(r -> r.attributes()
+          .getString("linux.syscall.name")).toList(), enter.output() + joins);
+      assertEquals(java.util.Set.of("mnt", "uts"), joins.stream().map(r -> r.attributes()
+          .getString("linux.namespace.types")).collect(java.util.stream.Collectors.toSet()));
+      for (LogRecord r : joins) {
+        assertEquals(0, r.attributes().getLong("linux.syscall.result", -1));
+      }
+    } finally {
+      target.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
   void seccompKillAndTrapAreViolationsAndErrnoIsNotSeen() throws Exception {
     Ran kill = run(helper(), "seccomp_kill");
     Ran trap = run(helper(), "seccomp_trap");
