@@ -51,8 +51,12 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, char[RECORD_FIXED + TAPIO_SEC_EXE_MAX]);
+	/* argv's room doubled: the read's length is masked for the verifier, see emit() */
+	__type(value, char[RECORD_FIXED + TAPIO_SEC_EXE_MAX + 2 * TAPIO_SEC_ARGS_MAX]);
 } scratch SEC(".maps");
+_Static_assert(RECORD_FIXED + TAPIO_SEC_EXE_MAX + TAPIO_SEC_ARGS_MAX < 2048
+	       && RECORD_FIXED + TAPIO_SEC_EXE_MAX + 2 * TAPIO_SEC_ARGS_MAX >= 2048,
+	       "emit() masks the record size with 2047");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -333,9 +337,35 @@ static __always_inline void emit(__u32 rule, __u16 kind, __s64 ret, __u64 *arg,
 	e->path_len = path_len;
 	if (path && path_len)
 		bpf_probe_read_kernel(p, path_len, path);
-	__u32 size = RECORD_FIXED + exe_len;
-	if (size > RECORD_FIXED + TAPIO_SEC_EXE_MAX)
-		size = RECORD_FIXED + TAPIO_SEC_EXE_MAX;
+	/* argv as the process has it now, read from its own memory (the current task): the
+	 * first TAPIO_SEC_ARGS_MAX bytes; none for kernel threads or when not paged in. */
+	__u32 args_len = 0;
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	if (mm) {
+		unsigned long start = BPF_CORE_READ(mm, arg_start);
+		unsigned long end = BPF_CORE_READ(mm, arg_end);
+		args_len = end > start ? end - start : 0;
+		if (args_len > TAPIO_SEC_ARGS_MAX) {
+			args_len = TAPIO_SEC_ARGS_MAX;
+			e->flags |= TAPIO_SEC_F_ARGS_TRUNCATED;
+		}
+		/* The mask changes nothing (args_len <= TAPIO_SEC_ARGS_MAX) but bounds the length
+		 * for the verifier, which loses the comparison above across the compiler's moves;
+		 * the empty asm keeps the compiler from dropping the mask as redundant. */
+		__u32 n = args_len;
+		asm volatile("" : "+r"(n));
+		n &= 2 * TAPIO_SEC_ARGS_MAX - 1;
+		if (n > 0 && bpf_probe_read_user(exe + exe_len, n, (void *)start) < 0)
+			args_len = 0;
+	}
+	e->args_len = args_len;
+	e->pad16 = 0;
+	e->pad32 = 0;
+	/* At most RECORD_FIXED + EXE_MAX + ARGS_MAX (< 2048, asserted below); the mask is for the
+	 * verifier, as above. */
+	__u32 size = RECORD_FIXED + exe_len + args_len;
+	asm volatile("" : "+r"(size));
+	size &= 2047;
 	h->size = size;
 	if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()) < 0)
 		stat(rule, TAPIO_SEC_STAT_RING_FULL);

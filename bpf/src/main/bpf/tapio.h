@@ -289,6 +289,7 @@ struct tapio_sec_path_key {
 #define TAPIO_SEC_F_OTHER_MNT_NS 1  /* the task's mount namespace is not the host's */
 #define TAPIO_SEC_F_PATH_TRUNCATED 2
 #define TAPIO_SEC_F_EXE_TRUNCATED 4
+#define TAPIO_SEC_F_ARGS_TRUNCATED 8
 
 /* One record per emitted event: header, this (80 bytes), `path` (TAPIO_PATH_MAX bytes, of which
  * path_len are used), then exe_len bytes of the executable's path: names of
@@ -305,7 +306,12 @@ struct tapio_security {
 	__u32 euid;
 	__u32 egid;
 	char comm[TAPIO_COMM_LEN];
+	__u16 args_len;      /* argv bytes (NUL-separated) after the executable path */
+	__u16 pad16;
+	__u32 pad32;
 };
+/* Then the path (TAPIO_PATH_MAX), the executable's path (exe_len) and argv (args_len). */
+#define TAPIO_SEC_ARGS_MAX 512
 #define TAPIO_SEC_EXE_SLOT 48
 #define TAPIO_SEC_EXE_SLOTS 16
 #define TAPIO_SEC_EXE_MAX (TAPIO_SEC_EXE_SLOT * TAPIO_SEC_EXE_SLOTS)

@@ -43,6 +43,8 @@ final class SecurityEvents {
   static final String RESULT = "linux.syscall.result";
   static final String ERROR_TYPE = "error.type";
   static final String FILE_PATH = "file.path";
+  static final String COMMAND_ARGS = "process.command_args";
+  static final String ARGS_TRUNCATED = "process.args_truncated";
   static final String FILE_NAME = "file.name";
   static final String OPEN_FLAGS = "linux.open.flags";
   static final String OPEN_WRITE = "linux.open.write";

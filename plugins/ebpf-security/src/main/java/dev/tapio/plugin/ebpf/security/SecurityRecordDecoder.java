@@ -5,6 +5,7 @@ import dev.tapio.bpf.BpfMap;
 import dev.tapio.bpf.receiver.BatchDecoder;
 import dev.tapio.bpf.receiver.CgroupAttribution;
 import dev.tapio.bpf.receiver.PidAttributionCache;
+import dev.tapio.pdata.AnyValue;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
@@ -13,6 +14,7 @@ import dev.tapio.pdata.ScopeLogs;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -47,12 +49,15 @@ final class SecurityRecordDecoder implements BatchDecoder {
   private static final long EUID = 104;
   private static final long EGID = 108;
   private static final long COMM = 112;
-  private static final long PATH = 128;
+  private static final long ARGS_LEN = 128;
+  private static final long PATH = 136;
+  private static final int ARGS_MAX = 512;
   private static final long EXE = PATH + 256;
   private static final int EXE_SLOT = 48;
   private static final int EXE_MAX = EXE_SLOT * 16;
   private static final int F_OTHER_MNT_NS = 1;
   private static final int F_EXE_TRUNCATED = 4;
+  private static final int F_ARGS_TRUNCATED = 8;
 
   private final PidAttributionCache attribution;
   private final long bootToUnixNanos;
@@ -95,7 +100,9 @@ final class SecurityRecordDecoder implements BatchDecoder {
         d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + RULE)));
     int pathLen = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + PATH_LEN));
     int exeLen = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + EXE_LEN));
-    if (rule == null || pathLen > 255 || exeLen > EXE_MAX || EXE + exeLen > length) {
+    int argsLen = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + ARGS_LEN));
+    if (rule == null || pathLen > 255 || exeLen > EXE_MAX || argsLen > ARGS_MAX
+        || EXE + exeLen + argsLen > length) {
       malformed++;
       return;
     }
@@ -122,6 +129,7 @@ final class SecurityRecordDecoder implements BatchDecoder {
     a.putLong(SecurityEvents.REAL_GROUP_ID, u32(d, at + GID));
     a.putString(SecurityEvents.COMM, comm(d, at + COMM));
     exePath(d, at + EXE, exeLen, (flags & F_EXE_TRUNCATED) != 0, a);
+    commandArgs(d, at + EXE + exeLen, argsLen, (flags & F_ARGS_TRUNCATED) != 0, a);
     a.putBool(SecurityEvents.HOST_MOUNT_NS, (flags & F_OTHER_MNT_NS) == 0);
     a.putLong(SecurityEvents.CGROUP_ID, cgroup);
     SecurityEvents.details(a, rule, kind, ret, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + ARG),
@@ -171,6 +179,28 @@ final class SecurityRecordDecoder implements BatchDecoder {
     a.putString(SecurityEvents.EXECUTABLE_NAME, path.substring(path.lastIndexOf('/') + 1));
     if (truncated) {
       a.putBool(SecurityEvents.EXECUTABLE_PATH_TRUNCATED, true);
+    }
+  }
+
+  // argv as NUL-separated bytes; a cut last argument is kept as far as it goes.
+  private void commandArgs(MemorySegment d, long at, int len, boolean truncated, Attributes a) {
+    if (len == 0) {
+      return;
+    }
+    MemorySegment.copy(d, ValueLayout.JAVA_BYTE, at, bytes, 0, len);
+    List<AnyValue> args = new ArrayList<>(4);
+    int from = 0;
+    for (int i = 0; i <= len; i++) {
+      if (i == len || bytes[i] == 0) {
+        if (i > from || i < len) {
+          args.add(AnyValue.of(new String(bytes, from, i - from, StandardCharsets.UTF_8)));
+        }
+        from = i + 1;
+      }
+    }
+    a.put(SecurityEvents.COMMAND_ARGS, AnyValue.ofArray(args));
+    if (truncated) {
+      a.putBool(SecurityEvents.ARGS_TRUNCATED, true);
     }
   }
 

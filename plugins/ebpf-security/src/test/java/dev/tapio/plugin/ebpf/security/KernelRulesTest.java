@@ -126,6 +126,8 @@ class KernelRulesTest {
       assertEquals(false, a.getBool("linux.open.write", true));
       assertEquals("cat", a.getString("process.executable.name"));
       assertTrue(a.getString("process.executable.path").endsWith("/cat"), "" + a);
+      assertEquals(List.of("/bin/cat", "/etc/shadow"), a.get("process.command_args").asArray()
+          .stream().map(v -> v.asString()).toList());
       total += opens.size();
     }
     assertEquals(n, total);
