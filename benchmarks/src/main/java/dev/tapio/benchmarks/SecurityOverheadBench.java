@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * receiver attached, alternating rounds in one run: {@code open}+{@code close} of a file no rule
  * lists (the open family's hooks run on every call: a user-string read and a trie lookup at
  * entry, a hash lookup at exit) and {@code getppid} (no rule's syscall: only the raw_syscalls
- * fallback of module_load, where it loads, runs). For opens, each round also runs the loop with
+ * fallback of module_load, where it loads, runs) and {@code fcntl(F_GETFL)} (hooked for F_DUPFD,
+ * returns at entry). For opens, each round also runs the loop with
  * two empty programs (bench.bpf.c) on the same openat tracepoints: the floor any hook there pays.
  * Calls go straight to libc through FFM, one
  * thread; rates are per second of the calling thread's CPU time. Then the agent's cost per event: this process opens /etc/shadow in a loop with
@@ -45,6 +46,10 @@ public final class SecurityOverheadBench {
   private static final MethodHandle CLOSE = LINKER.downcallHandle(
       LINKER.defaultLookup().find("close").orElseThrow(),
       FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  private static final MethodHandle FCNTL = LINKER.downcallHandle(
+      LINKER.defaultLookup().find("fcntl").orElseThrow(),
+      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+      Linker.Option.firstVariadicArg(2));
   private static final MethodHandle GETPPID = LINKER.downcallHandle(
       LINKER.defaultLookup().find("getppid").orElseThrow(),
       FunctionDescriptor.of(ValueLayout.JAVA_INT));
@@ -66,6 +71,8 @@ public final class SecurityOverheadBench {
       Loop getppid = SecurityOverheadBench::getppid;
       compare("open+close /etc/hostname", openClose, factory, config, seconds, rounds, true);
       compare("getppid", getppid, factory, config, seconds, rounds, false);
+      compare("fcntl(F_GETFL)", SecurityOverheadBench::fcntlGetfl, factory, config, seconds,
+          rounds, false);
       perEvent(factory, ComponentConfigs.read(factory, """
           exclude: {self: false}
           rules: {sensitive_open: {rate_limit: 0}}
@@ -153,6 +160,19 @@ public final class SecurityOverheadBench {
       for (int i = 0; i < 256; i++) {
         int fd = (int) OPEN.invokeExact(path, 0);
         int rc = (int) CLOSE.invokeExact(fd);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // fcntl is hooked (stdio_socket's F_DUPFD): every call pays both tracepoints, and the entry
+  // returns at once for other commands.
+  private static long fcntlGetfl(long until) throws Throwable {
+    long n = 0;
+    while (System.nanoTime() < until) {
+      for (int i = 0; i < 1024; i++) {
+        int flags = (int) FCNTL.invokeExact(0, 3); // F_GETFL on stdin
         n++;
       }
     }

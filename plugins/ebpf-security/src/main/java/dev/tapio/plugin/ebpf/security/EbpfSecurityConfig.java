@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  * @param moduleSyscallFallback {@code rules.module_load.syscall_fallback}: on kernels without
  *     the init_module/finit_module tracepoints (no module support), watch every syscall's entry
  *     for their numbers instead (costs every syscall; off by default)
+ * @param stdioFcntl {@code rules.stdio_socket.fcntl}: also watch fcntl(F_DUPFD), whose hooks
+ *     run on every fcntl of the host (~200 ns each here, see benchmarks/README.md)
  * @param openHook where the open family is watched: its syscall tracepoints (each open builds
  *     two trace records) or the raw sys_enter/sys_exit tracepoints (x86-64; every syscall of
  *     the host runs two short programs)
@@ -54,6 +56,7 @@ public record EbpfSecurityConfig(
     List<Integer> capabilities,
     boolean capabilitiesDeniedOnly,
     boolean moduleSyscallFallback,
+    boolean stdioFcntl,
     OpenHook openHook,
     boolean excludeSelf,
     List<String> excludeExecutables,
@@ -114,7 +117,7 @@ public record EbpfSecurityConfig(
       rules.put(r, new Rule(r.enabledByDefault(), DEFAULT_RATE_LIMIT, failuresByDefault(r)));
     }
     return new EbpfSecurityConfig(rules, DEFAULT_READ_PATHS, DEFAULT_WRITE_PATHS,
-        DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, DEFAULT_CAPABILITIES, false, false,
+        DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, DEFAULT_CAPABILITIES, false, false, true,
         OpenHook.SYSCALLS, true,
         List.of(), List.of(), false, 1 << 20,
         Duration.ofMillis(50), 16 * 1024, 4096, true);

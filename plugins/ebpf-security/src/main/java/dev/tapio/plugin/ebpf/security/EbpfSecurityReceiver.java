@@ -127,6 +127,10 @@ final class EbpfSecurityReceiver implements Component {
         out.merge(program, load, Boolean::logicalOr);
       }
     }
+    if (!config.stdioFcntl()) {
+      out.put("tapio_sec_enter_fcntl", false);
+      out.put("tapio_sec_exit_fcntl", false);
+    }
     out.put(SecurityRule.MODULE_FALLBACK_PROGRAM, config.enabled(SecurityRule.MODULE_LOAD)
         && !moduleTracepoints && config.moduleSyscallFallback());
     boolean raw = config.openHook() == EbpfSecurityConfig.OpenHook.RAW;

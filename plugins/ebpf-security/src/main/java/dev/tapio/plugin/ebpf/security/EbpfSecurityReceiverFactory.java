@@ -73,6 +73,7 @@ public final class EbpfSecurityReceiverFactory implements ReceiverFactory<EbpfSe
             d.capabilitiesDeniedOnly()),
         rules.section(SecurityRule.MODULE_LOAD.key()).bool("syscall_fallback",
             d.moduleSyscallFallback()),
+        rules.section(SecurityRule.STDIO_SOCKET.key()).bool("fcntl", d.stdioFcntl()),
         r.enumValue("open_hook", EbpfSecurityConfig.OpenHook.class, d.openHook()),
         exclude.bool("self", d.excludeSelf()),
         exclude.stringList("executables", d.excludeExecutables()),

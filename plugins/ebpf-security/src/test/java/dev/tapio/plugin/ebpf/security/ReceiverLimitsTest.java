@@ -202,6 +202,16 @@ class ReceiverLimitsTest {
         .get("tapio_sec_selinux"));
     assertEquals(false, EbpfSecurityReceiver.programs(config(
         "rules: {selinux: {enabled: false}}"), java.util.Set.of(), true).get("tapio_sec_selinux"));
+    // stdio_socket's fcntl hooks (every fcntl of the host pays them) can be left out alone.
+    java.util.Set<String> fcntl = java.util.Set.of("sys_enter_fcntl", "sys_exit_fcntl",
+        "sys_enter_dup2", "sys_exit_dup2");
+    Map<String, Boolean> withFcntl = EbpfSecurityReceiver.programs(config(""), fcntl, false);
+    assertTrue(withFcntl.get("tapio_sec_enter_fcntl") && withFcntl.get("tapio_sec_exit_fcntl"));
+    Map<String, Boolean> without = EbpfSecurityReceiver.programs(config(
+        "rules: {stdio_socket: {fcntl: false}}"), fcntl, false);
+    assertEquals(false, without.get("tapio_sec_enter_fcntl"));
+    assertEquals(false, without.get("tapio_sec_exit_fcntl"));
+    assertTrue(without.get("tapio_sec_enter_dup2"));
   }
 
   @Test
