@@ -25,11 +25,24 @@ static __always_inline void count_drop(__u32 type, __u32 reason)
 		*n += 1;
 }
 
-/* Wake the consumer only once enough is pending; it also polls with a short timeout, which
- * bounds latency. Waking on every record costs several times the throughput. */
+/* The wake-up threshold in bytes, rewritten by the reader from the rate it measures
+ * (dev.tapio.bpf.receiver.WakeupPolicy); 0 until then, and with a fixed policy:
+ * cfg.wakeup_bytes applies. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} wakeup SEC(".maps");
+
+/* Wake the consumer only once enough is pending; it also polls with a timeout, which bounds
+ * latency. Waking on every record costs several times the throughput. */
 static __always_inline __u64 wakeup_flags(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
+	__u32 zero = 0;
+	__u64 *adaptive = bpf_map_lookup_elem(&wakeup, &zero);
+	__u64 threshold = adaptive && *adaptive ? *adaptive : cfg.wakeup_bytes;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold
 		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 

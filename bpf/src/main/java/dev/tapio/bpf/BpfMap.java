@@ -92,6 +92,24 @@ public final class BpfMap {
     }
   }
 
+  /** Writes a u64 at {@code index} of an array map whose values are u64. */
+  public void putU64(int index, long value) throws BpfException {
+    key.set(ValueLayout.JAVA_INT, 0, index);
+    if (u64 == null) {
+      u64 = arena.allocate(ValueLayout.JAVA_LONG);
+    }
+    u64.set(ValueLayout.JAVA_LONG, 0, value);
+    int rc;
+    try {
+      rc = (int) Libbpf.MAP_UPDATE_ELEM.invokeExact(errno, fd(), key, u64, 0L);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    if (rc != 0) {
+      throw new BpfException("writing map '" + name + "' index " + index, Libc.errno(errno));
+    }
+  }
+
   /**
    * Writes {@code value} at {@code key} (BPF_ANY: creates or replaces); both this map's key and
    * value sizes. For maps a loader fills before events flow, e.g. an LPM trie of path prefixes.
@@ -168,6 +186,7 @@ public final class BpfMap {
   }
 
   private MemorySegment u32;
+  private MemorySegment u64;
 
   private MemorySegment u32Scratch() {
     if (u32 == null) {

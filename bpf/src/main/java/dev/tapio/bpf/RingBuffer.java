@@ -144,6 +144,11 @@ public final class RingBuffer implements AutoCloseable {
     return n;
   }
 
+  /** The consumer position: bytes consumed since the ring was created (headers included). */
+  public long consumedBytes() {
+    return (long) LONG.getAcquire(consumer, 0L);
+  }
+
   /** Bytes written by the kernel and not yet consumed. */
   public long pending() {
     return (long) LONG.getAcquire(producer, 0L) - (long) LONG.getAcquire(consumer, 0L);

@@ -41,10 +41,12 @@ public final class EbpfProgram implements AutoCloseable {
    * @param dropPrograms the {@code program} label per event type index of the {@code drops} map
    * @param pollTimeout the poll timeout: the latency bound
    * @param maxEntries capacities of other maps (e.g. an LRU table), by map name
+   * @param wakeupBytes the configured wake-up threshold (also in {@code readOnlyConfig})
+   * @param wakeup whether a {@link WakeupPolicy} adapts the threshold to the rate
    */
   public record Spec(String object, String label, byte[] readOnlyConfig, long ringBufferSize,
       Map<String, Boolean> programs, String[] dropPrograms, Duration pollTimeout,
-      Map<String, Integer> maxEntries) {
+      Map<String, Integer> maxEntries, long wakeupBytes, Wakeup wakeup) {
     public Spec {
       programs = new LinkedHashMap<>(programs);
       maxEntries = Map.copyOf(maxEntries);
@@ -113,8 +115,16 @@ public final class EbpfProgram implements AutoCloseable {
       // must not read, on the poll thread, a map that readPerCpu's gauges read.
       BpfObject loaded = object;
       decoder.bind(name -> loaded.map(name));
-      RingPoller poller = new RingPoller(context, "ebpf-" + spec.label(), ring, decoder, drops,
+      RingPoller poller = new RingPoller(context, spec.label(), ring, decoder, drops,
           next, spec.pollTimeout());
+      if (spec.wakeup() == Wakeup.ADAPTIVE) {
+        poller.adaptWakeups(object.map("wakeup"), spec.wakeupBytes(), spec.ringBufferSize());
+      } else {
+        poller.fixedWakeups(spec.wakeupBytes());
+      }
+      context.gauge("tapio_ebpf_wakeup_bytes", "The kernel's wake-up threshold in force: pending"
+          + " bytes at which the reader is woken.", poller::wakeupThreshold, "program",
+          spec.label());
       context.gauge("tapio_ring_buffer_usage_percent", "Fill level of the kernel ring buffer.",
           ring::usagePercent, "program", spec.label());
       poller.start();

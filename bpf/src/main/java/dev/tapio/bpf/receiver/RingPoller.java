@@ -1,6 +1,7 @@
 package dev.tapio.bpf.receiver;
 
 import dev.tapio.bpf.BpfException;
+import dev.tapio.bpf.BpfMap;
 import dev.tapio.bpf.RingBuffer;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ComponentStatus;
@@ -22,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * counted as dropped ({@code decode_error}), the receiver reports {@code degraded} with the
  * reason until a drain succeeds, the log says so at most every 10 s, and polling goes on.
  *
+ * <p>Wake-ups are counted ({@code tapio_ebpf_wakeups_total{cause=data|timeout}}: the kernel
+ * woke the thread for pending records, or the poll timeout ran out); with {@link #adaptWakeups}
+ * a {@link WakeupPolicy} rewrites the kernel's wake-up threshold from the measured rate.
+ *
  * <p>{@link #start} and {@link #stop} from the lifecycle thread; the rest on the poll thread.
  */
 public final class RingPoller {
@@ -34,11 +39,19 @@ public final class RingPoller {
   private final LogsConsumer next;
   private final int timeoutMillis;
   private final Thread thread;
+  private final ComponentContext.Counter wokenByData;
+  private final ComponentContext.Counter wokenByTimeout;
   private volatile boolean running = true;
+  private WakeupPolicy wakeups; // set before start
+  private volatile long wakeupThreshold;
   // Poll thread only.
   private boolean failing;
   private long lastFailureLogNanos;
 
+  /**
+   * @param name the program's label ({@code process}, {@code network}…): the {@code program}
+   *     label of the wake-up counters and part of the poll thread's name
+   */
   public RingPoller(ComponentContext context, String name, RingBuffer ring, BatchDecoder decoder,
       KernelDrops drops, LogsConsumer next, Duration pollTimeout) {
     this.context = context;
@@ -47,8 +60,15 @@ public final class RingPoller {
     this.drops = drops;
     this.next = next;
     this.timeoutMillis = (int) Math.max(1, pollTimeout.toMillis());
-    this.thread = Thread.ofPlatform().daemon(true).name("tapio-" + name + "-" + context.id())
+    this.thread = Thread.ofPlatform().daemon(true)
+        .name("tapio-ebpf-" + name + "-" + context.id())
         .unstarted(this::run);
+    wokenByData = context.counter("tapio_ebpf_wakeups", "Wake-ups of the eBPF poll thread: by"
+        + " the kernel for pending records (data) or at the poll timeout (timeout).", "program",
+        name, "cause", "data");
+    wokenByTimeout = context.counter("tapio_ebpf_wakeups", "Wake-ups of the eBPF poll thread: by"
+        + " the kernel for pending records (data) or at the poll timeout (timeout).", "program",
+        name, "cause", "timeout");
     context.dropped(0, "decode_error");
     context.dropped(0, "refused");
     context.dropped(0, "shutdown");
@@ -56,6 +76,27 @@ public final class RingPoller {
 
   public void start() {
     thread.start();
+  }
+
+  /**
+   * Lets a {@link WakeupPolicy} set the kernel's wake-up threshold in the program's
+   * {@code wakeup} map from the measured rate; {@code idleThreshold} is the configured
+   * {@code wakeup_bytes}. Before {@link #start}.
+   */
+  void adaptWakeups(BpfMap map, long idleThreshold, long ringBytes) {
+    wakeupThreshold = idleThreshold;
+    wakeups = new WakeupPolicy(map, idleThreshold, TimeUnit.MILLISECONDS.toNanos(timeoutMillis),
+        ringBytes, System.nanoTime(), ring.consumedBytes());
+  }
+
+  /** Records the configured threshold for the gauge; the kernel uses it as it is. */
+  void fixedWakeups(long bytes) {
+    wakeupThreshold = bytes;
+  }
+
+  /** The wake-up threshold in force (the configured one without a policy), for a gauge. */
+  long wakeupThreshold() {
+    return wakeupThreshold;
   }
 
   /** Stops polling after a last drain and a last read of the drop counters. */
@@ -78,8 +119,11 @@ public final class RingPoller {
   private void poll() {
     long nextDropRead = System.nanoTime();
     while (running) {
-      ring.await(timeoutMillis);
+      (ring.await(timeoutMillis) ? wokenByData : wokenByTimeout).add(1);
       drainAndDeliver();
+      if (wakeups != null) {
+        adapt();
+      }
       afterDrain(false);
       if (System.nanoTime() - nextDropRead >= 0) {
         readDrops();
@@ -89,6 +133,14 @@ public final class RingPoller {
     drainAndDeliver();
     afterDrain(true);
     readDrops();
+  }
+
+  private void adapt() {
+    try {
+      wakeupThreshold = wakeups.update(System.nanoTime(), ring.consumedBytes());
+    } catch (BpfException e) {
+      // The map write failed: the threshold in the kernel stays; the next window retries.
+    }
   }
 
   private void afterDrain(boolean last) {
@@ -106,6 +158,9 @@ public final class RingPoller {
     do {
       try {
         n = ring.drain(decoder, DRAIN_LIMIT);
+        if (wakeups != null) {
+          wakeups.drained(n);
+        }
       } catch (Throwable t) {
         decodeFailed(t);
         failedNow = true;

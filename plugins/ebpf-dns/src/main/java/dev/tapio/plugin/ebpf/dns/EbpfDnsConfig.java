@@ -1,5 +1,6 @@
 package dev.tapio.plugin.ebpf.dns;
 
+import dev.tapio.bpf.receiver.Wakeup;
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
 import java.nio.ByteBuffer;
@@ -18,6 +19,8 @@ import java.util.List;
  * @param sampling keep 1 in N transaction ids, in the kernel (a query and its response together)
  * @param pollTimeout longest wait before pending records are read
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
+ * @param wakeupPolicy {@code adaptive}: the wake-up threshold follows the measured rate
+ *     (wakeup_bytes while idle); {@code fixed}: always wakeup_bytes
  * @param fallback what to do when the programs cannot load
  * @param cacheSize cgroup attribution cache entries
  * @param tcpStreams TCP streams whose reassembly state is kept at most (LRU)
@@ -30,6 +33,7 @@ public record EbpfDnsConfig(
     int sampling,
     Duration pollTimeout,
     long wakeupBytes,
+    Wakeup wakeupPolicy,
     Fallback fallback,
     int cacheSize,
     int tcpStreams) implements ComponentConfig {
@@ -51,7 +55,7 @@ public record EbpfDnsConfig(
 
   static EbpfDnsConfig defaults() {
     return new EbpfDnsConfig(List.of(53), 1 << 20, Duration.ofSeconds(5), 10_000, 1,
-        Duration.ofMillis(50), 16 * 1024, Fallback.DEGRADED, 4096, 4096);
+        Duration.ofMillis(50), 16 * 1024, Wakeup.ADAPTIVE, Fallback.DEGRADED, 4096, 4096);
   }
 
   @Override

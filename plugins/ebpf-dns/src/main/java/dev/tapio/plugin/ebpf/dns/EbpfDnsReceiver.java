@@ -78,7 +78,8 @@ final class EbpfDnsReceiver implements Component {
     try {
       kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "dns",
           config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
-          config.pollTimeout(), Map.of("udp_queries", config.udpQueriesTableSize())),
+          config.pollTimeout(), Map.of("udp_queries", config.udpQueriesTableSize()),
+          config.wakeupBytes(), config.wakeupPolicy()),
           offset -> new DnsRecordDecoder(context, attribution, offset, config,
               () -> Libc.bootTimeNanos(scratch)), next);
       context.reportStatus(ComponentStatus.OK, "");

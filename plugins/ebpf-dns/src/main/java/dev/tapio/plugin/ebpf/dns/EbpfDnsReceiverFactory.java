@@ -1,5 +1,6 @@
 package dev.tapio.plugin.ebpf.dns;
 
+import dev.tapio.bpf.receiver.Wakeup;
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ReceiverFactory;
@@ -64,6 +65,7 @@ public final class EbpfDnsReceiverFactory implements ReceiverFactory<EbpfDnsConf
         r.integer("sampling", d.sampling()),
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
+        r.enumValue("wakeup_policy", Wakeup.class, d.wakeupPolicy()),
         r.enumValue("fallback", EbpfDnsConfig.Fallback.class, d.fallback()),
         r.integer("cgroup_cache_size", d.cacheSize()),
         r.integer("tcp_streams", d.tcpStreams()));

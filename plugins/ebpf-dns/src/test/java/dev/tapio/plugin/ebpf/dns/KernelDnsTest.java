@@ -477,6 +477,7 @@ class KernelDnsTest {
         ring_buffer_size: 4096
         poll_timeout: 500ms
         wakeup_bytes: 1GiB
+        wakeup_policy: fixed
         timeout: 200ms
         """.formatted(silent)), sink);
     receiver.start(new TestHost());

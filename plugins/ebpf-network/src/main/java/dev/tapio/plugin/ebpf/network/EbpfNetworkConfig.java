@@ -1,5 +1,6 @@
 package dev.tapio.plugin.ebpf.network;
 
+import dev.tapio.bpf.receiver.Wakeup;
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
 import java.nio.ByteBuffer;
@@ -25,6 +26,8 @@ import java.util.List;
  *     4096..4Mi
  * @param pollTimeout longest wait before pending records are read: the latency bound
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
+ * @param wakeupPolicy {@code adaptive}: the wake-up threshold follows the measured rate
+ *     (wakeup_bytes while idle); {@code fixed}: always wakeup_bytes
  * @param fallback what to do when the programs cannot load
  * @param cacheSize cgroup attribution cache entries
  * @param aggregation in-kernel aggregation of short-lived connections when the open rate is
@@ -44,6 +47,7 @@ public record EbpfNetworkConfig(
     int socketTableSize,
     Duration pollTimeout,
     long wakeupBytes,
+    Wakeup wakeupPolicy,
     Fallback fallback,
     int cacheSize,
     Aggregation aggregation,
@@ -102,7 +106,7 @@ public record EbpfNetworkConfig(
 
   static EbpfNetworkConfig defaults() {
     return new EbpfNetworkConfig(1 << 20, List.of(), List.of(), List.of(), List.of(), true, 1, 1,
-        1, 65536, Duration.ofMillis(50), 4096, Fallback.DEGRADED, 4096,
+        1, 65536, Duration.ofMillis(50), 4096, Wakeup.ADAPTIVE, Fallback.DEGRADED, 4096,
         new Aggregation(true, 5000, Duration.ofSeconds(1), Duration.ofSeconds(10), 16384),
         new Udp(false, Duration.ofSeconds(30), 16384));
   }

@@ -1,5 +1,6 @@
 package dev.tapio.plugin.ebpf.network;
 
+import dev.tapio.bpf.receiver.Wakeup;
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ReceiverFactory;
@@ -63,6 +64,7 @@ public final class EbpfNetworkReceiverFactory implements ReceiverFactory<EbpfNet
         r.integer("socket_table_size", d.socketTableSize()),
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
+        r.enumValue("wakeup_policy", Wakeup.class, d.wakeupPolicy()),
         r.enumValue("fallback", EbpfNetworkConfig.Fallback.class, d.fallback()),
         r.integer("cgroup_cache_size", d.cacheSize()),
         new EbpfNetworkConfig.Aggregation(

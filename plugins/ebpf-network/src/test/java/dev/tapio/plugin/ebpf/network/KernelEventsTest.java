@@ -307,6 +307,7 @@ class KernelEventsTest {
           aggregation: {enabled: false}
           poll_timeout: 500ms
           wakeup_bytes: 1GiB
+          wakeup_policy: fixed
           """.formatted(port)), sink);
       receiver.start(new TestHost());
       EbpfProgram kernel = receiver.kernel();

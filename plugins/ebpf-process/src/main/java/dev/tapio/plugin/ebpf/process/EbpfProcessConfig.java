@@ -1,5 +1,6 @@
 package dev.tapio.plugin.ebpf.process;
 
+import dev.tapio.bpf.receiver.Wakeup;
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.time.Duration;
  * @param argsMaxCount argv entries kept per exec
  * @param pollTimeout longest wait before pending records are read: the latency bound
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
+ * @param wakeupPolicy {@code adaptive}: the wake-up threshold follows the measured rate
+ *     (wakeup_bytes while idle); {@code fixed}: always wakeup_bytes
  * @param fallback what to do when the programs cannot load
  * @param procfsInterval scan interval of the /proc fallback
  * @param cacheSize cgroup attribution cache entries
@@ -38,6 +41,7 @@ public record EbpfProcessConfig(
     int argsMaxCount,
     Duration pollTimeout,
     long wakeupBytes,
+    Wakeup wakeupPolicy,
     Fallback fallback,
     Duration procfsInterval,
     int cacheSize) implements ComponentConfig {
@@ -52,7 +56,7 @@ public record EbpfProcessConfig(
 
   static EbpfProcessConfig defaults() {
     return new EbpfProcessConfig(1 << 20, true, true, false, 1, 1, 1, 0, 0, 1024, 64,
-        Duration.ofMillis(50), 4096, Fallback.PROC, Duration.ofSeconds(1), 4096);
+        Duration.ofMillis(50), 4096, Wakeup.ADAPTIVE, Fallback.PROC, Duration.ofSeconds(1), 4096);
   }
 
   @Override

@@ -59,7 +59,7 @@ final class EbpfProcessReceiver implements Component {
     try {
       kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(objectName, "process",
           config.kernelConfig(), config.ringBufferSize(), programs, PROGRAMS,
-          config.pollTimeout(), Map.of()),
+          config.pollTimeout(), Map.of(), config.wakeupBytes(), config.wakeupPolicy()),
           offset -> new KernelRecordDecoder(attribution, offset, config.argsMaxCount()), next);
       context.reportStatus(ComponentStatus.OK, "");
       return;

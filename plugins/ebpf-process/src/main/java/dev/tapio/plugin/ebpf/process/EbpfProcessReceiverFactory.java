@@ -1,5 +1,6 @@
 package dev.tapio.plugin.ebpf.process;
 
+import dev.tapio.bpf.receiver.Wakeup;
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ReceiverFactory;
@@ -59,6 +60,7 @@ public final class EbpfProcessReceiverFactory implements ReceiverFactory<EbpfPro
         r.integer("args_max_count", d.argsMaxCount()),
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
+        r.enumValue("wakeup_policy", Wakeup.class, d.wakeupPolicy()),
         r.enumValue("fallback", EbpfProcessConfig.Fallback.class, d.fallback()),
         r.duration("procfs_interval", d.procfsInterval()),
         r.integer("cgroup_cache_size", d.cacheSize()));

@@ -113,6 +113,7 @@ class KernelEventsTest {
           filter: {cgroup_id: %d}
           poll_timeout: 500ms
           wakeup_bytes: 1GiB
+          wakeup_policy: fixed
           """.formatted(cgroupId)), sink);
       receiver.start(new TestHost());
       EbpfProgram kernel = receiver.kernel();
@@ -138,6 +139,54 @@ class KernelEventsTest {
   }
 
   @Test
+  void theAdaptiveWakeupFollowsTheRateAndLosesNothing() throws Exception {
+    assumeRootWithBtf();
+    Path root = cgroup2Root();
+    Assumptions.assumeTrue(root != null, "no cgroup2 mount to isolate the storm in");
+    Path group = root.resolve("tapio-test-" + UUID.randomUUID().toString().substring(0, 8));
+    Files.createDirectory(group);
+    try {
+      long cgroupId = (long) Files.getAttribute(group, "unix:ino");
+      int n = 2000;
+      TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
+      ConsumerSink sink = new ConsumerSink();
+      EbpfProcessReceiver receiver = new EbpfProcessReceiver(ctx, config("""
+          events: {exit: false}
+          filter: {cgroup_id: %d}
+          """.formatted(cgroupId)), sink); // the defaults: adaptive, 4 KiB while idle
+      receiver.start(new TestHost());
+      java.util.Set<Double> thresholds = new java.util.TreeSet<>();
+      try {
+        assertEquals(4096.0, ctx.gaugeValue("tapio_ebpf_wakeup_bytes", "program", "process"));
+        Process p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + group.resolve(
+            "cgroup.procs") + "; i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1));"
+            + " done").start();
+        while (p.isAlive()) {
+          thresholds.add(ctx.gaugeValue("tapio_ebpf_wakeup_bytes", "program", "process"));
+          Thread.sleep(10);
+        }
+        assertEquals(0, p.waitFor(), new String(p.getErrorStream().readAllBytes()));
+      } finally {
+        receiver.shutdown();
+      }
+      System.out.println("adaptive wake-up thresholds seen during the storm: " + thresholds);
+      // The policy measured the storm's rate and moved the kernel's threshold off the idle one.
+      assertTrue(thresholds.stream().anyMatch(t -> t != 4096.0), "thresholds " + thresholds);
+      assertEquals(n, sink.logRecords().stream()
+          .filter(r -> r.eventName().equals("process.exec")).count());
+      assertEquals(0, ctx.counterValue("tapio_events_dropped", "program", "process_exec",
+          "reason", "ring_buffer_full"));
+      long data = ctx.counterValue("tapio_ebpf_wakeups", "program", "process", "cause",
+          "data");
+      long timeout = ctx.counterValue("tapio_ebpf_wakeups", "program", "process", "cause",
+          "timeout");
+      assertTrue(data + timeout > 0, "wake-ups counted: data " + data + ", timeout " + timeout);
+    } finally {
+      Files.delete(group);
+    }
+  }
+
+  @Test
   void anExecIsAttributedToTheCgroupItRanInEvenWhenTheProcessMovedBeforeDecoding()
       throws Exception {
     assumeRootWithBtf();
@@ -156,6 +205,7 @@ class KernelEventsTest {
     EbpfProcessReceiver receiver = new EbpfProcessReceiver(ctx, config("""
         poll_timeout: 500ms
         wakeup_bytes: 1GiB
+        wakeup_policy: fixed
         """), sink);
     receiver.start(new TestHost());
     Process p = null;

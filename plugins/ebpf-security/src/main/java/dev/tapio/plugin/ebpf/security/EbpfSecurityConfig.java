@@ -1,5 +1,6 @@
 package dev.tapio.plugin.ebpf.security;
 
+import dev.tapio.bpf.receiver.Wakeup;
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
 import java.nio.ByteBuffer;
@@ -41,6 +42,8 @@ import java.util.stream.Stream;
  * @param ringBufferSize bytes of the kernel ring buffer; a power of two, at least one page
  * @param pollTimeout longest wait before pending records are read: the latency bound
  * @param wakeupBytes pending bytes at which the kernel wakes the reader early
+ * @param wakeupPolicy {@code adaptive}: the wake-up threshold follows the measured rate
+ *     (wakeup_bytes while idle); {@code fixed}: always wakeup_bytes
  * @param cacheSize cgroup attribution cache entries
  * @param audit whether seccomp and LSM denials are read from the kernel's audit stream (when
  *     the process may: CAP_AUDIT_READ); see {@link AuditStream}
@@ -65,6 +68,7 @@ public record EbpfSecurityConfig(
     long ringBufferSize,
     Duration pollTimeout,
     long wakeupBytes,
+    Wakeup wakeupPolicy,
     int cacheSize,
     boolean audit) implements ComponentConfig {
 
@@ -120,7 +124,7 @@ public record EbpfSecurityConfig(
         DEFAULT_ESCAPE_PATHS, DEFAULT_FILELESS_ALLOWED, DEFAULT_CAPABILITIES, false, false, true,
         OpenHook.SYSCALLS, true,
         List.of(), List.of(), false, 1 << 20,
-        Duration.ofMillis(50), 16 * 1024, 4096, true);
+        Duration.ofMillis(50), 16 * 1024, Wakeup.ADAPTIVE, 4096, true);
   }
 
   public EbpfSecurityConfig {

@@ -79,7 +79,7 @@ final class EbpfSecurityReceiver implements Component {
     try {
       kernel = EbpfProgram.start(context, status, new EbpfProgram.Spec(OBJECT, "security",
           kernelConfig, config.ringBufferSize(), programs, new String[0],
-          config.pollTimeout(), Map.of()),
+          config.pollTimeout(), Map.of(), config.wakeupBytes(), config.wakeupPolicy()),
           offset -> new SecurityRecordDecoder(attribution, offset, stats,
               config.filelessAllowed(), this::fillMaps), next);
       context.reportStatus(ComponentStatus.OK, "");

@@ -1,5 +1,6 @@
 package dev.tapio.plugin.ebpf.security;
 
+import dev.tapio.bpf.receiver.Wakeup;
 import dev.tapio.component.Component;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ReceiverFactory;
@@ -82,6 +83,7 @@ public final class EbpfSecurityReceiverFactory implements ReceiverFactory<EbpfSe
         r.bytes("ring_buffer_size", d.ringBufferSize()),
         r.duration("poll_timeout", d.pollTimeout()),
         r.bytes("wakeup_bytes", d.wakeupBytes()),
+        r.enumValue("wakeup_policy", Wakeup.class, d.wakeupPolicy()),
         r.integer("cgroup_cache_size", d.cacheSize()),
         r.section("audit").bool("enabled", d.audit()));
   }

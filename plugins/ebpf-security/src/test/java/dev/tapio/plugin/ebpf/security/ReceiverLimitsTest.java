@@ -124,6 +124,7 @@ class ReceiverLimitsTest {
         ring_buffer_size: 4096
         poll_timeout: 500ms
         wakeup_bytes: 1GiB
+        wakeup_policy: fixed
         """), sink);
     receiver.start(new TestHost());
     assertTrue(receiver.usingKernel(), "status: " + ctx.status() + " " + ctx.statusReason());

@@ -1,0 +1,98 @@
+package dev.tapio.bpf.receiver;
+
+import dev.tapio.bpf.BpfException;
+import dev.tapio.bpf.BpfMap;
+
+/**
+ * The rate-adaptive wake-up threshold of an eBPF receiver's ring: how many pending bytes make
+ * the kernel wake the reader. Each wake-up costs the same whatever it brings (a context switch
+ * of the poll thread, a batch handed to the pipeline thread, which wakes too), so a low rate
+ * should wake rarely; a high rate must still be read within the latency budget (1 ms at
+ * {@value #FULL_RATE} events/s). The reader measures the event and byte rates over each
+ * {@value #WINDOW_MILLIS} ms and aims for a wake-up interval of
+ *
+ * <pre>  interval = 1 ms × (FULL_RATE / rate)², between 1 ms and the poll timeout</pre>
+ *
+ * so wake-ups per second grow with the square of the rate: 20/s (the poll timeout, 50 ms) up to
+ * 22k events/s, 250/s at 50k, 1,000/s at 100k and above, where the interval stays 1 ms and each
+ * wake-up brings more. The threshold is the bytes that interval brings, at most a quarter of
+ * the ring (the rest is headroom for a burst before the next window). A window without records
+ * goes back to the configured {@code wakeup_bytes}: the first records of a burst after a quiet
+ * spell wake the reader as they did before.
+ *
+ * <p>Writes the program's {@code wakeup} array map (tapio_ring.h), which the kernel reads at
+ * each record. Poll thread only.
+ */
+final class WakeupPolicy {
+  /** Events per second from which the reader is woken every millisecond. */
+  static final double FULL_RATE = 100_000;
+  static final long WINDOW_MILLIS = 100;
+  private static final long MIN_INTERVAL_NANOS = 1_000_000;
+
+  private final BpfMap map;
+  private final long idleThreshold;
+  private final long pollTimeoutNanos;
+  private final long ringBytes;
+  private long windowStart;
+  private long windowBytesAt;
+  private long windowRecords;
+  private long threshold;
+
+  /**
+   * @param map the program's {@code wakeup} map
+   * @param idleThreshold the configured {@code wakeup_bytes}, used while no records arrive
+   */
+  WakeupPolicy(BpfMap map, long idleThreshold, long pollTimeoutNanos, long ringBytes,
+      long nowNanos, long consumedBytes) {
+    this.map = map;
+    this.idleThreshold = idleThreshold;
+    this.pollTimeoutNanos = pollTimeoutNanos;
+    this.ringBytes = ringBytes;
+    this.windowStart = nowNanos;
+    this.windowBytesAt = consumedBytes;
+    this.threshold = idleThreshold;
+  }
+
+  /**
+   * The threshold for a measured rate: the bytes the target interval brings, between 1 and a
+   * quarter of the ring; the idle threshold when nothing arrived.
+   */
+  static long threshold(double eventsPerSecond, double bytesPerSecond, long idleThreshold,
+      long pollTimeoutNanos, long ringBytes) {
+    if (eventsPerSecond <= 0 || bytesPerSecond <= 0) {
+      return idleThreshold;
+    }
+    double ratio = FULL_RATE / eventsPerSecond;
+    double interval = Math.clamp(MIN_INTERVAL_NANOS * ratio * ratio, MIN_INTERVAL_NANOS,
+        Math.max(MIN_INTERVAL_NANOS, pollTimeoutNanos));
+    long bytes = (long) (bytesPerSecond * interval / 1e9);
+    return Math.clamp(bytes, 1, Math.max(1, ringBytes / 4));
+  }
+
+  /** Counts records drained; called after each drain. */
+  void drained(int records) {
+    windowRecords += records;
+  }
+
+  /**
+   * Closes the window once it is {@value #WINDOW_MILLIS} ms old and writes the new threshold
+   * when it moved by more than an eighth. Returns the threshold in force.
+   */
+  long update(long nowNanos, long consumedBytes) throws BpfException {
+    long elapsed = nowNanos - windowStart;
+    if (elapsed < WINDOW_MILLIS * 1_000_000) {
+      return threshold;
+    }
+    double seconds = elapsed / 1e9;
+    long next = threshold(windowRecords / seconds, (consumedBytes - windowBytesAt) / seconds,
+        idleThreshold, pollTimeoutNanos, ringBytes);
+    windowStart = nowNanos;
+    windowBytesAt = consumedBytes;
+    windowRecords = 0;
+    if (Math.abs(next - threshold) > threshold / 8) {
+      map.putU64(0, next);
+      threshold = next;
+    }
+    return threshold;
+  }
+}

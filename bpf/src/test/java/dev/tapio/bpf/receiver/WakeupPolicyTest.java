@@ -1,0 +1,46 @@
+package dev.tapio.bpf.receiver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class WakeupPolicyTest {
+  private static final long POLL = 50_000_000L; // 50 ms
+  private static final long RING = 1 << 20;
+
+  private static long at(double eventsPerSecond, double bytesPerRecord) {
+    return WakeupPolicy.threshold(eventsPerSecond, eventsPerSecond * bytesPerRecord, 4096,
+        POLL, RING);
+  }
+
+  @Test
+  void oneWakeupPerMillisecondFromTheFullRateUp() {
+    // 100k records/s of 100 bytes: 10 MB/s, a wake-up per ms = 10 kB.
+    assertEquals(10_000, at(100_000, 100));
+    // 400k/s: still 1 ms, so each wake-up brings 4 times as much.
+    assertEquals(40_000, at(400_000, 100));
+  }
+
+  @Test
+  void belowItTheIntervalGrowsWithTheSquareOfTheRatio() {
+    // 50k/s: (100k/50k)^2 = 4 ms of 5 MB/s.
+    assertEquals(20_000, at(50_000, 100));
+    // 25k/s: 16 ms of 2.5 MB/s.
+    assertEquals(40_000, at(25_000, 100));
+  }
+
+  @Test
+  void lowRatesWakeOncePerPollTimeout() {
+    // 10k/s would be 100 ms: capped at the 50 ms poll timeout (1 MB/s × 50 ms).
+    assertEquals(50_000, at(10_000, 100));
+    // 10 records/s: 50 bytes per 50 ms, below one record: every record wakes (10 a second).
+    assertEquals(50, at(10, 100));
+  }
+
+  @Test
+  void boundedByAQuarterOfTheRingAndIdleFallsBackToTheConfiguredBytes() {
+    assertEquals(RING / 4, at(5_000_000, 200));
+    assertEquals(4096, at(0, 0));
+    assertEquals(1, WakeupPolicy.threshold(1, 0.001, 4096, POLL, RING));
+  }
+}
