@@ -96,6 +96,7 @@ public final class AgentCpuBench {
         long b0 = bytes.sum();
         long t0 = ticks(agent.pid());
         Map<String, Long> threads0 = threadTicks(agent.pid());
+        Map<String, Long> switches0 = threadSwitches(agent.pid());
         long made = connectionsPerSecond > 0 ? churn(server, lo, connectionsPerSecond, seconds)
             : sleep(seconds);
         long t1 = ticks(agent.pid());
@@ -112,6 +113,16 @@ public final class AgentCpuBench {
             .forEach(e -> breakdown.append(' ').append(e.getKey()).append('=')
                 .append(e.getValue()));
         System.out.println(breakdown);
+        Map<String, Long> switches1 = threadSwitches(agent.pid());
+        StringBuilder wakeups = new StringBuilder("    wake-ups per second (voluntary context"
+            + " switches):");
+        switches1.entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue() - switches0.getOrDefault(e.getKey(), 0L)))
+            .filter(e -> e.getValue() >= seconds)
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .forEach(e -> wakeups.append(' ').append(e.getKey()).append('=')
+                .append(e.getValue() / seconds));
+        System.out.println(wakeups);
       }
     } finally {
       agent.destroy();
@@ -174,6 +185,35 @@ public final class AgentCpuBench {
             .replaceAll("[-#]?\\d+$", "");
         List<String> f = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
         out.merge(name, Long.parseLong(f.get(11)) + Long.parseLong(f.get(12)), Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Voluntary context switches per thread name (summed as in {@link #threadTicks}): each is a
+   * thread going to sleep, so between two reads, how often it was woken.
+   */
+  private static Map<String, Long> threadSwitches(long pid) throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        String name = null;
+        long switches = -1;
+        try {
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("Name:")) {
+              name = line.substring(5).strip().replaceAll("[-#]?\\d+$", "");
+            } else if (line.startsWith("voluntary_ctxt_switches:")) {
+              switches = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+          }
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        if (name != null && switches >= 0) {
+          out.merge(name, switches, Long::sum);
+        }
       }
     }
     return out;
