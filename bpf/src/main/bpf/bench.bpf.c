@@ -49,6 +49,14 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* The adaptive wake-up threshold, as in tapio_ring.h (0: cfg.wakeup_bytes). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} wakeup SEC(".maps");
+
 /* Next sequence number (in .bss, not .rodata); atomic because the producer may migrate. */
 __u64 next_seq = 0;
 
@@ -63,7 +71,10 @@ int BPF_PROG(tapio_bench, struct pt_regs *regs, long id)
 	if ((__u32)(pid_tgid >> 32) != cfg.filter_pid)
 		return 0;
 	/* Queried before the reserve, as the process program does. */
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
+	__u32 zero = 0;
+	__u64 *adaptive = bpf_map_lookup_elem(&wakeup, &zero);
+	__u64 threshold = adaptive && *adaptive ? *adaptive : cfg.wakeup_bytes;
+	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold
 		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	__u64 seq = __sync_fetch_and_add(&next_seq, 1);
 	struct tapio_bench *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);

@@ -3,6 +3,7 @@ package dev.tapio.benchmarks;
 import dev.tapio.bpf.BpfException;
 import dev.tapio.bpf.BpfObject;
 import dev.tapio.bpf.RingBuffer;
+import dev.tapio.bpf.receiver.WakeupPolicy;
 import dev.tapio.bpf.libc.Libc;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class EbpfRingBench {
   private static final int DRAIN_LIMIT = 8192;
 
   record Options(long count, int rounds, int ringBytes, long wakeupBytes, int pollMillis,
-      Path cConsumer, int latencySeconds, boolean pin, String only) {
+      Path cConsumer, int latencySeconds, boolean pin, String only, String policies) {
     static Options parse(String[] args) {
       Map<String, String> m = new HashMap<>();
       for (int i = 0; i + 1 < args.length; i += 2) {
@@ -81,7 +82,9 @@ public final class EbpfRingBench {
           m.containsKey("c-consumer") ? Path.of(m.get("c-consumer")) : null,
           Integer.parseInt(m.getOrDefault("latency-seconds", "5")),
           Boolean.parseBoolean(m.getOrDefault("pin", "true")),
-          m.getOrDefault("only", "all"));
+          m.getOrDefault("only", "all"),
+          // Latency policies as poll-ms:wakeup-bytes, "adaptive" for the adaptive policy.
+          m.getOrDefault("policies", "10:65536,50:4096,50:adaptive,5:4096,1:4096"));
     }
   }
 
@@ -351,10 +354,16 @@ public final class EbpfRingBench {
     if (!o.only().equals("all")) {
       javaRun(o, 2_000_000L, o.wakeupBytes());
     }
-    // The first defaults, the current ones (50 ms, 4 KiB), an earlier 5 ms, and a tight setting.
-    long[][] policies = {{10, 64 * 1024}, {50, 4096}, {5, 4096}, {1, 4096}};
-    System.out.printf(Locale.ROOT, "%-28s %9s %9s %9s %8s %9s %9s %9s %9s%n", "policy",
-        "target/s", "offered/s", "events", "drop %", "p50 us", "p99 us", "p999 us", "max us");
+    // --policies, by default: the first defaults, the fixed 4 KiB of before (50 ms), the
+    // adaptive policy (the receivers' default now, 4 KiB while idle), an earlier 5 ms, and a
+    // tight setting.
+    long[][] policies = java.util.Arrays.stream(o.policies().split(",")).map(p -> p.split(":"))
+        .map(p -> new long[] {Long.parseLong(p[0]),
+            p[1].equals("adaptive") ? -1 : Long.parseLong(p[1])})
+        .toArray(long[][]::new);
+    System.out.printf(Locale.ROOT, "%-28s %9s %9s %9s %8s %9s %9s %9s %9s %9s%n", "policy",
+        "target/s", "offered/s", "events", "drop %", "p50 us", "p99 us", "p999 us", "max us",
+        "wakeups/s");
     for (long[] policy : policies) {
       for (int rate : new int[] {10_000, 100_000, 1_000_000}) {
         latencyRun(o, (int) policy[0], policy[1], rate);
@@ -366,10 +375,15 @@ public final class EbpfRingBench {
       throws Throwable {
     long pid = ProcessHandle.current().pid();
     Histogram hist = new Histogram(60_000_000_000L, 3);
-    try (BpfObject obj = loadBench(pid, o.ringBytes(), wakeupBytes);
+    boolean adaptive = wakeupBytes < 0;
+    try (BpfObject obj = loadBench(pid, o.ringBytes(), adaptive ? 4096 : wakeupBytes);
         RingBuffer ring = new RingBuffer(obj.map("events"));
         Arena arena = Arena.ofShared()) {
       Decoder decoder = new Decoder();
+      long[] woken = new long[1];
+      WakeupPolicy policy = adaptive ? new WakeupPolicy(obj.map("wakeup"), 4096,
+          pollMillis * 1_000_000L, o.ringBytes(), System.nanoTime(), ring.consumedBytes())
+          : null;
       MemorySegment scratch = arena.allocate(16, 8);
       long[] offered = {Long.MAX_VALUE};
       long[] drops = new long[4];
@@ -379,19 +393,27 @@ public final class EbpfRingBench {
         }
         try {
           while (true) {
-            ring.await(pollMillis);
+            if (ring.await(pollMillis)) {
+              woken[0]++;
+            }
             int n;
             int total = 0;
             do {
               decoder.batch = 0;
               n = ring.drain(decoder, DRAIN_LIMIT);
               total += n;
+              if (policy != null) {
+                policy.drained(n);
+              }
               // The batch is handed on here, as KernelSource does after each drain.
               long now = Libc.bootTimeNanos(scratch);
               for (int i = 0; i < decoder.batch; i++) {
                 hist.recordValue(Math.min(now - decoder.ktimes[i], hist.getHighestTrackableValue()));
               }
             } while (n == DRAIN_LIMIT);
+            if (policy != null) {
+              policy.update(System.nanoTime(), ring.consumedBytes());
+            }
             if (total == 0) {
               long want;
               synchronized (offered) {
@@ -435,11 +457,12 @@ public final class EbpfRingBench {
       consumer.join();
       obj.map("drops").sumPerCpuU64(drops);
       System.out.printf(Locale.ROOT,
-          "%-28s %9d %9.0f %9d %8.3f %9.1f %9.1f %9.1f %9.1f%n",
-          "poll " + pollMillis + " ms, wakeup " + wakeupBytes + " B", rate,
-          sent / ((t1 - t0) / 1e9), sent, 100.0 * drops[0] / sent,
+          "%-28s %9d %9.0f %9d %8.3f %9.1f %9.1f %9.1f %9.1f %9.0f%n",
+          "poll " + pollMillis + " ms, wakeup " + (adaptive ? "adaptive" : wakeupBytes + " B"),
+          rate, sent / ((t1 - t0) / 1e9), sent, 100.0 * drops[0] / sent,
           hist.getValueAtPercentile(50) / 1e3, hist.getValueAtPercentile(99) / 1e3,
-          hist.getValueAtPercentile(99.9) / 1e3, hist.getMaxValue() / 1e3);
+          hist.getValueAtPercentile(99.9) / 1e3, hist.getMaxValue() / 1e3,
+          woken[0] / ((t1 - t0) / 1e9));
       if (decoder.badSeq != 0 || decoder.consumed + drops[0] != sent) {
         System.out.printf(Locale.ROOT, "  !! consumed %d + dropped %d != offered %d, or %d"
             + " out of sequence%n", decoder.consumed, drops[0], sent, decoder.badSeq);

@@ -7,27 +7,28 @@ import dev.tapio.bpf.BpfMap;
  * The rate-adaptive wake-up threshold of an eBPF receiver's ring: how many pending bytes make
  * the kernel wake the reader. Each wake-up costs the same whatever it brings (a context switch
  * of the poll thread, a batch handed to the pipeline thread, which wakes too), so a low rate
- * should wake rarely; a high rate must still be read within the latency budget (1 ms at
- * {@value #FULL_RATE} events/s). The reader measures the event and byte rates over each
- * {@value #WINDOW_MILLIS} ms and aims for a wake-up interval of
+ * should wake rarely; a high rate must still be read within the latency budget (p99 under 1 ms
+ * at {@value #FULL_RATE} events/s: the p99 is about the interval). The reader measures the
+ * event and byte rates over each {@value #WINDOW_MILLIS} ms and aims for a wake-up interval of
  *
- * <pre>  interval = 1 ms × (FULL_RATE / rate)², between 1 ms and the poll timeout</pre>
+ * <pre>  interval = 0.75 ms × (FULL_RATE / rate)², between 0.75 ms and the poll timeout</pre>
  *
  * so wake-ups per second grow with the square of the rate: 20/s (the poll timeout, 50 ms) up to
- * 22k events/s, 250/s at 50k, 1,000/s at 100k and above, where the interval stays 1 ms and each
- * wake-up brings more. The threshold is the bytes that interval brings, at most a quarter of
+ * 12k events/s, 333/s at 50k, 1,333/s at 100k and above, where the interval stays 0.75 ms and
+ * each wake-up brings more. The threshold is the bytes that interval brings, at most a quarter of
  * the ring (the rest is headroom for a burst before the next window). A window without records
  * goes back to the configured {@code wakeup_bytes}: the first records of a burst after a quiet
  * spell wake the reader as they did before.
  *
  * <p>Writes the program's {@code wakeup} array map (tapio_ring.h), which the kernel reads at
- * each record. Poll thread only.
+ * each record. Public for the benchmarks, which drive it as {@link RingPoller} does. Poll thread
+ * only.
  */
-final class WakeupPolicy {
+public final class WakeupPolicy {
   /** Events per second from which the reader is woken every millisecond. */
   static final double FULL_RATE = 100_000;
   static final long WINDOW_MILLIS = 100;
-  private static final long MIN_INTERVAL_NANOS = 1_000_000;
+  private static final long MIN_INTERVAL_NANOS = 750_000;
 
   private final BpfMap map;
   private final long idleThreshold;
@@ -41,8 +42,12 @@ final class WakeupPolicy {
   /**
    * @param map the program's {@code wakeup} map
    * @param idleThreshold the configured {@code wakeup_bytes}, used while no records arrive
+   * @param pollTimeoutNanos the reader's poll timeout: the longest interval aimed for
+   * @param ringBytes the ring's size
+   * @param nowNanos {@link System#nanoTime()} now, the start of the first window
+   * @param consumedBytes the ring's consumer position now ({@code RingBuffer.consumedBytes})
    */
-  WakeupPolicy(BpfMap map, long idleThreshold, long pollTimeoutNanos, long ringBytes,
+  public WakeupPolicy(BpfMap map, long idleThreshold, long pollTimeoutNanos, long ringBytes,
       long nowNanos, long consumedBytes) {
     this.map = map;
     this.idleThreshold = idleThreshold;
@@ -70,7 +75,7 @@ final class WakeupPolicy {
   }
 
   /** Counts records drained; called after each drain. */
-  void drained(int records) {
+  public void drained(int records) {
     windowRecords += records;
   }
 
@@ -78,7 +83,7 @@ final class WakeupPolicy {
    * Closes the window once it is {@value #WINDOW_MILLIS} ms old and writes the new threshold
    * when it moved by more than an eighth. Returns the threshold in force.
    */
-  long update(long nowNanos, long consumedBytes) throws BpfException {
+  public long update(long nowNanos, long consumedBytes) throws BpfException {
     long elapsed = nowNanos - windowStart;
     if (elapsed < WINDOW_MILLIS * 1_000_000) {
       return threshold;

@@ -14,24 +14,24 @@ class WakeupPolicyTest {
   }
 
   @Test
-  void oneWakeupPerMillisecondFromTheFullRateUp() {
-    // 100k records/s of 100 bytes: 10 MB/s, a wake-up per ms = 10 kB.
-    assertEquals(10_000, at(100_000, 100));
-    // 400k/s: still 1 ms, so each wake-up brings 4 times as much.
-    assertEquals(40_000, at(400_000, 100));
+  void oneWakeupPerThreeQuartersOfAMillisecondFromTheFullRateUp() {
+    // 100k records/s of 100 bytes: 10 MB/s, a wake-up per 0.75 ms = 7.5 kB.
+    assertEquals(7_500, at(100_000, 100));
+    // 400k/s: still 0.75 ms, so each wake-up brings 4 times as much.
+    assertEquals(30_000, at(400_000, 100));
   }
 
   @Test
   void belowItTheIntervalGrowsWithTheSquareOfTheRatio() {
-    // 50k/s: (100k/50k)^2 = 4 ms of 5 MB/s.
-    assertEquals(20_000, at(50_000, 100));
-    // 25k/s: 16 ms of 2.5 MB/s.
-    assertEquals(40_000, at(25_000, 100));
+    // 50k/s: 0.75 ms × (100k/50k)^2 = 3 ms of 5 MB/s.
+    assertEquals(15_000, at(50_000, 100));
+    // 25k/s: 12 ms of 2.5 MB/s.
+    assertEquals(30_000, at(25_000, 100));
   }
 
   @Test
   void lowRatesWakeOncePerPollTimeout() {
-    // 10k/s would be 100 ms: capped at the 50 ms poll timeout (1 MB/s × 50 ms).
+    // 10k/s would be 75 ms: capped at the 50 ms poll timeout (1 MB/s × 50 ms).
     assertEquals(50_000, at(10_000, 100));
     // 10 records/s: 50 bytes per 50 ms, below one record: every record wakes (10 a second).
     assertEquals(50, at(10, 100));
