@@ -372,9 +372,10 @@ static __always_inline __u16 inet_socket_peer(struct task_struct *task, long fd,
 	return family;
 }
 
-static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
+/* newfd -1: not known before the exit (dup, fcntl). */
+static __always_inline int stdio_dup_enter(long oldfd, long newfd, __u16 kind)
 {
-	if (!enabled(TAPIO_SEC_STDIO_SOCKET) || newfd < 0 || newfd > 2 || oldfd < 0)
+	if (!enabled(TAPIO_SEC_STDIO_SOCKET) || oldfd < 0)
 		return 0;
 	struct pending *p = fresh_pending();
 	if (!p || !inet_socket_peer(bpf_get_current_task_btf(), oldfd, p))
@@ -385,6 +386,14 @@ static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
 	p->arg[1] = newfd;
 	store(p);
 	return 0;
+}
+
+/* dup2/dup3: the new fd is the caller's, known at entry. */
+static __always_inline int dup_enter(long oldfd, long newfd, __u16 kind)
+{
+	if (newfd < 0 || newfd > 2)
+		return 0;
+	return stdio_dup_enter(oldfd, newfd, kind);
 }
 
 /* At exec (kind 3): the first of fds 0-2 that is an inet socket, e.g. a shell started by
@@ -420,25 +429,13 @@ EXIT_PROG(dup3)
  * result dropped unseen (not a match). */
 static __always_inline int dup_lowest_enter(long oldfd, __u16 kind)
 {
-	if (!enabled(TAPIO_SEC_STDIO_SOCKET) || oldfd < 0)
-		return 0;
-	struct pending *p = fresh_pending();
-	if (!p || !inet_socket_peer(bpf_get_current_task_btf(), oldfd, p))
-		return 0;
-	p->rule = TAPIO_SEC_STDIO_SOCKET;
-	p->kind = kind;
-	p->arg[0] = oldfd;
-	p->arg[1] = -1;
-	store(p);
-	return 0;
+	return stdio_dup_enter(oldfd, -1, kind);
 }
 
 static __always_inline int dup_lowest_exit(long ret)
 {
-	if (!pending_entries)
-		return 0;
-	__u32 t = tid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &t);
+	__u32 t;
+	struct pending *p = current_pending(&t);
 	if (!p)
 		return 0;
 	if (p->rule == TAPIO_SEC_STDIO_SOCKET && ret > 2) {
@@ -446,7 +443,7 @@ static __always_inline int dup_lowest_exit(long ret)
 		return 0;
 	}
 	p->arg[1] = ret;
-	return pending_exit(ret);
+	return pending_finish(p, t, ret);
 }
 
 SEC("tp/syscalls/sys_enter_dup")

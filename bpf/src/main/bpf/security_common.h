@@ -373,16 +373,20 @@ static __always_inline void emit(__u32 rule, __u16 kind, __s64 ret, __u64 *arg,
 		stat(rule, TAPIO_SEC_STAT_EMITTED);
 }
 
-/* The exit of every two-phase syscall: one record for the rule the enter kept, with the
- * result. Failed calls are reported only for rules configured so (cfg.failures). */
-static __always_inline int pending_exit(long ret)
+/* The current thread's pending entry (its id into *t), or 0: most calls find nothing pending
+ * anywhere and end at the counter. */
+static __always_inline struct pending *current_pending(__u32 *t)
 {
 	if (!pending_entries)
 		return 0;
-	__u32 t = tid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &t);
-	if (!p)
-		return 0;
+	*t = tid();
+	return bpf_map_lookup_elem(&pending, t);
+}
+
+/* One record for the rule the enter kept, with the result; the entry is released. Failed calls
+ * are reported only for rules configured so (cfg.failures). */
+static __always_inline int pending_finish(struct pending *p, __u32 t, long ret)
+{
 	__u32 rule = p->rule;
 	if (rule >= TAPIO_SEC_RULES) {
 		unstore(t);
@@ -396,6 +400,14 @@ static __always_inline int pending_exit(long ret)
 	}
 	unstore(t);
 	return 0;
+}
+
+/* The exit of every two-phase syscall. */
+static __always_inline int pending_exit(long ret)
+{
+	__u32 t;
+	struct pending *p = current_pending(&t);
+	return p ? pending_finish(p, t, ret) : 0;
 }
 
 #define EXIT_PROG(name) \

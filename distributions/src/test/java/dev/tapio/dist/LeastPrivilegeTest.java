@@ -157,27 +157,15 @@ class LeastPrivilegeTest {
 
   private static Security security(String... caps) throws Exception {
     String marker = "tapio-lp-sec-" + UUID.randomUUID();
-    Path out = Files.createDirectory(dir.resolve("out-" + marker));
-    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
     int port = Dist.freePort();
-    Path config = write(marker + ".yaml", """
-        receivers:
-          ebpf_security: {}
-        exporters:
-          file: {path: %s/records.json}
-        service:
-          telemetry:
-            metrics: {address: "127.0.0.1:%d"}
-          pipelines:
-            logs: {receivers: [ebpf_security], exporters: [file]}
-        """.formatted(out, port));
-    TapioProcess tapio = TapioProcess.start(config, asNobody(caps));
+    FileRun run = intoFile(marker, "ebpf_security", "{}", port, caps);
+    TapioProcess tapio = run.tapio();
     try {
       HttpClient client = HttpClient.newHttpClient();
       String ready = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
           + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(ready.contains("\"receiver/ebpf_security\":{\"status\":\"ok\""), ready);
-      Path records = out.resolve("records.json");
+      Path records = run.records();
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (System.nanoTime() < deadline) {
         new ProcessBuilder("/usr/bin/head", "-c", "1", "/etc/shadow", "/dev/null", "--", marker)
@@ -186,10 +174,7 @@ class LeastPrivilegeTest {
           for (String line : Files.readAllLines(records)) {
             int at = line.indexOf("/etc/shadow");
             if (at >= 0) {
-              int start = line.lastIndexOf("{\"timeUnixNano\"", at);
-              int end = line.indexOf("{\"timeUnixNano\"", at);
-              return new Security(tapio.output().toString(),
-                  line.substring(Math.max(start, 0), end < 0 ? line.length() : end));
+              return new Security(tapio.output().toString(), recordAround(line, at));
             }
           }
         }
@@ -247,24 +232,13 @@ class LeastPrivilegeTest {
   /** Whether the /proc fallback, run with {@code caps}, names the executable of a root process. */
   private static boolean fallbackSeesExecutable(String... caps) throws Exception {
     String marker = "tapio-lp-" + UUID.randomUUID();
-    Path out = Files.createDirectory(dir.resolve("out-" + marker));
-    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Path config = write(marker + ".yaml", """
-        receivers:
-          ebpf_process: {procfs_interval: 50ms}
-        exporters:
-          file: {path: %s/records.json}
-        service:
-          telemetry:
-            metrics: {address: "127.0.0.1:%d"}
-          pipelines:
-            logs: {receivers: [ebpf_process], exporters: [file]}
-        """.formatted(out, Dist.freePort()));
-    TapioProcess tapio = TapioProcess.start(config, asNobody(caps));
+    FileRun run = intoFile(marker, "ebpf_process", "{procfs_interval: 50ms}", Dist.freePort(),
+        caps);
+    TapioProcess tapio = run.tapio();
     try {
       Process root = new ProcessBuilder("/bin/sh", "-c", "sleep 1", marker).start();
       root.waitFor();
-      Path records = out.resolve("records.json");
+      Path records = run.records();
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (System.nanoTime() < deadline) {
         if (Files.exists(records)) {
@@ -272,9 +246,7 @@ class LeastPrivilegeTest {
             int at = line.indexOf(marker);
             if (at >= 0) {
               // The record holding the marker in its arguments: its executable, if named.
-              int start = line.lastIndexOf("{\"timeUnixNano\"", at);
-              int end = line.indexOf("{\"timeUnixNano\"", at);
-              String record = line.substring(Math.max(start, 0), end < 0 ? line.length() : end);
+              String record = recordAround(line, at);
               Matcher exe = Pattern.compile("\"process\\.executable\\.path\",\"value\":"
                   + "\\{\"stringValue\":\"([^\"]*)\"").matcher(record);
               return exe.find() && !exe.group(1).isEmpty();
@@ -288,6 +260,34 @@ class LeastPrivilegeTest {
     } finally {
       tapio.destroy();
     }
+  }
+
+  /** Tapio started as nobody with {@code caps}: one receiver into the file exporter. */
+  private record FileRun(TapioProcess tapio, Path records) {}
+
+  private static FileRun intoFile(String marker, String receiver, String receiverConfig,
+      int metricsPort, String... caps) throws Exception {
+    Path out = Files.createDirectory(dir.resolve("out-" + marker));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path config = write(marker + ".yaml", """
+        receivers:
+          %s: %s
+        exporters:
+          file: {path: %s/records.json}
+        service:
+          telemetry:
+            metrics: {address: "127.0.0.1:%d"}
+          pipelines:
+            logs: {receivers: [%s], exporters: [file]}
+        """.formatted(receiver, receiverConfig, out, metricsPort, receiver));
+    return new FileRun(TapioProcess.start(config, asNobody(caps)), out.resolve("records.json"));
+  }
+
+  /** The one record of a file-exporter line (OTLP/JSON) that holds index {@code at}. */
+  private static String recordAround(String line, int at) {
+    int start = line.lastIndexOf("{\"timeUnixNano\"", at);
+    int end = line.indexOf("{\"timeUnixNano\"", at);
+    return line.substring(Math.max(start, 0), end < 0 ? line.length() : end);
   }
 
   private static Path write(String name, String text) throws IOException {

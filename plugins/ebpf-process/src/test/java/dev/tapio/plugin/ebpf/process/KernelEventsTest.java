@@ -96,13 +96,7 @@ class KernelEventsTest {
 
   @Test
   void aTinyRingUnderAnExecFloodCountsEveryDropExactly() throws Exception {
-    assumeRootWithBtf();
-    Path root = cgroup2Root();
-    Assumptions.assumeTrue(root != null, "no cgroup2 mount to isolate the flood in");
-    Path group = root.resolve("tapio-test-" + UUID.randomUUID().toString().substring(0, 8));
-    Files.createDirectory(group);
-    try {
-      long cgroupId = (long) Files.getAttribute(group, "unix:ino");
+    inFreshCgroup((group, cgroupId) -> {
       int n = 3000;
       TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
@@ -118,10 +112,7 @@ class KernelEventsTest {
       receiver.start(new TestHost());
       EbpfProgram kernel = receiver.kernel();
       try {
-        // The shell moves itself into the group with a builtin, then execs /bin/true n times.
-        Process p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + group.resolve(
-            "cgroup.procs") + "; i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1));"
-            + " done").start();
+        Process p = execStorm(group, n);
         assertEquals(0, p.waitFor(), new String(p.getErrorStream().readAllBytes()));
       } finally {
         receiver.shutdown(); // drains the ring and reads the drop counters a last time
@@ -133,20 +124,12 @@ class KernelEventsTest {
       assertEquals(n, seen + dropped, "seen " + seen + " + dropped " + dropped);
       assertEquals(dropped, ctx.counterValue("tapio_events_dropped", "program", "process_exec",
           "reason", "ring_buffer_full"));
-    } finally {
-      Files.delete(group);
-    }
+    });
   }
 
   @Test
   void theAdaptiveWakeupFollowsTheRateAndLosesNothing() throws Exception {
-    assumeRootWithBtf();
-    Path root = cgroup2Root();
-    Assumptions.assumeTrue(root != null, "no cgroup2 mount to isolate the storm in");
-    Path group = root.resolve("tapio-test-" + UUID.randomUUID().toString().substring(0, 8));
-    Files.createDirectory(group);
-    try {
-      long cgroupId = (long) Files.getAttribute(group, "unix:ino");
+    inFreshCgroup((group, cgroupId) -> {
       int n = 2000;
       TestContext ctx = new TestContext("ebpf_process", Kind.RECEIVER, Signal.LOGS);
       ConsumerSink sink = new ConsumerSink();
@@ -158,9 +141,7 @@ class KernelEventsTest {
       java.util.Set<Double> thresholds = new java.util.TreeSet<>();
       try {
         assertEquals(4096.0, ctx.gaugeValue("tapio_ebpf_wakeup_bytes", "program", "process"));
-        Process p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + group.resolve(
-            "cgroup.procs") + "; i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1));"
-            + " done").start();
+        Process p = execStorm(group, n);
         while (p.isAlive()) {
           thresholds.add(ctx.gaugeValue("tapio_ebpf_wakeup_bytes", "program", "process"));
           Thread.sleep(10);
@@ -181,9 +162,31 @@ class KernelEventsTest {
       long timeout = ctx.counterValue("tapio_ebpf_wakeups", "program", "process", "cause",
           "timeout");
       assertTrue(data + timeout > 0, "wake-ups counted: data " + data + ", timeout " + timeout);
+    });
+  }
+
+  private interface InCgroup {
+    void run(Path group, long cgroupId) throws Exception;
+  }
+
+  // A cgroup v2 group of its own for the test's processes, removed afterwards.
+  private static void inFreshCgroup(InCgroup body) throws Exception {
+    assumeRootWithBtf();
+    Path root = cgroup2Root();
+    Assumptions.assumeTrue(root != null, "no cgroup2 mount to isolate the test's execs in");
+    Path group = root.resolve("tapio-test-" + UUID.randomUUID().toString().substring(0, 8));
+    Files.createDirectory(group);
+    try {
+      body.run(group, (long) Files.getAttribute(group, "unix:ino"));
     } finally {
       Files.delete(group);
     }
+  }
+
+  // The shell moves itself into the group with a builtin, then execs /bin/true n times.
+  private static Process execStorm(Path group, int n) throws IOException {
+    return new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + group.resolve("cgroup.procs")
+        + "; i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1)); done").start();
   }
 
   @Test
