@@ -78,30 +78,25 @@ public final class BpfMap {
    * program reads).
    */
   public void putU32(int index, int value) throws BpfException {
-    key.set(ValueLayout.JAVA_INT, 0, index);
     MemorySegment v = u32Scratch();
     v.set(ValueLayout.JAVA_INT, 0, value);
-    int rc;
-    try {
-      rc = (int) Libbpf.MAP_UPDATE_ELEM.invokeExact(errno, fd(), key, v, 0L);
-    } catch (Throwable t) {
-      throw new AssertionError(t);
-    }
-    if (rc != 0) {
-      throw new BpfException("writing map '" + name + "' index " + index, Libc.errno(errno));
-    }
+    putAt(index, v);
   }
 
   /** Writes a u64 at {@code index} of an array map whose values are u64. */
   public void putU64(int index, long value) throws BpfException {
-    key.set(ValueLayout.JAVA_INT, 0, index);
     if (u64 == null) {
       u64 = arena.allocate(ValueLayout.JAVA_LONG);
     }
     u64.set(ValueLayout.JAVA_LONG, 0, value);
+    putAt(index, u64);
+  }
+
+  private void putAt(int index, MemorySegment value) throws BpfException {
+    key.set(ValueLayout.JAVA_INT, 0, index);
     int rc;
     try {
-      rc = (int) Libbpf.MAP_UPDATE_ELEM.invokeExact(errno, fd(), key, u64, 0L);
+      rc = (int) Libbpf.MAP_UPDATE_ELEM.invokeExact(errno, fd(), key, value, 0L);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
