@@ -30,6 +30,12 @@ import java.util.concurrent.locks.LockSupport;
  * [events-per-second,...] [otlphttp keys] [batch keys] [ebpf_network keys] [pipeline keys]}
  * (defaults 30 s, 0,10000, none, {@code send_batch_size: 512, timeout: 1s}, none, none); keys
  * in YAML flow style, e.g. {@code "compression: none"}.
+ *
+ * <p>{@code -Dworkload=} picks the receiver and what makes its events: {@code network} (the
+ * default: connection churn, 4 records per connection), {@code process} ({@code ebpf_process}:
+ * this process starts {@code /bin/true}, 2 records per process, exec and exit; a JVM starts at
+ * most a few thousand processes a second) or {@code dns} ({@code ebpf_dns}: UDP queries to a
+ * responder this process runs on 127.0.0.1:53, one record per query and answer).
  */
 public final class AgentCpuBench {
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -62,10 +68,18 @@ public final class AgentCpuBench {
       }
     });
     sink.start();
+    String workload = System.getProperty("workload", "network");
+    String receiver = switch (workload) {
+      case "network" -> "ebpf_network";
+      case "process" -> "ebpf_process";
+      case "dns" -> "ebpf_dns";
+      default -> throw new IllegalArgumentException("workload: network, process or dns, not "
+          + workload);
+    };
     Path config = Files.createTempFile("tapio-agent-bench", ".yaml");
     Files.writeString(config, """
         receivers:
-          ebpf_network: {%s}
+          %s: {%s}
         processors:
           batch: {%s}
         exporters:
@@ -73,31 +87,38 @@ public final class AgentCpuBench {
         service:
           telemetry: {metrics: {address: "127.0.0.1:0"}}
           pipelines:
-            logs: {receivers: [ebpf_network], processors: [batch], exporters: [otlphttp]%s}
-        """.formatted(receiverKeys, batchKeys, sink.getAddress().getPort(), exporterKeys,
-        pipelineKeys));
+            logs: {receivers: [%s], processors: [batch], exporters: [otlphttp]%s}
+        """.formatted(receiver, receiverKeys, batchKeys, sink.getAddress().getPort(),
+        exporterKeys, receiver, pipelineKeys));
     System.out.println(Files.readString(config));
     Process agent = new ProcessBuilder(tapio.toString(), "run", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     InetAddress lo = InetAddress.getByName("127.0.0.1");
-    try (ServerSocket server = new ServerSocket(0, 512, lo)) {
+    try (ServerSocket server = new ServerSocket(0, 512, lo);
+        DnsResponder dns = workload.equals("dns") ? new DnsResponder(lo) : null) {
+      Load load = switch (workload) {
+        case "process" -> new Load(2, AgentCpuBench::execs);
+        case "dns" -> new Load(1, dns::queries);
+        default -> new Load(4, (perSecond, s) -> churn(server, lo, perSecond, s));
+      };
       Thread.sleep(10_000); // JVM start, program load
-      churn(server, lo, 2_500, 30); // JIT of the hot paths before any window
+      load.run(10_000 / load.eventsPer(), 30); // JIT of the hot paths before any window
       System.out.printf(Locale.ROOT, "agent pid %d, %d s per window%n", agent.pid(), seconds);
       System.out.printf(Locale.ROOT, "%-12s %-12s %-10s %-9s %-10s %s%n", "events/s",
-          "connections", "cpu ticks", "% core", "RSS MiB", "exported requests / KiB");
+          workload.equals("network") ? "connections" : workload.equals("dns") ? "queries"
+              : "processes", "cpu ticks", "% core", "RSS MiB", "exported requests / KiB");
       for (String rate : rates.split(",")) {
         int eventsPerSecond = Integer.parseInt(rate.trim());
-        int connectionsPerSecond = eventsPerSecond / 4;
+        int connectionsPerSecond = eventsPerSecond / load.eventsPer();
         if (connectionsPerSecond > 0) {
-          churn(server, lo, connectionsPerSecond, 10); // warm-up at this rate
+          load.run(connectionsPerSecond, 10); // warm-up at this rate
         }
         long r0 = requests.sum();
         long b0 = bytes.sum();
         long t0 = ticks(agent.pid());
         Map<String, Long> threads0 = threadTicks(agent.pid());
         Map<String, Long> switches0 = threadSwitches(agent.pid());
-        long made = connectionsPerSecond > 0 ? churn(server, lo, connectionsPerSecond, seconds)
+        long made = connectionsPerSecond > 0 ? load.run(connectionsPerSecond, seconds)
             : sleep(seconds);
         long t1 = ticks(agent.pid());
         System.out.printf(Locale.ROOT, "%-12d %-12d %-10d %-9.2f %-10.1f %d / %d%n",
@@ -132,6 +153,93 @@ public final class AgentCpuBench {
     }
   }
 
+  /** What makes the events: {@code eventsPer} records for each unit {@code run} makes. */
+  private record Load(int eventsPer, Paced body) {
+    long run(int perSecond, int seconds) throws Exception {
+      return body.run(perSecond, seconds);
+    }
+  }
+
+  private interface Paced {
+    long run(int perSecond, int seconds) throws Exception;
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code step} at {@code perSecond} for {@code seconds}; returns how many times. */
+  private static long paced(int perSecond, int seconds, Step step) throws Exception {
+    long interval = 1_000_000_000L / perSecond;
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    long n = 0;
+    for (long next = System.nanoTime(); next < end; next += interval) {
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      step.run();
+      n++;
+    }
+    return n;
+  }
+
+  /** Starts /bin/true at {@code perSecond} (as far as this JVM can), reaping each. */
+  private static long execs(int perSecond, int seconds) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/true");
+    return paced(perSecond, seconds, () -> pb.start().waitFor());
+  }
+
+  /**
+   * A DNS server on 127.0.0.1:53 answering every query with its own bytes and the response bit
+   * set (what ebpf_dns needs to pair them), and a client sending A queries to it.
+   */
+  private static final class DnsResponder implements AutoCloseable {
+    private final java.net.DatagramSocket server;
+    private final java.net.DatagramSocket client;
+
+    DnsResponder(InetAddress lo) throws IOException {
+      server = new java.net.DatagramSocket(new InetSocketAddress(lo, 53));
+      client = new java.net.DatagramSocket();
+      client.connect(new InetSocketAddress(lo, 53));
+      client.setSoTimeout(1000);
+      Thread.ofPlatform().daemon(true).start(() -> {
+        byte[] buf = new byte[512];
+        java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+        while (!server.isClosed()) {
+          try {
+            p.setLength(buf.length);
+            server.receive(p);
+            buf[2] |= (byte) 0x80; // QR: a response
+            server.send(p);
+          } catch (IOException e) {
+            return; // closed
+          }
+        }
+      });
+    }
+
+    long queries(int perSecond, int seconds) throws Exception {
+      byte[] query = {0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 5, 't', 'a', 'p', 'i', 'o', 4, 't', 'e',
+          's', 't', 0, 0, 1, 0, 1};
+      byte[] answer = new byte[512];
+      int[] id = {0};
+      return paced(perSecond, seconds, () -> {
+        id[0]++;
+        query[0] = (byte) (id[0] >> 8);
+        query[1] = (byte) id[0];
+        client.send(new java.net.DatagramPacket(query, query.length));
+        client.receive(new java.net.DatagramPacket(answer, answer.length));
+      });
+    }
+
+    @Override
+    public void close() {
+      server.close();
+      client.close();
+    }
+  }
+
   private static long sleep(int seconds) throws InterruptedException {
     Thread.sleep(seconds * 1000L);
     return 0;
@@ -139,24 +247,14 @@ public final class AgentCpuBench {
 
   /** Opens and closes connections at {@code perSecond} for {@code seconds}; returns how many. */
   private static long churn(ServerSocket server, InetAddress lo, int perSecond, int seconds)
-      throws IOException {
-    long interval = 1_000_000_000L / perSecond;
-    long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
-    long n = 0;
-    for (long next = start; next < end; next += interval) {
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
+      throws Exception {
+    return paced(perSecond, seconds, () -> {
       try (Socket client = new Socket(lo, server.getLocalPort());
           Socket accepted = server.accept()) {
         client.shutdownOutput();
         accepted.shutdownOutput();
       }
-      n++;
-    }
-    return n;
+    });
   }
 
   /** utime + stime of a process, in clock ticks. */
