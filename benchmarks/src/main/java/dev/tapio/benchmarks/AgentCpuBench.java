@@ -36,6 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  * this process starts {@code /bin/true}, 2 records per process, exec and exit; a JVM starts at
  * most a few thousand processes a second) or {@code dns} ({@code ebpf_dns}: UDP queries to a
  * responder this process runs on 127.0.0.1:53, one record per query and answer).
+ * {@code -Dexporter=otlp} exports with the gRPC exporter to a second Tapio (an {@code otlp} gRPC
+ * receiver into {@code debug}) instead of otlphttp to this process (the request columns then
+ * stay 0).
  */
 public final class AgentCpuBench {
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -76,6 +79,31 @@ public final class AgentCpuBench {
       default -> throw new IllegalArgumentException("workload: network, process or dns, not "
           + workload);
     };
+    // -Dexporter=otlp: the gRPC exporter, to a second Tapio (otlp gRPC receiver -> debug).
+    String exporter = System.getProperty("exporter", "otlphttp");
+    Process gateway = null;
+    String exporterYaml;
+    if (exporter.equals("otlp")) {
+      int port;
+      try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        port = free.getLocalPort();
+      }
+      Path gw = Files.createTempFile("tapio-agent-bench-gateway", ".yaml");
+      Files.writeString(gw, """
+          receivers: {otlp: {protocols: {grpc: {endpoint: "127.0.0.1:%d"}}}}
+          exporters: {debug: {verbosity: basic}}
+          service:
+            telemetry: {metrics: {address: "127.0.0.1:0"}}
+            pipelines: {logs: {receivers: [otlp], exporters: [debug]}}
+          """.formatted(port));
+      gateway = new ProcessBuilder(tapio.toString(), "run", "--config", gw.toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      exporterYaml = "otlp: {endpoint: \"127.0.0.1:%d\", tls: {insecure: true}%s}"
+          .formatted(port, exporterKeys);
+    } else {
+      exporterYaml = "otlphttp: {endpoint: \"http://127.0.0.1:%d\"%s}"
+          .formatted(sink.getAddress().getPort(), exporterKeys);
+    }
     Path config = Files.createTempFile("tapio-agent-bench", ".yaml");
     Files.writeString(config, """
         receivers:
@@ -83,13 +111,13 @@ public final class AgentCpuBench {
         processors:
           batch: {%s}
         exporters:
-          otlphttp: {endpoint: "http://127.0.0.1:%d"%s}
+          %s
         service:
           telemetry: {metrics: {address: "127.0.0.1:0"}}
           pipelines:
-            logs: {receivers: [%s], processors: [batch], exporters: [otlphttp]%s}
-        """.formatted(receiver, receiverKeys, batchKeys, sink.getAddress().getPort(),
-        exporterKeys, receiver, pipelineKeys));
+            logs: {receivers: [%s], processors: [batch], exporters: [%s]%s}
+        """.formatted(receiver, receiverKeys, batchKeys, exporterYaml, receiver,
+        exporter.equals("otlp") ? "otlp" : "otlphttp", pipelineKeys));
     System.out.println(Files.readString(config));
     Process agent = new ProcessBuilder(tapio.toString(), "run", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -148,6 +176,10 @@ public final class AgentCpuBench {
     } finally {
       agent.destroy();
       agent.waitFor();
+      if (gateway != null) {
+        gateway.destroy();
+        gateway.waitFor();
+      }
       sink.stop(0);
       Files.deleteIfExists(config);
     }
