@@ -7,7 +7,7 @@ package dev.tapio.bpf.receiver;
 public enum Wakeup {
   /**
    * The threshold follows the measured rate ({@link WakeupPolicy}): few wake-ups at low rates,
-   * about one per millisecond from 100k events/s; {@code wakeup_bytes} applies while idle.
+   * one per 0.75 ms from 100k events/s; {@code wakeup_bytes} applies while idle.
    */
   ADAPTIVE,
   /** Always {@code wakeup_bytes}: a wake-up per that many pending bytes, whatever the rate. */

@@ -25,7 +25,7 @@ import dev.tapio.bpf.BpfMap;
  * only.
  */
 public final class WakeupPolicy {
-  /** Events per second from which the reader is woken every millisecond. */
+  /** Events per second from which the reader is woken at the shortest interval, 0.75 ms. */
   static final double FULL_RATE = 100_000;
   static final long WINDOW_MILLIS = 100;
   private static final long MIN_INTERVAL_NANOS = 750_000;
