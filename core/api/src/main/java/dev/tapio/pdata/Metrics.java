@@ -41,6 +41,31 @@ public final class Metrics extends TelemetryData<ResourceMetrics> {
     return dataPointCount();
   }
 
+  /** Counts data points, moving whole metrics; see {@link TelemetryData#moveItemsUpTo}. */
+  @Override
+  public int moveItemsUpTo(int maxPoints, TelemetryData<ResourceMetrics> dest) {
+    int metrics = 0;
+    int points = 0;
+    scan:
+    for (ResourceMetrics rm : resources) {
+      for (ScopeMetrics sm : rm.scopes) {
+        for (int m = 0; m < sm.items.size(); m++) {
+          int p = sm.items.get(m).dataPointCount();
+          if (metrics > 0 && points + p > maxPoints) {
+            break scan;
+          }
+          metrics++;
+          points += p;
+          if (points >= maxPoints) {
+            break scan;
+          }
+        }
+      }
+    }
+    moveFirstItemsTo(metrics, dest);
+    return points;
+  }
+
   /** A deep, writable copy. */
   public Metrics copy() {
     Metrics copy = new Metrics();

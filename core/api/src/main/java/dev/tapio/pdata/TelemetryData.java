@@ -122,6 +122,18 @@ public abstract sealed class TelemetryData<E extends ResourceEntry<?>>
   }
 
   /**
+   * Moves items from the front, in order, into the empty {@code dest} while they fit in {@code
+   * maxItems} as {@link #itemCount()} counts them, and always at least one (log record, span or
+   * whole metric), so that splitting always progresses; returns the items moved. A metric is
+   * never split, so one with more data points than {@code maxItems} moves alone and exceeds it.
+   */
+  public int moveItemsUpTo(int maxItems, TelemetryData<E> dest) {
+    int n = Math.min(Math.max(1, maxItems), itemCount());
+    moveFirstItemsTo(n, dest);
+    return n;
+  }
+
+  /**
    * Moves the first {@code count} items (log records, metrics, spans), in order, into {@code
    * dest}, creating resource and scope groups there with copies of their identity. Items past
    * {@code count} stay here; groups left empty are removed. Splits batches without copying items.

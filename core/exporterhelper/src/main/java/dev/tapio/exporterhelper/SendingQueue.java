@@ -19,10 +19,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Collector's sending queue: {@link #offer} accepts a batch and returns at once; {@code
@@ -35,11 +40,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * disk by a crash or by a shutdown deadline are sent after the next start. Guarantee:
  * at-least-once; a batch sent just before a crash, not yet marked done, is sent again.
  *
- * <p>Handoff is a {@link ArrayBlockingQueue} of {@code queue_size} plus a {@link Semaphore} of as
- * many permits for admission: items are whole batches (hundreds to thousands of records), so a
- * lock per batch costs nothing measurable, and consumers and blocked producers need to park,
- * which JCTools queues leave to the caller. The semaphore lets a persistent offer reserve its
- * place before writing to disk, so a write is never followed by a refusal.
+ * <p>Handoff is a blocking queue of {@link Queued} batches plus a {@link Semaphore} of {@code
+ * queue_size} permits for admission, each batch taking as many as its {@code sizer} counts
+ * (requests: 1; items; bytes of its OTLP request): items are whole batches (hundreds to
+ * thousands of records), so a lock per batch costs nothing measurable, and consumers and blocked
+ * producers need to park, which JCTools queues leave to the caller. The semaphore lets a
+ * persistent offer reserve its place before writing to disk, so a write is never followed by a
+ * refusal. A batch larger than the whole queue is refused, permanently.
+ *
+ * <p>With {@code batch} ({@link BatchSettings}), one consumer at a time assembles a batch from
+ * the queue ({@link QueueConsumer}) and sends it, split at {@code max_size}, while the next one
+ * assembles the following batch. With {@code wait_for_result}, {@code offer} waits for the
+ * outcome (see {@link QueueSettings}); a failure is then thrown to the caller, who keeps the
+ * batch intact (the queue merges copies of such batches), and is not counted here as dropped.
  *
  * <p>Refusals are not drops: when {@code offer} throws, the batch stays the caller's, to retry or
  * refuse upstream. It throws a retryable {@link ConsumerException} when the queue is full (and
@@ -68,12 +81,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SendingQueue<T extends TelemetryData<?>> {
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   /** Put in the queue at shutdown to wake consumers blocked in {@code take()}; never sent. */
-  private static final Object WAKE = new Object();
+  static final Object WAKE = new Object();
 
-  private final ComponentContext context;
-  private final QueueSettings settings;
+  final ComponentContext context;
+  final QueueSettings settings;
   private final Sender<T> sender;
-  private final Signal signal;
+  final Signal signal;
   private final ComponentContext.Counter enqueueFailed;
   private final ComponentContext.Counter sent;
   private final ComponentContext.Counter sendFailed;
@@ -83,9 +96,16 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private final ComponentContext.Counter torn;
   private final ThrottledLog failures;
   private final List<Thread> consumers = new ArrayList<>();
-  private ArrayBlockingQueue<Object> queue;
+  /** Queued batches, and one WAKE per consumer at shutdown. */
+  BlockingQueue<Object> queue;
   private Semaphore slots;
-  private PersistentLog disk;
+  /** Held by the consumer assembling a batch, with {@code batch}: one assembles at a time. */
+  final ReentrantLock assembling = new ReentrantLock();
+  /** Encoders for the size pass of the {@code bytes} sizer, one per offering thread. */
+  private final ThreadLocal<OtlpEncoder> sizers = ThreadLocal.withInitial(OtlpEncoder::new);
+  /** Batches being sent whose callers wait: failed at shutdown if their send is stuck. */
+  final Set<Queued> waitingInFlight = ConcurrentHashMap.newKeySet();
+  PersistentLog disk;
   private OtlpEncoder encoder; // guarded by encoderLock
   private final Object encoderLock = new Object();
   /**
@@ -95,11 +115,14 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   private volatile String storeFailure;
   /** While the disk is full: free bytes the failed write needed, for the early refusal; else 0. */
   private volatile long bytesWanted;
-  /** Items of in-memory batches consumers are sending now: what a stuck consumer holds. */
-  private final AtomicLong inFlightItems = new AtomicLong();
-  private volatile boolean stopping;
+  /**
+   * Items of in-memory batches consumers are sending now whose callers do not wait: what a stuck
+   * consumer holds.
+   */
+  final AtomicLong inFlightItems = new AtomicLong();
+  volatile boolean stopping;
   /** Set when consumers must stop at once and leave persistent entries unmarked. */
-  private volatile boolean aborted;
+  volatile boolean aborted;
 
   public SendingQueue(ComponentContext context, QueueSettings settings, Sender<T> sender) {
     this.context = context;
@@ -157,17 +180,27 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       capacity = Math.max(capacity, reloaded.size());
     }
     // Room for one WAKE per consumer beyond the batches, so shutdown never takes a producer's
-    // place and its offers never fail.
-    queue = new ArrayBlockingQueue<>(capacity + settings.numConsumers());
-    queue.addAll(reloaded);
-    slots = new Semaphore(settings.queueSize() - reloaded.size());
-    int cap = capacity;
-    context.gauge("otelcol_exporter_queue_size", "Batches in the sending queue.", queue::size);
-    context.gauge("otelcol_exporter_queue_capacity", "Capacity of the sending queue, in batches.",
-        () -> cap);
+    // place and its offers never fail. Other sizers than requests bound the queue by the
+    // semaphore alone.
+    queue = settings.sizer() == QueueSizer.REQUESTS
+        ? new ArrayBlockingQueue<>(capacity + settings.numConsumers())
+        : new LinkedBlockingQueue<>();
+    long reloadedUnits = 0;
+    for (PersistentLog.Entry e : reloaded) {
+      int units = units(e.items(), e.length());
+      reloadedUnits += units;
+      queue.add(new Queued(e, e.items(), units, e.length(), 0, false));
+    }
+    // Negative when the last run left more than queue_size: offers wait until that is sent.
+    slots = new Semaphore((int) Math.max(Integer.MIN_VALUE, settings.queueSize() - reloadedUnits));
+    String unit = settings.sizer().name().toLowerCase(java.util.Locale.ROOT);
+    context.gauge("otelcol_exporter_queue_size", "Size of the sending queue, in " + unit + ".",
+        () -> settings.queueSize() - slots.availablePermits());
+    context.gauge("otelcol_exporter_queue_capacity", "Capacity of the sending queue, in " + unit
+        + ".", settings::queueSize);
     for (int i = 0; i < settings.numConsumers(); i++) {
-      consumers.add(Thread.ofPlatform().daemon()
-          .name("tapio-queue-" + context.id() + "-" + i).start(this::consume));
+      consumers.add(Thread.ofPlatform().daemon().name("tapio-queue-" + context.id() + "-" + i)
+          .start(new QueueConsumer<>(this)));
     }
   }
 
@@ -205,24 +238,58 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       // Still no room: refuse without encoding the batch or touching the disk.
       throw ConsumerException.retryable(failing);
     }
-    if (!acquireSlot()) {
+    BatchSettings batch = settings.batch();
+    boolean sizeBytes = settings.sizer() == QueueSizer.BYTES
+        || batch != null && batch.sizer() == QueueSizer.BYTES;
+    int encoded = sizeBytes ? sizers.get().size(data) : 0;
+    int units = units(items, encoded);
+    if (units > settings.queueSize()) {
+      enqueueFailed.add(items);
+      throw ConsumerException.permanent("a batch of " + units + " "
+          + settings.sizer().name().toLowerCase(java.util.Locale.ROOT) + " does not fit in the"
+          + " sending queue of " + context.id() + " (queue_size " + settings.queueSize() + ")");
+    }
+    if (!acquireSlot(units)) {
       enqueueFailed.add(items);
       throw ConsumerException.retryable("sending queue of " + context.id() + " is full ("
           + queue.size() + " batches)");
     }
+    Queued queued;
     if (disk == null) {
       // In memory the batch holds heap until it is sent: it counts in the process-wide budget,
       // so receivers refuse sooner. It is never refused for it: the queue is on the data's way
       // out, bounded by queue_size, and must not wait for room only its sending frees.
-      context.memory().reserve(data.estimatedBytes());
-      queue.add(data);
-      return;
+      long heap = data.estimatedBytes();
+      context.memory().reserve(heap);
+      queued = new Queued(data, items, units, encoded, heap, settings.waitForResult());
+    } else {
+      PersistentLog.Entry entry = store(data, items, units);
+      queued = new Queued(entry, items, units, entry.length(), 0, settings.waitForResult());
     }
-    queue.add(store(data, items));
+    queue.add(queued);
+    if (queued.waits()) {
+      queued.await();
+    }
   }
 
-  /** Writes a batch to the disk log; on failure releases its slot and throws retryable. */
-  private PersistentLog.Entry store(T data, int items) {
+  /** What a batch takes of the queue, in the queue's sizer units. */
+  private int units(int items, int encodedBytes) {
+    return switch (settings.sizer()) {
+      case REQUESTS -> 1;
+      case ITEMS -> items;
+      case BYTES -> encodedBytes;
+    };
+  }
+
+  /** Takes a queued batch out: its units return to the queue. Consumers only. */
+  Queued taken(Object item) {
+    Queued q = (Queued) item;
+    slots.release(q.units);
+    return q;
+  }
+
+  /** Writes a batch to the disk log; on failure releases its units and throws retryable. */
+  private PersistentLog.Entry store(T data, int items, int units) {
     // One writer at a time: the log is append-only and the encoder is reused. Throughput of
     // persistent offers is therefore bounded by fsync latency; group commit would lift that.
     synchronized (encoderLock) {
@@ -239,15 +306,15 @@ public final class SendingQueue<T extends TelemetryData<?>> {
         }
         return entry;
       } catch (IOException e) {
-        slots.release();
+        slots.release(units);
         String reason = storeFailed(e, n);
         throw ConsumerException.retryable(reason, e);
       } catch (IllegalArgumentException e) {
-        slots.release(); // larger than an entry may be: offering it again cannot help
+        slots.release(units); // larger than an entry may be: offering it again cannot help
         throw ConsumerException.permanent("persistent queue of " + context.id() + ": "
             + e.getMessage(), e);
       } catch (RuntimeException e) {
-        slots.release();
+        slots.release(units);
         throw ConsumerException.retryable("persistent queue of " + context.id()
             + " cannot store the batch: " + e, e);
       }
@@ -280,13 +347,13 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     return reason;
   }
 
-  private boolean acquireSlot() {
+  private boolean acquireSlot(int units) {
     if (!settings.blockOnOverflow()) {
-      return slots.tryAcquire();
+      return slots.tryAcquire(units);
     }
     try {
       while (!stopping) {
-        if (slots.tryAcquire(POLL_NANOS, TimeUnit.NANOSECONDS)) {
+        if (slots.tryAcquire(units, POLL_NANOS, TimeUnit.NANOSECONDS)) {
           return true;
         }
       }
@@ -333,105 +400,41 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     return queue == null ? 0 : queue.size();
   }
 
-  private void consume() {
-    OtlpDecoder decoder = new OtlpDecoder(PersistentLog.MAX_ENTRY, 64);
-    byte[] buf = new byte[0];
-    while (!aborted) {
-      Object item;
-      try {
-        // Idle consumers block without a timer (an idle agent should not wake); shutdown wakes
-        // them with WAKE, and from then on they only take what is left.
-        item = stopping ? queue.poll() : queue.take();
-      } catch (InterruptedException e) {
-        if (aborted) {
-          return;
-        }
-        continue;
-      }
-      if (item == null) {
-        return; // stopping, and nothing left
-      }
-      if (item == WAKE) {
-        // Offered after every real batch: what came before is taken. One per consumer, so
-        // exiting here leaves the others theirs.
-        return;
-      }
-      slots.release();
-      if (item instanceof PersistentLog.Entry entry) {
-        T data;
-        try {
-          if (buf.length < entry.length()) {
-            buf = new byte[entry.length()];
-          }
-          disk.read(entry, buf);
-          data = decode(decoder, buf, entry.length());
-        } catch (IOException | OtlpFormatException e) {
-          if (aborted) {
-            return;
-          }
-          corrupt.add(1);
-          context.dropped(entry.items(), "corrupt");
-          context.logger().log(Level.ERROR, "persistent queue of " + context.id()
-              + ": dropping unreadable batch " + entry.index() + " (" + entry.items()
-              + " items)", e);
-          markDone(entry);
-          continue;
-        } catch (Throwable t) {
-          // Not the bytes (they passed their CRC): this thread, e.g. out of memory. Given up
-          // like a failed send, so that the thread lives on for the batches after it.
-          if (aborted) {
-            return;
-          }
-          failed(entry.items(), t);
-          markDone(entry);
-          continue;
-        }
-        if (send(data)) {
-          markDone(entry);
-        }
-      } else {
-        @SuppressWarnings("unchecked")
-        T data = (T) item;
-        int items = data.itemCount();
-        long bytes = data.estimatedBytes();
-        inFlightItems.addAndGet(items);
-        try {
-          send(data);
-        } finally {
-          inFlightItems.addAndGet(-items);
-          context.memory().release(bytes);
-        }
-      }
-    }
-  }
-
   /**
-   * Returns false when aborted mid-send: a persistent entry then stays for the next start. Catches
-   * every Throwable: an exporter's bug (a LinkageError from a plugin built against another API,
-   * an OutOfMemoryError for one huge batch) costs that batch, not the consumer thread, which
-   * would otherwise die and leave the queue to fill with no one sending.
+   * Sends one batch on a consumer thread; returns null when the destination took it (counted as
+   * sent), else what was thrown, uncounted. Catches every Throwable: an exporter's bug (a
+   * LinkageError from a plugin built against another API, an OutOfMemoryError for one huge
+   * batch) costs that batch, not the consumer thread, which would otherwise die and leave the
+   * queue to fill with no one sending.
    */
-  private boolean send(T data) {
-    int items = data.itemCount();
+  Throwable sendBatch(T data) {
     try {
       rejectedInSend.get()[0] = 0;
       sender.send(data);
-      delivered(items);
-      return true;
+      delivered(data.itemCount());
+      return null;
     } catch (Throwable t) {
-      if (aborted) {
-        if (disk == null) {
-          context.dropped(items, "shutdown");
-        }
-        return false;
-      }
-      failed(items, t);
-      return true;
+      return t;
     }
   }
 
+  /** Counts an entry on disk that cannot be read back, and marks it done. */
+  void corruptEntry(PersistentLog.Entry entry, Exception e) {
+    corrupt.add(1);
+    context.dropped(entry.items(), "corrupt");
+    context.logger().log(Level.ERROR, "persistent queue of " + context.id()
+        + ": dropping unreadable batch " + entry.index() + " (" + entry.items() + " items)", e);
+    markDone(entry);
+  }
+
+  /** What a waiting caller is told when its batch could not be sent. */
+  RuntimeException failureFor(Throwable t) {
+    return t instanceof ConsumerException ce ? ce
+        : ConsumerException.permanent("export by " + context.id() + " failed: " + t, t);
+  }
+
   /** Counts a batch given up on because {@code t} was thrown, and logs it, throttled. */
-  private void failed(int items, Throwable t) {
+  void failed(int items, Throwable t) {
     sendFailed.add(items);
     if (t instanceof Error) {
       context.dropped(items, "exporter_error");
@@ -444,7 +447,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     }
   }
 
-  private void markDone(PersistentLog.Entry entry) {
+  void markDone(PersistentLog.Entry entry) {
     if (aborted) {
       return;
     }
@@ -458,7 +461,7 @@ public final class SendingQueue<T extends TelemetryData<?>> {
   }
 
   @SuppressWarnings("unchecked")
-  private T decode(OtlpDecoder decoder, byte[] buf, int length) throws OtlpFormatException {
+  T decode(OtlpDecoder decoder, byte[] buf, int length) throws OtlpFormatException {
     return (T) switch (signal) {
       case LOGS -> {
         Logs l = new Logs();
@@ -516,16 +519,23 @@ public final class SendingQueue<T extends TelemetryData<?>> {
       List<Object> left = new ArrayList<>();
       queue.drainTo(left);
       left.removeIf(o -> o == WAKE);
-      if (disk == null) {
-        long items = 0;
-        for (Object o : left) {
-          items += ((TelemetryData<?>) o).itemCount();
-          context.memory().release(((TelemetryData<?>) o).estimatedBytes());
+      long items = 0;
+      for (Object o : left) {
+        Queued q = (Queued) o;
+        if (disk != null) {
+          q.complete(null); // stored: sent after the next start, at least once
+        } else if (q.waits()) {
+          q.complete(ConsumerException.retryable("exporter " + context.id()
+              + " shut down before sending the batch"));
+        } else {
+          items += q.items;
         }
-        if (items > 0) {
-          context.dropped(items, "shutdown");
-        }
-      } else if (!left.isEmpty()) {
+        context.memory().release(q.heapBytes);
+      }
+      if (items > 0) {
+        context.dropped(items, "shutdown");
+      }
+      if (disk != null && !left.isEmpty()) {
         context.logger().log(Level.INFO, "persistent queue of " + context.id() + ": "
             + left.size() + " batches stay on disk for the next start");
       }
@@ -554,6 +564,10 @@ public final class SendingQueue<T extends TelemetryData<?>> {
     long items = disk == null ? inFlightItems.getAndSet(0) : 0;
     if (items > 0) {
       context.dropped(items, "shutdown");
+    }
+    for (Queued q : waitingInFlight) {
+      q.complete(disk != null ? null : ConsumerException.retryable("exporter " + context.id()
+          + " was stuck sending the batch at shutdown"));
     }
     context.logger().log(Level.WARNING, "exporter " + context.id() + " is stuck sending at the"
         + " shutdown deadline (" + String.join(", ", stuck) + "); abandoned "

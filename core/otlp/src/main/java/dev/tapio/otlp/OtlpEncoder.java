@@ -267,6 +267,25 @@ public final class OtlpEncoder implements OtlpRequestEncoder {
     return size;
   }
 
+  /**
+   * The number of bytes {@code data}'s export request encodes to, by the size pass alone (the
+   * Collector's {@code bytes} sizer); {@link #buffer()} is left as it was.
+   */
+  public int size(TelemetryData<?> data) {
+    sizeTop = 0;
+    refTop = 0;
+    int size = switch (data) {
+      case Logs logs -> sizeLogs(logs);
+      case Metrics metrics -> sizeMetrics(metrics);
+      case Traces traces -> sizeTraces(traces);
+    };
+    Arrays.fill(refs, 0, refTop, null);
+    if (size < 0) {
+      throw new IllegalArgumentException("request exceeds the 2 GiB protobuf limit");
+    }
+    return size;
+  }
+
   /** Encodes {@code data} and writes the request to {@code out} in one {@code write} call. */
   public void encode(TelemetryData<?> data, OutputStream out) throws IOException {
     int n = encode(data);

@@ -1,11 +1,7 @@
 package dev.tapio.plugin.batch;
 
 import dev.tapio.pdata.Logs;
-import dev.tapio.pdata.Metric;
 import dev.tapio.pdata.Metrics;
-import dev.tapio.pdata.PList;
-import dev.tapio.pdata.ResourceMetrics;
-import dev.tapio.pdata.ScopeMetrics;
 import dev.tapio.pdata.TelemetryData;
 import dev.tapio.pdata.Traces;
 
@@ -58,8 +54,7 @@ interface BatchSignal<T extends TelemetryData<?>> {
 
     @Override
     public int moveFirst(Logs from, int maxItems, Logs to) {
-      from.moveFirstItemsTo(maxItems, to);
-      return to.logRecordCount();
+      return from.moveItemsUpTo(maxItems, to);
     }
   };
 
@@ -81,16 +76,11 @@ interface BatchSignal<T extends TelemetryData<?>> {
 
     @Override
     public int moveFirst(Traces from, int maxItems, Traces to) {
-      from.moveFirstItemsTo(maxItems, to);
-      return to.spanCount();
+      return from.moveItemsUpTo(maxItems, to);
     }
   };
 
-  /**
-   * Metrics are counted in data points but moved a whole metric at a time: a batch takes
-   * metrics while their points fit in {@code maxItems}, and always at least one metric, so a
-   * single metric with more points than the maximum makes a batch larger than the maximum.
-   */
+  /** Metrics are counted in data points and moved whole: see {@link Metrics#moveItemsUpTo}. */
   BatchSignal<Metrics> METRICS = new BatchSignal<>() {
     @Override
     public Metrics create() {
@@ -109,29 +99,7 @@ interface BatchSignal<T extends TelemetryData<?>> {
 
     @Override
     public int moveFirst(Metrics from, int maxItems, Metrics to) {
-      int metrics = 0;
-      int points = 0;
-      PList<ResourceMetrics> resources = from.resourceMetrics();
-      scan:
-      for (int r = 0; r < resources.size(); r++) {
-        PList<ScopeMetrics> scopes = resources.get(r).scopeMetrics();
-        for (int s = 0; s < scopes.size(); s++) {
-          PList<Metric> list = scopes.get(s).metrics();
-          for (int m = 0; m < list.size(); m++) {
-            int p = list.get(m).dataPointCount();
-            if (metrics > 0 && points + p > maxItems) {
-              break scan;
-            }
-            metrics++;
-            points += p;
-            if (points >= maxItems) {
-              break scan;
-            }
-          }
-        }
-      }
-      from.moveFirstItemsTo(metrics, to);
-      return points;
+      return from.moveItemsUpTo(maxItems, to);
     }
   };
 }

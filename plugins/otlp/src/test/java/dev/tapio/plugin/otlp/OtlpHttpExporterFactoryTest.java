@@ -101,4 +101,80 @@ class OtlpHttpExporterFactoryTest {
     assertTrue(m.contains("component.yaml:6:17: exporter 'otlp_http', key"
         + " 'retry_on_failure.max_interval': must be >= initial_interval"), m);
   }
+
+  @Test
+  void theCurrentSendingQueueKeysAreRead() throws ConfigException {
+    OtlpHttpExporterConfig config = ComponentConfigs.read(factory, """
+        endpoint: http://gateway:4318
+        sending_queue:
+          sizer: items
+          queue_size: 50000
+          wait_for_result: true
+          batch:
+            flush_timeout: 1s
+            min_size: 1000
+            max_size: 2000
+        """);
+    var batch = new dev.tapio.exporterhelper.BatchSettings(Duration.ofSeconds(1), 1000, 2000,
+        dev.tapio.exporterhelper.QueueSizer.ITEMS);
+    assertEquals(new QueueSettings(true, 50000, 4, false, null,
+        dev.tapio.exporterhelper.QueueSizer.ITEMS, true, batch), config.queue());
+    // An empty batch section turns batching on with the Collector's defaults, sized in items
+    // when the queue counts requests; the queue's sizer otherwise.
+    assertEquals(dev.tapio.exporterhelper.BatchSettings.DEFAULT, ComponentConfigs.read(factory,
+        "endpoint: http://g:4318\nsending_queue: {batch: {}}\n").queue().batch());
+    assertEquals(dev.tapio.exporterhelper.QueueSizer.BYTES, ComponentConfigs.read(factory,
+        "endpoint: http://g:4318\nsending_queue: {sizer: bytes, queue_size: 1000000, batch: {}}\n")
+        .queue().batch().sizer());
+    assertEquals(null, ComponentConfigs.read(factory, "endpoint: http://g:4318\n").queue()
+        .batch(), "no batch section, no batching");
+  }
+
+  @Test
+  void badSendingQueueValuesSayWhatIsValid() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
+        """
+        endpoint: http://gateway:4318
+        sending_queue:
+          sizer: records
+        """));
+    assertTrue(e.getMessage().contains("component.yaml:3:10: exporter 'otlp_http', key"
+        + " 'sending_queue.sizer': invalid value 'records'; valid values: requests, items, bytes"),
+        e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory, """
+        endpoint: http://gateway:4318
+        sending_queue:
+          batch:
+            flush_timeout: 0s
+            min_size: 100
+            max_size: 10
+            sizer: requests
+        """));
+    String m = e.getMessage();
+    assertTrue(m.contains("component.yaml:4:20: exporter 'otlp_http', key"
+        + " 'sending_queue.batch.flush_timeout': must be more than zero"), m);
+    assertTrue(m.contains("key 'sending_queue.batch.max_size': must be 0 (no limit) or at least"
+        + " min_size (100), got 10"), m);
+    assertTrue(m.contains("key 'sending_queue.batch.sizer': 'requests' cannot size a batch"), m);
+  }
+
+  @Test
+  void waitForResultWithBatchWarnsAndBlockingIsADeprecatedName() throws ConfigException {
+    var warnings = ComponentConfigs.warnings(factory, """
+        endpoint: http://gateway:4318
+        sending_queue:
+          blocking: true
+          wait_for_result: true
+          batch: {}
+        """);
+    assertEquals(2, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("'sending_queue.blocking': is deprecated"), warnings
+        .toString());
+    assertTrue(warnings.get(1).contains("'sending_queue.wait_for_result': with batch"), warnings
+        .toString());
+    assertTrue(ComponentConfigs.read(factory, """
+        endpoint: http://gateway:4318
+        sending_queue: {blocking: true}
+        """).queue().blockOnOverflow());
+  }
 }
