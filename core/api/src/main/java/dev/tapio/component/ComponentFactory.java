@@ -36,6 +36,17 @@ public interface ComponentFactory<C extends ComponentConfig> extends ExtensionPo
 
   Stability stability();
 
+  /**
+   * Keys of the Collector's component of the same type that this factory does not read yet,
+   * dotted from the component's section, list items written {@code key[]} ({@code
+   * actions[].default_value}), each mapped to what to do instead (or {@code ""}). A
+   * configuration that sets one is refused with "is not supported yet" and that reason, rather
+   * than "unknown key"; the README of the plugin lists them. Default none.
+   */
+  default java.util.Map<String, String> unsupportedKeys() {
+    return java.util.Map.of();
+  }
+
   /** A one-line description for {@code tapio components}. */
   default String description() {
     return "";

@@ -142,7 +142,7 @@ final class ComponentSections {
           owner + ": reading the configuration failed: " + problems.scrub(e.toString()));
       return null;
     }
-    reader.reportUnknownKeys();
+    reader.reportUnknownKeys(factory.unsupportedKeys());
     if (config == null) {
       problems.error(location, owner + ": " + factory.getClass().getName()
           + ".readConfig returned null");

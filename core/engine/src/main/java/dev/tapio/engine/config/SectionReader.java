@@ -372,18 +372,67 @@ final class SectionReader implements ConfigReader {
 
   /** Reports every key that no getter asked for, here and in the sections handed out. */
   void reportUnknownKeys() {
+    reportUnknownKeys(Map.of());
+  }
+
+  /**
+   * Reports every key that no getter asked for, here and in the sections handed out; those in
+   * {@code unsupported} (see {@link dev.tapio.component.ComponentFactory#unsupportedKeys()}) as
+   * not supported yet, with their reason.
+   */
+  void reportUnknownKeys(Map<String, String> unsupported) {
     List<String> valid = known.stream().sorted().toList();
     for (Entry entry : map.entries().values()) {
       if (!known.contains(entry.key())) {
+        String full = full(entry.key());
+        String reason = unsupportedReason(unsupported, listItemsAsBrackets(full));
+        if (reason != null) {
+          problems.error(entry.keyLocation(), prefix(full) + "is not supported yet"
+              + (reason.isEmpty() ? "" : ": " + reason));
+          continue;
+        }
         String what = owner.isEmpty()
             ? "unknown top-level key '" + entry.key() + "'"
-            : "unknown key '" + full(entry.key()) + "' for " + owner;
+            : "unknown key '" + full + "' for " + owner;
         problems.error(entry.keyLocation(),
             what + Suggestions.hint(entry.key(), valid, "valid keys"));
       }
     }
-    sections.values().forEach(SectionReader::reportUnknownKeys);
-    sectionLists.values().forEach(list -> list.forEach(SectionReader::reportUnknownKeys));
+    sections.values().forEach(r -> r.reportUnknownKeys(unsupported));
+    sectionLists.values().forEach(list -> list.forEach(r -> r.reportUnknownKeys(unsupported)));
+  }
+
+  /**
+   * The reason {@code key} is not supported yet: its own, or that of a key below it (a section
+   * nobody reads holds only keys not supported yet); null when it is simply unknown.
+   */
+  private static String unsupportedReason(Map<String, String> unsupported, String key) {
+    String own = unsupported.get(key);
+    if (own != null || unsupported.isEmpty()) {
+      return own;
+    }
+    for (Map.Entry<String, String> e : unsupported.entrySet()) {
+      if (e.getKey().startsWith(key + ".") || e.getKey().startsWith(key + "[]")) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** {@code actions.0.default_value} as {@code actions[].default_value}. */
+  static String listItemsAsBrackets(String dotted) {
+    StringBuilder out = new StringBuilder(dotted.length());
+    for (String part : dotted.split("\\.", -1)) {
+      if (!part.isEmpty() && part.chars().allMatch(Character::isDigit) && !out.isEmpty()) {
+        out.append("[]");
+      } else {
+        if (!out.isEmpty()) {
+          out.append('.');
+        }
+        out.append(part);
+      }
+    }
+    return out.toString();
   }
 
   /**

@@ -916,4 +916,34 @@ class ConfigErrorsTest {
   void exceptionNeedsAnError() {
     assertThrows(IllegalArgumentException.class, () -> new ConfigException(List.of()));
   }
+
+  @Test
+  void aCollectorKeyNotSupportedYetSaysSoInsteadOfUnknown() {
+    ConfigException e = failure("""
+        receivers:
+          otlp:
+        processors:
+          batch:
+            metadata_cardinality_limit: 10
+            groups:
+              - tag: a
+            metadata_keyz: [a]
+        exporters:
+          otlp:
+            endpoint: gw:4317
+        service:
+          pipelines:
+            traces: {receivers: [otlp], processors: [batch], exporters: [otlp]}
+        """);
+    String m = e.getMessage();
+    assertTrue(m.contains("config.yaml:5:5: processor 'batch', key 'metadata_cardinality_limit':"
+        + " is not supported yet\n"), m);
+    // A section nobody reads, holding a key not supported yet.
+    assertTrue(m.contains("config.yaml:6:5: processor 'batch', key 'groups': is not supported"
+        + " yet: batches are not split by client metadata"), m);
+    assertEquals("actions[].default_value",
+        SectionReader.listItemsAsBrackets("actions.12.default_value"));
+    assertTrue(m.contains("unknown key 'metadata_keyz' for processor 'batch'; did you mean"
+        + " 'metadata_keys'"), m);
+  }
 }

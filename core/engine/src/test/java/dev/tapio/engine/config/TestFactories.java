@@ -172,6 +172,12 @@ final class TestFactories {
     }
 
     @Override
+    public Map<String, String> unsupportedKeys() {
+      return Map.of("metadata_cardinality_limit", "", "groups[].tag",
+          "batches are not split by client metadata");
+    }
+
+    @Override
     public BatchConfig readConfig(ConfigReader reader) {
       BatchConfig d = createDefaultConfig();
       return new BatchConfig(
