@@ -65,6 +65,8 @@ public record QueueSettings(
       BatchSettings read = BatchSettings.read(b);
       batch = new BatchSettings(read.flushTimeout(), read.minSize(), read.maxSize(),
           b.has("sizer") ? read.sizer() : batchSizer);
+      // enabled: false is the Collector's way to keep an optional section but leave it out.
+      batch = b.bool("enabled", true) ? batch : null;
     }
     String storageText = r.string("storage", "");
     ComponentId storage = null;

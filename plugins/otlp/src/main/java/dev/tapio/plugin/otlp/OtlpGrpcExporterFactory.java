@@ -19,6 +19,11 @@ public final class OtlpGrpcExporterFactory implements ExporterFactory<OtlpGrpcEx
   public OtlpGrpcExporterFactory() {}
 
   @Override
+  public java.util.Map<String, String> unsupportedKeys() {
+    return CollectorKeys.GRPC_EXPORTER;
+  }
+
+  @Override
   public String type() {
     return "otlp_grpc";
   }

@@ -19,6 +19,11 @@ public final class OtlpHttpExporterFactory implements ExporterFactory<OtlpHttpEx
   public OtlpHttpExporterFactory() {}
 
   @Override
+  public java.util.Map<String, String> unsupportedKeys() {
+    return CollectorKeys.HTTP_EXPORTER;
+  }
+
+  @Override
   public String type() {
     return "otlp_http";
   }

@@ -19,6 +19,11 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
   public OtlpReceiverFactory() {}
 
   @Override
+  public java.util.Map<String, String> unsupportedKeys() {
+    return CollectorKeys.RECEIVER;
+  }
+
+  @Override
   public String type() {
     return "otlp";
   }
@@ -64,6 +69,8 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
       if (!transport.equals("tcp")) {
         g.error("transport", "only tcp is supported, got '" + transport + "'");
       }
+      // enabled: false is the Collector's way to keep an optional section but leave it out.
+      grpc = g.bool("enabled", true) ? grpc : null;
     }
     OtlpReceiverConfig.Http http = null;
     if (protocols.has("http")) {
@@ -77,6 +84,7 @@ public final class OtlpReceiverFactory implements ReceiverFactory<OtlpReceiverCo
           h.string("traces_url_path", d.tracesUrlPath()),
           h.section("auth").string("authenticator", d.authenticator()),
           TlsServerSettings.read(h), CorsSettings.read(h), HttpServerLimits.read(h));
+      http = h.bool("enabled", true) ? http : null;
     }
     return new OtlpReceiverConfig(http, grpc);
   }

@@ -128,6 +128,12 @@ class OtlpHttpExporterFactoryTest {
         .queue().batch().sizer());
     assertEquals(null, ComponentConfigs.read(factory, "endpoint: http://g:4318\n").queue()
         .batch(), "no batch section, no batching");
+    assertEquals(null, ComponentConfigs.read(factory, "endpoint: http://g:4318\n"
+        + "sending_queue: {batch: {enabled: false, min_size: 10}}\n").queue().batch());
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
+        "endpoint: http://g:4318\nproxy_url: http://proxy:3128\n"));
+    assertTrue(e.getMessage().contains("component.yaml:2:1: exporter 'otlp_http', key 'proxy_url':"
+        + " is not supported yet: the JDK's proxy settings apply"), e.getMessage());
   }
 
   @Test

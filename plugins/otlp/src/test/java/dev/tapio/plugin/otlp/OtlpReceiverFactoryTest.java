@@ -245,4 +245,36 @@ class OtlpReceiverFactoryTest {
           e.getMessage());
     }
   }
+
+  @Test
+  void enabledFalseLeavesAProtocolOutAndItsKeysAreStillChecked() throws ConfigException {
+    OtlpReceiverConfig config = ComponentConfigs.read(factory, """
+        protocols:
+          grpc:
+            enabled: false
+            endpoint: 0.0.0.0:4317
+          http:
+            enabled: true
+        """);
+    assertEquals(null, config.grpc());
+    assertEquals(OtlpReceiverConfig.Http.DEFAULT.endpoint(), config.http().endpoint());
+  }
+
+  @Test
+  void aCollectorKeyNotReadYetIsRefusedAsNotSupportedWithWhatToDo() {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, """
+            protocols:
+              http:
+                include_metadata: true
+                tls:
+                  cert_pem: abc
+            """));
+    String m = e.getMessage();
+    org.junit.jupiter.api.Assertions.assertTrue(m.contains("component.yaml:3:5: receiver 'otlp',"
+        + " key 'protocols.http.include_metadata': is not supported yet: client metadata is not"
+        + " kept"), m);
+    org.junit.jupiter.api.Assertions.assertTrue(m.contains("component.yaml:5:7: receiver 'otlp',"
+        + " key 'protocols.http.tls.cert_pem': is not supported yet: inline PEM is not read"), m);
+  }
 }
