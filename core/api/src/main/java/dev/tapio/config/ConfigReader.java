@@ -38,6 +38,15 @@ public interface ConfigReader extends ConfigProblems {
     return false;
   }
 
+  /**
+   * Whether the value at the key is a map, for keys that take either a map or a list (the
+   * Collector's older form of a key and Tapio's). False when absent. Does not mark the key as
+   * read.
+   */
+  default boolean holdsSection(String key) {
+    return false;
+  }
+
   String string(String key, String defaultValue);
 
   /**

@@ -48,8 +48,21 @@ public final class Ottl {
    * Throws {@link OttlException} when the statement does not parse.
    */
   public static OttlContext inferContext(String text, List<OttlContext> defaults) {
+    return infer(Parser.statement(text), text, defaults, true);
+  }
+
+  /**
+   * The context of a condition written without one (the filter processor's flat {@code
+   * log_conditions} and the like), inferred as {@link #inferContext} does for statements.
+   */
+  public static OttlContext inferConditionContext(String text, List<OttlContext> defaults) {
+    return infer(Parser.condition(text), text, defaults, false);
+  }
+
+  private static OttlContext infer(Ast parsed, String text, List<OttlContext> defaults,
+      boolean statement) {
     Set<String> prefixes = new HashSet<>();
-    collectPrefixes(Parser.statement(text), prefixes);
+    collectPrefixes(parsed, prefixes);
     OttlContext lowest = null;
     for (String p : prefixes) {
       OttlContext c = OttlContext.byName(p);
@@ -62,7 +75,11 @@ public final class Ottl {
     }
     for (OttlContext c : defaults) {
       try {
-        statement(text, c);
+        if (statement) {
+          statement(text, c);
+        } else {
+          condition(text, c);
+        }
         return c;
       } catch (OttlException e) {
         // try the next

@@ -82,6 +82,12 @@ final class SectionReader implements ConfigReader {
   }
 
   @Override
+  public boolean holdsSection(String key) {
+    Entry entry = map.entry(key);
+    return entry != null && entry.value() instanceof MapNode;
+  }
+
+  @Override
   public List<String> keys() {
     return List.copyOf(map.entries().keySet());
   }

@@ -13,6 +13,8 @@ import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.consumer.TracesProcessor;
 import dev.tapio.ottl.ErrorMode;
 import dev.tapio.ottl.OttlConfig;
+import dev.tapio.ottl.OttlException;
+import dev.tapio.ottl.Ottl;
 import dev.tapio.ottl.OttlContext;
 import dev.tapio.pdata.Severity;
 import dev.tapio.plugin.filter.FilterConfig.Condition;
@@ -21,6 +23,8 @@ import dev.tapio.plugin.filter.FilterConfig.OttlConditions;
 import dev.tapio.plugin.filter.FilterConfig.Target;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -35,10 +39,6 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
   /** Keys of the Collector's filter that Tapio does not implement, with what to use instead. */
   private static final List<String[]> NOT_SUPPORTED = List.of(
       new String[] {"spans", "use traces.span OTTL conditions"},
-      new String[] {"log_conditions", "use logs.log_record (or logs.resource)"},
-      new String[] {"trace_conditions", "use traces.span, traces.spanevent or traces.resource"},
-      new String[] {"metric_conditions", "use metrics.metric, metrics.datapoint or"
-          + " metrics.resource"},
       new String[] {"profiles", "profiles are not a Tapio signal"},
       new String[] {"profile_conditions", "profiles are not a Tapio signal"},
       new String[] {"metrics.include", "use metrics.metric OTTL conditions"},
@@ -83,8 +83,18 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
     ErrorMode errorMode = OttlConfig.errorMode(reader, ErrorMode.IGNORE);
     ConfigReader logs = reader.section("logs");
     Severity min = severity(logs, logs.string("min_severity", ""));
-    List<Condition> exclude = conditions(logs.sectionList("exclude"));
-    List<Condition> include = conditions(logs.sectionList("include"));
+    for (String key : List.of("include", "exclude")) {
+      if (logs.holdsSection(key)) {
+        logs.has(key);
+        logs.error(key, "is not supported yet in the Collector's deprecated form (a map with"
+            + " match_type): use log_conditions, or Tapio's list of conditions (attribute,"
+            + " resource_attribute, event_name or body_regex)");
+      }
+    }
+    List<Condition> exclude = logs.holdsSection("exclude") ? List.of()
+        : conditions(logs.sectionList("exclude"));
+    List<Condition> include = logs.holdsSection("include") ? List.of()
+        : conditions(logs.sectionList("include"));
     ConfigReader traces = reader.section("traces");
     ConfigReader metrics = reader.section("metrics");
     for (String[] key : NOT_SUPPORTED) {
@@ -95,16 +105,93 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
         in.error(local, "is not supported yet: " + key[1]);
       }
     }
+    Map<OttlContext, List<String>> logConditions = conditionLists(reader, "log_conditions",
+        List.of(OttlContext.LOG, OttlContext.RESOURCE), errorMode);
+    Map<OttlContext, List<String>> traceConditions = conditionLists(reader, "trace_conditions",
+        List.of(OttlContext.SPAN, OttlContext.SPANEVENT, OttlContext.RESOURCE), errorMode);
+    Map<OttlContext, List<String>> metricConditions = conditionLists(reader,
+        "metric_conditions", List.of(OttlContext.METRIC, OttlContext.DATAPOINT,
+            OttlContext.RESOURCE), errorMode);
     OttlConditions ottl = new OttlConditions(
-        OttlConfig.conditions(logs, "resource", OttlContext.RESOURCE),
-        OttlConfig.conditions(logs, "log_record", OttlContext.LOG),
-        OttlConfig.conditions(traces, "resource", OttlContext.RESOURCE),
-        OttlConfig.conditions(traces, "span", OttlContext.SPAN),
-        OttlConfig.conditions(traces, "spanevent", OttlContext.SPANEVENT),
-        OttlConfig.conditions(metrics, "resource", OttlContext.RESOURCE),
-        OttlConfig.conditions(metrics, "metric", OttlContext.METRIC),
-        OttlConfig.conditions(metrics, "datapoint", OttlContext.DATAPOINT));
+        join(OttlConfig.conditions(logs, "resource", OttlContext.RESOURCE), logConditions,
+            OttlContext.RESOURCE),
+        join(OttlConfig.conditions(logs, "log_record", OttlContext.LOG), logConditions,
+            OttlContext.LOG),
+        join(OttlConfig.conditions(traces, "resource", OttlContext.RESOURCE), traceConditions,
+            OttlContext.RESOURCE),
+        join(OttlConfig.conditions(traces, "span", OttlContext.SPAN), traceConditions,
+            OttlContext.SPAN),
+        join(OttlConfig.conditions(traces, "spanevent", OttlContext.SPANEVENT), traceConditions,
+            OttlContext.SPANEVENT),
+        join(OttlConfig.conditions(metrics, "resource", OttlContext.RESOURCE), metricConditions,
+            OttlContext.RESOURCE),
+        join(OttlConfig.conditions(metrics, "metric", OttlContext.METRIC), metricConditions,
+            OttlContext.METRIC),
+        join(OttlConfig.conditions(metrics, "datapoint", OttlContext.DATAPOINT),
+            metricConditions, OttlContext.DATAPOINT));
     return new FilterConfig(errorMode, new LogFilter(min, exclude, include), ottl);
+  }
+
+  private static List<String> join(List<String> a, Map<OttlContext, List<String>> b,
+      OttlContext context) {
+    List<String> more = b.getOrDefault(context, List.of());
+    if (more.isEmpty()) {
+      return a;
+    }
+    List<String> all = new ArrayList<>(a);
+    all.addAll(more);
+    return all;
+  }
+
+  /**
+   * The Collector's current form, {@code log_conditions} and the like: a list of conditions
+   * whose context is inferred from their paths ({@code log.}, {@code resource.}…), or of groups
+   * {@code {context, conditions}}. Conditions are grouped by context; any true drops the item,
+   * as under {@code logs.log_record}. {@code valid} lists the contexts allowed, the default for a
+   * condition without prefix first.
+   */
+  private static Map<OttlContext, List<String>> conditionLists(ConfigReader reader, String key,
+      List<OttlContext> valid, ErrorMode errorMode) {
+    Map<OttlContext, List<String>> out = new EnumMap<>(OttlContext.class);
+    String contexts = valid.stream().map(OttlContext::otelName)
+        .collect(java.util.stream.Collectors.joining(", "));
+    if (reader.holdsSectionList(key)) {
+      for (ConfigReader g : reader.sectionList(key)) {
+        String name = g.string("context", "");
+        OttlContext context = OttlContext.byName(name);
+        if (context == null || !valid.contains(context)) {
+          g.error(name.isEmpty() ? "" : "context", (name.isEmpty() ? "a group needs 'context'"
+              : "'" + name + "' is not a context filter supports in " + key) + ": use one of "
+              + contexts);
+          g.stringList("conditions", List.of());
+          continue;
+        }
+        if (g.has("error_mode") && OttlConfig.errorMode(g, errorMode) != errorMode) {
+          g.error("error_mode", "is not supported yet per group: set error_mode for the whole"
+              + " processor");
+        }
+        out.computeIfAbsent(context, c -> new ArrayList<>())
+            .addAll(OttlConfig.conditions(g, "conditions", context));
+      }
+      return out;
+    }
+    List<String> texts = reader.stringList(key, List.of());
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      try {
+        OttlContext context = Ottl.inferConditionContext(text, valid);
+        if (!valid.contains(context)) {
+          reader.error(key + "." + i, "the " + context.otelName() + " context is not one filter"
+              + " supports in " + key + ": use paths of " + contexts);
+          continue;
+        }
+        Ottl.condition(text, context);
+        out.computeIfAbsent(context, c -> new ArrayList<>()).add(text);
+      } catch (OttlException e) {
+        reader.error(key + "." + i, e.offset(), "invalid OTTL condition at " + e.getMessage());
+      }
+    }
+    return out;
   }
 
   private static Severity severity(ConfigReader logs, String text) {

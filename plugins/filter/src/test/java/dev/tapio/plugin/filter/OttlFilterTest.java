@@ -90,6 +90,42 @@ class OttlFilterTest {
   }
 
   @Test
+  void theCollectorsCurrentLogConditionsInferTheirContextOrNameIt() throws ConfigException {
+    for (String yaml : List.of("""
+        log_conditions:
+          - IsMatch(resource.attributes["k8s.namespace.name"], "^kube-")
+          - 'log.attributes["http.route"] == "/healthz"'
+        """, """
+        log_conditions:
+          - context: resource
+            conditions: ['IsMatch(attributes["k8s.namespace.name"], "^kube-")']
+          - context: log
+            conditions: ['attributes["http.route"] == "/healthz"']
+        """)) {
+      sink.reset();
+      TestContext context = new TestContext("filter", Kind.PROCESSOR, Signal.LOGS);
+      factory.createLogs(context, read(yaml), sink).consumeLogs(logs());
+      assertEquals(List.of("checkout ok", "{\"level\":\"error\"}"), keptBodies(), yaml);
+      assertEquals(2, context.counterValue("otelcol_processor_filter_logs_filtered"));
+    }
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> read("""
+            log_conditions:
+              - span.name == "x"
+            logs:
+              include:
+                match_type: strict
+                bodies: [a]
+            """));
+    String m = e.getMessage();
+    org.junit.jupiter.api.Assertions.assertTrue(m.contains("component.yaml:2:5: processor"
+        + " 'filter', key 'log_conditions.0': the span context is not one filter supports in"
+        + " log_conditions"), m);
+    org.junit.jupiter.api.Assertions.assertTrue(m.contains("key 'logs.include': is not supported"
+        + " yet in the Collector's deprecated form"), m);
+  }
+
+  @Test
   void shorthandAndOttlTogether() throws ConfigException {
     FilterConfig config = read("""
         logs:
