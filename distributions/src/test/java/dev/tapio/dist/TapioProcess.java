@@ -27,10 +27,18 @@ record TapioProcess(Process process, StringBuffer output) {
    * command and its arguments) and waits until it says it started (60 s at most).
    */
   static TapioProcess start(Path config, String... prefix) throws Exception {
+    return start(config, java.util.Map.of(), prefix);
+  }
+
+  /** Starts it with {@code env} added to this process's environment. */
+  static TapioProcess start(Path config, java.util.Map<String, String> env, String... prefix)
+      throws Exception {
     java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(prefix));
     command.addAll(java.util.List.of(Dist.home().resolve("bin/tapio").toString(), "run",
         "--config", config.toString()));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     StringBuffer seen = new StringBuffer();
     Thread.ofPlatform().daemon().start(() -> {
       try (BufferedReader lines = new BufferedReader(

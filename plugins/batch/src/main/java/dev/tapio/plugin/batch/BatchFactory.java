@@ -16,6 +16,7 @@ import dev.tapio.consumer.MetricsConsumer;
 import dev.tapio.consumer.MetricsProcessor;
 import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.consumer.TracesProcessor;
+import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -33,6 +34,13 @@ public final class BatchFactory implements ProcessorFactory<BatchConfig> {
   @Override
   public Stability stability() {
     return Stability.ALPHA;
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return Map.of(
+        "metadata_keys", "batches are not split by client metadata, which Tapio does not keep",
+        "metadata_cardinality_limit", "it bounds metadata_keys, which is not supported either");
   }
 
   @Override

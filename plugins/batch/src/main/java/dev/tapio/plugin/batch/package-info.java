@@ -28,7 +28,8 @@
  * in {@code send_batch_max_size}, and a single metric with more points than that is sent alone,
  * as a batch over the bound.
  *
- * <p>Not supported: the Collector's {@code metadata_keys} and {@code metadata_cardinality_limit}.
+ * <p>Not supported yet (refused with the reason; the plugin's README lists them): the Collector's
+ * {@code metadata_keys} and {@code metadata_cardinality_limit}.
  *
  * <h2>Behaviour</h2>
  *

@@ -1,6 +1,11 @@
 package dev.tapio.plugin.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigError;
+import dev.tapio.engine.config.ConfigException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,5 +42,14 @@ class BatchConfigTest {
     assertEquals("send_batch_size", p.get(0).substring(0, p.get(0).indexOf(':')));
     assertEquals("send_batch_max_size", p.get(1).substring(0, p.get(1).indexOf(':')));
     assertEquals("timeout", p.get(2).substring(0, p.get(2).indexOf(':')));
+  }
+
+  @Test
+  void metadataKeysAreRefusedAsNotSupportedYet() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(new BatchFactory(), "timeout: 1s\nmetadata_keys: [tenant]\n"));
+    assertEquals(List.of("component.yaml:2:1: processor 'batch', key 'metadata_keys': is not"
+        + " supported yet: batches are not split by client metadata, which Tapio does not keep"),
+        e.errors().stream().map(ConfigError::toString).toList());
   }
 }

@@ -5,6 +5,7 @@ import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ExtensionFactory;
 import dev.tapio.component.Stability;
 import dev.tapio.config.ConfigReader;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /** The {@code bearertokenauth} extension: a static bearer token, checked or sent. */
@@ -16,6 +17,12 @@ public final class BearerTokenAuthFactory implements ExtensionFactory<BearerToke
   @Override
   public String type() {
     return "bearertokenauth";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return Map.of("tokens", "one token is checked and sent; to rotate it without a restart, use"
+        + " filename, which is re-read when it changes");
   }
 
   @Override

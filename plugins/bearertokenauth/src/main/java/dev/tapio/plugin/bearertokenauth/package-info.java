@@ -12,5 +12,8 @@
  *   <li>{@code scheme: Bearer} — written before the token; empty sends the bare token.
  *   <li>{@code header: Authorization} — the header carrying it.
  * </ul>
+ *
+ * <p>Not supported yet (refused with the reason; the plugin's README lists it): the Collector's
+ * {@code tokens}, a list of tokens of which a request may carry any.
  */
 package dev.tapio.plugin.bearertokenauth;

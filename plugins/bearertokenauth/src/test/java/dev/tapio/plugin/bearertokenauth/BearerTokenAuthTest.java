@@ -126,6 +126,15 @@ class BearerTokenAuthTest {
     }
   }
 
+  @Test
+  void tokensIsRefusedAsNotSupportedYet() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(
+        new BearerTokenAuthFactory(), "token: a\ntokens: [a, b]\n"));
+    assertEquals("component.yaml:2:1: extension 'bearertokenauth', key 'tokens': is not"
+        + " supported yet: one token is checked and sent; to rotate it without a restart, use"
+        + " filename, which is re-read when it changes", e.getMessage());
+  }
+
   /**
    * The wiring a receiver and an exporter do, over real HTTP: the server refuses with 401 and a
    * challenge unless the token is there, the client adds what {@code headers()} gives.

@@ -8,6 +8,7 @@ import dev.tapio.config.ConfigReader;
 import dev.tapio.consumer.LogsExporter;
 import dev.tapio.consumer.MetricsExporter;
 import dev.tapio.consumer.TracesExporter;
+import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -32,6 +33,15 @@ public final class DebugExporterFactory implements ExporterFactory<DebugConfig> 
   public String deprecation(String alias) {
     return "the 'logging' exporter is deprecated (the Collector replaced it by 'debug' and then"
         + " removed it); this runs the debug exporter: rename it to 'debug'";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return Map.of(
+        "output_paths", "the debug exporter always writes to standard output; the file exporter"
+            + " writes to a file",
+        "use_internal_logger", "the debug exporter always writes to standard output",
+        "sending_queue", "the debug exporter prints each batch as it arrives, without a queue");
   }
 
   @Override

@@ -17,5 +17,8 @@
  * </ul>
  *
  * <p>Drop reason: {@code sampled_out}, for items of batches that sampling kept from printing.
+ *
+ * <p>Not supported yet (refused with the reason; the plugin's README lists them): the
+ * Collector's {@code output_paths}, {@code use_internal_logger} and {@code sending_queue}.
  */
 package dev.tapio.plugin.debug;

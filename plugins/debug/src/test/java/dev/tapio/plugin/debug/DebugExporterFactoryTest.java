@@ -76,4 +76,12 @@ class DebugExporterFactoryTest {
         .validate((key, message) -> problems.add(key));
     assertEquals(List.of("sampling_initial", "sampling_thereafter"), problems);
   }
+
+  @Test
+  void internalLoggerIsRefusedAsNotSupportedYet() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(factory, "verbosity: normal\nuse_internal_logger: false\n"));
+    assertEquals("component.yaml:2:1: exporter 'debug', key 'use_internal_logger': is not"
+        + " supported yet: the debug exporter always writes to standard output", e.getMessage());
+  }
 }

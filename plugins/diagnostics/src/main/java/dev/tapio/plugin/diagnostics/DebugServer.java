@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -13,6 +15,36 @@ import java.util.concurrent.Executors;
  * {@link #close}. Not for data: the pages it serves are small and rare.
  */
 final class DebugServer implements AutoCloseable {
+  /** Why a server has no {@code dialer}, for {@code unsupportedKeys()}. */
+  static final String DIALER = "a server listens; dialer applies to clients only";
+
+  private static final String TIMEOUTS = "the JDK HTTP server's own timeouts apply";
+  private static final String NO_BODY = "the endpoint reads no request bodies";
+
+  /**
+   * The keys of the Collector's HTTP server settings (confighttp) that this server does not
+   * read, with what it does instead; for the {@code unsupportedKeys()} of the extensions it
+   * serves.
+   */
+  private static final Map<String, String> UNSUPPORTED_KEYS = Map.ofEntries(
+      Map.entry("auth", "the endpoint has no authentication; bind it to an address only"
+          + " trusted clients reach"),
+      Map.entry("compression_algorithms", NO_BODY),
+      Map.entry("cors", "no CORS headers are sent"),
+      Map.entry("dialer", DIALER),
+      Map.entry("idle_timeout", TIMEOUTS),
+      Map.entry("include_metadata", "client metadata is not kept"),
+      Map.entry("keep_alives_enabled", "the JDK HTTP server keeps connections alive"),
+      Map.entry("max_request_body_size", NO_BODY),
+      Map.entry("middlewares", "Tapio has no middleware extensions"),
+      Map.entry("read_header_timeout", TIMEOUTS),
+      Map.entry("read_timeout", TIMEOUTS),
+      Map.entry("response_headers", "responses carry only their own headers"),
+      Map.entry("tls", "the endpoint serves plain HTTP; keep it on localhost or put a TLS proxy"
+          + " in front"),
+      Map.entry("transport", "only tcp is served"),
+      Map.entry("write_timeout", TIMEOUTS));
+
   private final HttpServer server;
 
   DebugServer(String endpoint, String name) throws IOException {
@@ -47,6 +79,16 @@ final class DebugServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+  }
+
+  /**
+   * The Collector's HTTP server keys this server does not read, and {@code key} of the
+   * extension itself, each with what to do instead. Immutable.
+   */
+  static Map<String, String> unsupportedKeysAnd(String key, String reason) {
+    Map<String, String> keys = new HashMap<>(UNSUPPORTED_KEYS);
+    keys.put(key, reason);
+    return Map.copyOf(keys);
   }
 
   /** {@code host:port} is valid (a port number after the last colon). */

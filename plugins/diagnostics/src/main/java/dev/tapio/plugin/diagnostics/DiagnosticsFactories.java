@@ -7,6 +7,7 @@ import dev.tapio.component.Stability;
 import dev.tapio.config.ComponentConfig;
 import dev.tapio.config.ConfigProblems;
 import dev.tapio.config.ConfigReader;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /** The factories of the {@code zpages} and {@code pprof} extensions. */
@@ -29,9 +30,18 @@ public final class DiagnosticsFactories {
   /** {@code zpages}. */
   @Extension
   public static final class ZPagesFactory implements ExtensionFactory<ZPagesConfig> {
+    private static final Map<String, String> UNSUPPORTED_KEYS = DebugServer.unsupportedKeysAnd(
+        "expvar", "Go's expvar has no JVM counterpart; pprof serves thread dumps and heap"
+            + " histograms");
+
     @Override
     public String type() {
       return "zpages";
+    }
+
+    @Override
+    public Map<String, String> unsupportedKeys() {
+      return UNSUPPORTED_KEYS;
     }
 
     @Override
@@ -66,6 +76,11 @@ public final class DiagnosticsFactories {
     @Override
     public String type() {
       return "pprof";
+    }
+
+    @Override
+    public Map<String, String> unsupportedKeys() {
+      return Map.of("dialer", DebugServer.DIALER);
     }
 
     @Override

@@ -5,17 +5,26 @@ import dev.tapio.component.ComponentContext;
 import dev.tapio.component.ExtensionFactory;
 import dev.tapio.component.Stability;
 import dev.tapio.config.ConfigReader;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /** The {@code health_check} extension. */
 @Extension
 public final class HealthCheckFactory implements ExtensionFactory<HealthCheckConfig> {
+  private static final Map<String, String> UNSUPPORTED_KEYS = DebugServer.unsupportedKeysAnd(
+      "use_v2", "only the v1 endpoint (path, response_body) is served; each component's status"
+          + " is on zpages' /debug/pipelinez");
 
   public HealthCheckFactory() {}
 
   @Override
   public String type() {
     return "health_check";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return UNSUPPORTED_KEYS;
   }
 
   @Override
@@ -43,14 +52,6 @@ public final class HealthCheckFactory implements ExtensionFactory<HealthCheckCon
         body.string("unhealthy", d.unhealthyBody()), check.bool("enabled", d.checkPipeline()),
         check.duration("interval", d.interval()),
         check.integer("exporter_failure_threshold", d.failureThreshold()));
-    for (String key : new String[] {"tls", "cors", "auth", "max_request_body_size",
-        "include_metadata", "response_headers", "compression_algorithms", "read_timeout",
-        "read_header_timeout", "write_timeout", "idle_timeout"}) {
-      if (r.has(key)) {
-        r.error(key, "is not supported yet by Tapio's health_check (a plain HTTP endpoint);"
-            + " remove it");
-      }
-    }
     return c;
   }
 

@@ -8,8 +8,11 @@
  * {@code response_body.healthy} / {@code .unhealthy}, {@code check_collector_pipeline.enabled} /
  * {@code interval} (5m) / {@code exporter_failure_threshold} (5). The server settings the
  * Collector shares with its HTTP receivers ({@code tls}, {@code cors}, {@code auth},
- * timeouts…) are refused as not supported yet. Healthy means what the engine's {@code /readyz}
- * means: the pipelines run and no component is in error (degraded components are healthy).
+ * timeouts…) and {@code use_v2} are refused as not supported yet, with what Tapio does instead
+ * (the plugin's README lists them; {@code zpages} refuses the same server settings and
+ * {@code expvar}, {@code pprof} its {@code dialer}). Healthy means what the engine's
+ * {@code /readyz} means: the pipelines run and no component is in error (degraded components
+ * are healthy).
  *
  * <p>{@code zpages} ({@code endpoint}, default {@code localhost:55679}) serves
  * {@code /debug/servicez}, {@code /debug/pipelinez} (wiring, each component's state and its last

@@ -111,4 +111,19 @@ class DiagnosticsTest {
         () -> ComponentConfigs.read(new DiagnosticsFactories.ZPagesFactory(), "endpoint: x"));
     assertTrue(e.getMessage().contains("'endpoint': must be host:port"), e.getMessage());
   }
+
+  @Test
+  void collectorServerKeysAreRefusedAsNotSupportedYet() {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(new DiagnosticsFactories.ZPagesFactory(),
+            "endpoint: localhost:55679\ntls:\n  cert_file: server.crt\n"));
+    assertEquals("component.yaml:2:1: extension 'zpages', key 'tls': is not supported yet: the"
+        + " endpoint serves plain HTTP; keep it on localhost or put a TLS proxy in front",
+        e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> ComponentConfigs.read(new DiagnosticsFactories.PprofFactory(),
+            "dialer: {timeout: 5s}\n"));
+    assertEquals("component.yaml:1:1: extension 'pprof', key 'dialer': is not supported yet: a"
+        + " server listens; dialer applies to clients only", e.getMessage());
+  }
 }

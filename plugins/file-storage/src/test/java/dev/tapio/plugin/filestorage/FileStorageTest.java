@@ -45,6 +45,15 @@ class FileStorageTest {
   }
 
   @Test
+  void compactionIsRefusedAsNotSupportedYet() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
+        "directory: /var/lib/tapio\ncompaction:\n  on_start: true\n"));
+    assertEquals("component.yaml:2:1: extension 'file_storage', key 'compaction': is not"
+        + " supported yet: a queue deletes each segment file once all of it is sent, so there"
+        + " is no database to compact", e.getMessage());
+  }
+
+  @Test
   void givesEachOwnerAndSignalItsOwnDirectory() throws Exception {
     Component storage = factory.create(context("file_storage", null),
         new FileStorageConfig(root.resolve("q").toString(), true));

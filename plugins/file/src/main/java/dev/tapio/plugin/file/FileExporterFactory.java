@@ -8,18 +8,38 @@ import dev.tapio.config.ConfigReader;
 import dev.tapio.consumer.LogsExporter;
 import dev.tapio.consumer.MetricsExporter;
 import dev.tapio.consumer.TracesExporter;
+import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
 /** The {@code file} exporter: OTLP-JSON lines, one per batch, with size-based rotation. */
 @Extension
 public final class FileExporterFactory implements ExporterFactory<FileExporterConfig> {
+  private static final String UNCOMPRESSED = "files are written uncompressed";
+  private static final Map<String, String> UNSUPPORTED_KEYS = Map.ofEntries(
+      Map.entry("append", "an existing file is always appended to, never truncated"),
+      Map.entry("compression", UNCOMPRESSED),
+      Map.entry("compression_params", UNCOMPRESSED),
+      Map.entry("create_directory", "the directories above path are always created"),
+      Map.entry("directory_permissions", "directories are created with the process's umask"),
+      Map.entry("encoding", "Tapio has no encoding extensions; lines are OTLP JSON (format:"
+          + " json)"),
+      Map.entry("group_by", "an exporter writes the one file at path, not a file per value of a"
+          + " resource attribute"),
+      Map.entry("rotation.localtime", "rotated files are named by UTC time"),
+      Map.entry("rotation.max_days", "rotated files are kept by number (max_backups), not by"
+          + " age"));
 
   public FileExporterFactory() {}
 
   @Override
   public String type() {
     return "file";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return UNSUPPORTED_KEYS;
   }
 
   @Override

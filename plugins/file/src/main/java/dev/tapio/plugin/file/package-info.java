@@ -20,6 +20,11 @@
  *   <li>{@code format: json} — only {@code json} is supported ({@code proto} is refused).
  * </ul>
  *
+ * <p>Not supported yet (refused with what Tapio does instead; the plugin's README lists them):
+ * the Collector's {@code append} (Tapio always appends), {@code compression},
+ * {@code create_directory} (always), {@code directory_permissions}, {@code encoding},
+ * {@code group_by}, {@code rotation.localtime} and {@code rotation.max_days}.
+ *
  * <p>Drops nothing itself: a failed write is refused as retryable, naming the file and the reason.
  *
  * <p>The OTLP JSON encoder is tapio-otlp's {@code OtlpJsonEncoder}, shaded into this plugin's

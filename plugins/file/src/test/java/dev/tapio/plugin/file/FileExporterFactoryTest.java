@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapio.component.Signal;
 import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigError;
 import dev.tapio.engine.config.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,5 +95,14 @@ class FileExporterFactoryTest {
         .toList();
     assertEquals(List.of("rotation.max_megabytes", "rotation.max_backups", "flush_interval",
         "format"), keys);
+  }
+
+  @Test
+  void rotationByAgeIsRefusedAsNotSupportedYet() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(factory,
+        "path: out.json\nrotation:\n  max_backups: 3\n  max_days: 7\n"));
+    assertEquals(List.of("component.yaml:4:3: exporter 'file', key 'rotation.max_days': is not"
+        + " supported yet: rotated files are kept by number (max_backups), not by age"),
+        e.errors().stream().map(ConfigError::toString).toList());
   }
 }

@@ -159,16 +159,16 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
       for (ConfigReader g : reader.sectionList(key)) {
         String name = g.string("context", "");
         OttlContext context = OttlContext.byName(name);
+        if (g.has("error_mode") && OttlConfig.errorMode(g, errorMode) != errorMode) {
+          g.error("error_mode", "is not supported yet per group: set error_mode for the whole"
+              + " processor");
+        }
         if (context == null || !valid.contains(context)) {
           g.error(name.isEmpty() ? "" : "context", (name.isEmpty() ? "a group needs 'context'"
               : "'" + name + "' is not a context filter supports in " + key) + ": use one of "
               + contexts);
           g.stringList("conditions", List.of());
           continue;
-        }
-        if (g.has("error_mode") && OttlConfig.errorMode(g, errorMode) != errorMode) {
-          g.error("error_mode", "is not supported yet per group: set error_mode for the whole"
-              + " processor");
         }
         out.computeIfAbsent(context, c -> new ArrayList<>())
             .addAll(OttlConfig.conditions(g, "conditions", context));

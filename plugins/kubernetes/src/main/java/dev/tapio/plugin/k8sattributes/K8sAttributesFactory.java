@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -59,6 +60,18 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
       new Association(List.of(new Source(SourceKind.RESOURCE_ATTRIBUTE, Attr.CONTAINER_ID))),
       new Association(List.of(new Source(SourceKind.CONNECTION, ""))));
 
+  private static final String POD_FILTERS = "pods are filtered by node and namespace only";
+  private static final Map<String, String> UNSUPPORTED_KEYS = KubeClients.unsupportedKeysAnd(
+      Map.of("extract.deployment_name_from_replicaset", "deprecated in the Collector;"
+              + " k8s.deployment.name comes from the watched ReplicaSet's owner, and from the"
+              + " ReplicaSet's name until it is seen",
+          "extract.otel_annotations", "extract those annotations with a rule: annotations:"
+              + " [{key_regex: resource.opentelemetry.io/(.*), tag_name: $1}]",
+          "filter.fields", POD_FILTERS,
+          "filter.labels", POD_FILTERS,
+          "watch_sync_period", "the informers never resync; watch events keep the cache"
+              + " current (the Collector's 0s)"));
+
   private final Function<K8sAttributesConfig, KubernetesClient> clients;
   private final Function<String, String> environment;
 
@@ -76,6 +89,11 @@ public final class K8sAttributesFactory implements ProcessorFactory<K8sAttribute
   @Override
   public String type() {
     return "k8sattributes";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return UNSUPPORTED_KEYS;
   }
 
   @Override

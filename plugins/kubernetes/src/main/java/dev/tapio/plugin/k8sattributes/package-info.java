@@ -89,9 +89,9 @@
  *       in full); {@code tag_name} is the attribute's name, where {@code $1}… stand for the
  *       pattern's groups; without it, {@code k8s.<pod|namespace>.<labels|annotations>.<key>}.
  *       {@code from} (default {@code pod}): {@code pod} or {@code namespace} (then namespaces
- *       are watched too). The Collector's {@code from: node} and {@code otel_annotations} are
- *       not supported (unknown value / unknown key), nor are {@code filter.labels} and
- *       {@code filter.fields}.
+ *       are watched too). The Collector's {@code from: node} is an unknown value; its
+ *       {@code otel_annotations}, {@code filter.labels} and {@code filter.fields} are refused
+ *       as not supported yet, with what to do instead (the plugin's README lists them).
  *   <li>{@code extract.peer} (Tapio's key): {@code enabled} (default {@code false}) turns on
  *       the resolution of a record's peer (see <a href="#peers">Peers</a>); {@code from}
  *       (default {@code [pod, service]}, when enabled not empty) what an address may resolve

@@ -12,6 +12,7 @@ import dev.tapio.plugin.kubernetes.AuthType;
 import dev.tapio.plugin.kubernetes.KubeClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.pf4j.Extension;
@@ -19,6 +20,12 @@ import org.pf4j.Extension;
 /** Creates {@code k8s_events} receivers. Stateless and thread-safe. */
 @Extension
 public final class K8sEventsFactory implements ReceiverFactory<K8sEventsConfig> {
+  private static final Map<String, String> UNSUPPORTED_KEYS = KubeClients.unsupportedKeysAnd(
+      Map.of("dedup_interval", "every change of an event is sent once, updates included; a"
+              + " filter processor on k8s.event.count can drop the repeats",
+          "k8s_leader_elector", "there is no leader election; run one replica, as each replica"
+              + " sends every event"));
+
   private final Function<K8sEventsConfig, KubernetesClient> clients;
   private final EventsApi api;
 
@@ -38,6 +45,11 @@ public final class K8sEventsFactory implements ReceiverFactory<K8sEventsConfig> 
   @Override
   public String type() {
     return "k8s_events";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return UNSUPPORTED_KEYS;
   }
 
   @Override

@@ -38,6 +38,10 @@
  *       fails saying so.
  * </ul>
  *
+ * <p>Not supported yet (refused with what to do instead; the plugin's README lists them): the
+ * Collector's {@code context}, {@code kube_api_qps}, {@code kube_api_burst},
+ * {@code dedup_interval} and {@code k8s_leader_elector}.
+ *
  * <h2>Records</h2>
  *
  * <p>One resource per event, one record in it, scope {@code dev.tapio.k8sevents}; the

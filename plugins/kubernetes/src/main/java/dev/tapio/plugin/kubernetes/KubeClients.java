@@ -5,10 +5,29 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Builds the Kubernetes client every component of this plugin uses. */
 public final class KubeClients {
+  private static final String NOT_RATE_LIMITED = "requests are not rate-limited on the client:"
+      + " each watch lists once, then streams the changes";
+
   private KubeClients() {}
+
+  /**
+   * The Collector's Kubernetes API keys ({@code k8sconfig.APIConfig}) that these clients do not
+   * read, and a component's own {@code more}, each with what to do instead; for the factories'
+   * {@code unsupportedKeys()}. Immutable.
+   */
+  public static Map<String, String> unsupportedKeysAnd(Map<String, String> more) {
+    Map<String, String> keys = new HashMap<>(more);
+    keys.put("context", "auth_type kubeConfig uses the kube config's current context; switch it"
+        + " with kubectl config use-context");
+    keys.put("kube_api_qps", NOT_RATE_LIMITED);
+    keys.put("kube_api_burst", NOT_RATE_LIMITED);
+    return Map.copyOf(keys);
+  }
 
   /**
    * A client for {@code auth}, on the JDK's HTTP client; closing it closes its connections.

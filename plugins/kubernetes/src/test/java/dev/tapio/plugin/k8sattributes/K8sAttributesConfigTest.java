@@ -178,7 +178,7 @@ class K8sAttributesConfigTest {
   }
 
   @Test
-  void unknownKeysAreErrors() {
+  void collectorKeysNotReadYetAreErrors() {
     List<String> e = errors("""
         filter:
           labels: [{key: app, value: x}]
@@ -188,8 +188,9 @@ class K8sAttributesConfigTest {
           pods: [{name: "a(b"}]
         """);
     assertEquals(3, e.size(), e.toString());
-    assertTrue(e.get(0).contains("'filter.labels'"), e.get(0));
-    assertTrue(e.get(1).contains("'extract.otel_annotations'"), e.get(1));
+    assertEquals("component.yaml:2:3: processor 'k8sattributes', key 'filter.labels': is not"
+        + " supported yet: pods are filtered by node and namespace only", e.get(0));
+    assertTrue(e.get(1).contains("'extract.otel_annotations': is not supported yet"), e.get(1));
     assertTrue(e.get(2).contains("'exclude.pods.0.name'"), e.get(2));
   }
 

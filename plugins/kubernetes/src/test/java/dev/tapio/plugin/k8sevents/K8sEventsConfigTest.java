@@ -87,4 +87,11 @@ class K8sEventsConfigTest {
   void unknownKeysAreErrors() {
     assertOne(errors("namespace: default\n"), "namespace");
   }
+
+  @Test
+  void collectorKeysNotReadYetAreErrors() {
+    assertEquals(List.of("component.yaml:2:1: receiver 'k8s_events', key 'kube_api_qps': is not"
+        + " supported yet: requests are not rate-limited on the client: each watch lists once,"
+        + " then streams the changes"), errors("namespaces: [default]\nkube_api_qps: 5\n"));
+  }
 }

@@ -11,18 +11,28 @@ import dev.tapio.consumer.MetricsConsumer;
 import dev.tapio.consumer.MetricsProcessor;
 import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.consumer.TracesProcessor;
+import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
 /** Creates {@code memory_limiter} processors. Stateless and thread-safe. */
 @Extension
 public final class MemoryLimiterFactory implements ProcessorFactory<MemoryLimiterConfig> {
+  private static final String NO_GC_BACKOFF = "forced GCs do not back off when they free"
+      + " little; the min_gc_interval_when_* keys space them";
 
   public MemoryLimiterFactory() {}
 
   @Override
   public String type() {
     return "memory_limiter";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return Map.of(
+        "max_gc_interval_when_soft_limited", NO_GC_BACKOFF,
+        "max_gc_interval_when_hard_limited", NO_GC_BACKOFF);
   }
 
   @Override

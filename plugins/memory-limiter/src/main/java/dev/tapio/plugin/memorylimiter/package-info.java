@@ -45,6 +45,9 @@
  *
  * <p>Differences from the Collector: each pipeline using the processor gets its own instance and
  * check thread (the Collector shares one per component id); the measurement is the Java heap,
- * not the process's memory; the {@code admission} model is not supported.
+ * not the process's memory; the {@code admission} model is not supported; forced GCs that free
+ * little do not back off, so {@code max_gc_interval_when_soft_limited} and
+ * {@code max_gc_interval_when_hard_limited} are refused as not supported yet (the plugin's
+ * README lists them).
  */
 package dev.tapio.plugin.memorylimiter;

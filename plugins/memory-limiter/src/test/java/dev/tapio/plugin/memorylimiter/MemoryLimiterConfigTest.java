@@ -1,6 +1,11 @@
 package dev.tapio.plugin.memorylimiter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigError;
+import dev.tapio.engine.config.ConfigException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,5 +67,15 @@ class MemoryLimiterConfigTest {
         Duration.ofSeconds(1), Duration.ofSeconds(5));
     assertEquals(List.of("min_gc_interval_when_soft_limited: 'min_gc_interval_when_soft_limited'"
         + " should be larger than 'min_gc_interval_when_hard_limited'"), problems(c));
+  }
+
+  @Test
+  void gcBackoffCapsAreRefusedAsNotSupportedYet() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(
+        new MemoryLimiterFactory(), "limit_mib: 1500\nmax_gc_interval_when_soft_limited: 30s\n"));
+    assertEquals(List.of("component.yaml:2:1: processor 'memory_limiter', key"
+        + " 'max_gc_interval_when_soft_limited': is not supported yet: forced GCs do not back"
+        + " off when they free little; the min_gc_interval_when_* keys space them"),
+        e.errors().stream().map(ConfigError::toString).toList());
   }
 }

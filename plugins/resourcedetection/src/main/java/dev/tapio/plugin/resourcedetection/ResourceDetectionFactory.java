@@ -23,7 +23,9 @@ import dev.tapio.plugin.resourcedetection.ResourceDetectionConfig.SystemSettings
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.pf4j.Extension;
@@ -31,6 +33,11 @@ import org.pf4j.Extension;
 /** Creates {@code resourcedetection} processors. Stateless and thread-safe. */
 @Extension
 public final class ResourceDetectionFactory implements ProcessorFactory<ResourceDetectionConfig> {
+  private static final String NO_DETECTOR = "no detector for this platform; use env or system";
+  private static final String NO_HTTP_CLIENT = "Tapio's detectors call no HTTP endpoint, so"
+      + " there is no HTTP client to configure";
+  private static final Map<String, String> UNSUPPORTED_KEYS = unsupportedCollectorKeys();
+
   private final HostView host;
 
   public ResourceDetectionFactory() {
@@ -52,6 +59,34 @@ public final class ResourceDetectionFactory implements ProcessorFactory<Resource
   @Override
   public String type() {
     return "resourcedetection";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return UNSUPPORTED_KEYS;
+  }
+
+  /** The Collector's detector sections and HTTP client keys (confighttp) Tapio does not read. */
+  private static Map<String, String> unsupportedCollectorKeys() {
+    Map<String, String> keys = new HashMap<>();
+    for (String detector : List.of("akamai", "aks", "alibaba_ecs", "azure", "consul",
+        "digitalocean", "docker", "ec2", "ecs", "eks", "elasticbeanstalk", "gcp", "heroku",
+        "hetzner", "ibmcloud_classic", "ibmcloud_vpc", "kubeadm", "lambda", "nova", "openshift",
+        "oraclecloud", "scaleway", "tencent_cvm", "upcloud", "vultr")) {
+      keys.put(detector, NO_DETECTOR);
+    }
+    for (String client : List.of("auth", "compression", "compression_params", "cookies",
+        "disable_keep_alives", "endpoint", "force_attempt_http2", "headers",
+        "http2_ping_timeout", "http2_read_idle_timeout", "idle_conn_timeout",
+        "max_conns_per_host", "max_idle_conns", "max_idle_conns_per_host", "middlewares",
+        "proxy_url", "read_buffer_size", "tls", "write_buffer_size")) {
+      keys.put(client, NO_HTTP_CLIENT);
+    }
+    keys.put("k8s_api", "Tapio still names this detector k8snode, the Collector's name before"
+        + " k8s_api; write k8snode");
+    keys.put("fail_on_missing_metadata", "it concerns the cloud detectors, which Tapio does not"
+        + " have; a detector that fails always fails the start");
+    return Map.copyOf(keys);
   }
 
   @Override

@@ -32,7 +32,9 @@
  *       the same key, the first one listed wins (list {@code env} first to let
  *       {@code OTEL_RESOURCE_ATTRIBUTES} correct what the host says). Unknown or repeated names
  *       are errors at the name; the Collector's cloud and container detectors ({@code ec2},
- *       {@code gcp}, {@code docker}, …) are not built in.
+ *       {@code gcp}, {@code docker}, …) are not built in, and their sections, the Collector's
+ *       HTTP client keys ({@code endpoint}, {@code tls}, …) and {@code k8s_api} (write
+ *       {@code k8snode}) are refused as not supported yet (the plugin's README lists them).
  *   <li>{@code override} (default {@code true}): {@code true} puts every detected value on
  *       every resource, replacing the value the resource had for that key; {@code false} adds
  *       only the keys a resource does not have.

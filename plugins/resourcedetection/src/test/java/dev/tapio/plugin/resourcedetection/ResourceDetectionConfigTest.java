@@ -85,6 +85,13 @@ class ResourceDetectionConfigTest {
   }
 
   @Test
+  void aCloudDetectorsSectionIsRefusedAsNotSupportedYet() {
+    assertEquals(List.of("component.yaml:2:1: processor 'resourcedetection', key 'ec2': is not"
+        + " supported yet: no detector for this platform; use env or system"),
+        errors("detectors: [env]\nec2:\n  tags: [^team$]\n"));
+  }
+
+  @Test
   void noDetectorAndANonPositiveTimeoutAreErrors() {
     assertEquals(List.of(
         "component.yaml:1:1: processor 'resourcedetection', key 'detectors': names no"

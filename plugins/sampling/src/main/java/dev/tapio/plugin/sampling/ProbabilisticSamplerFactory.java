@@ -9,6 +9,7 @@ import dev.tapio.consumer.LogsConsumer;
 import dev.tapio.consumer.LogsProcessor;
 import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.consumer.TracesProcessor;
+import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -16,12 +17,28 @@ import org.pf4j.Extension;
 @Extension
 public final class ProbabilisticSamplerFactory
     implements ProcessorFactory<ProbabilisticSamplerConfig> {
+  private static final String MODES = "Tapio samples as the Collector's hash_seed mode; the"
+      + " proportional and equalizing modes (W3C trace state th/rv) are not implemented";
+  private static final Map<String, String> UNSUPPORTED_KEYS = Map.of(
+      "mode", MODES,
+      "sampling_precision", MODES,
+      "attribute_source", "log records hash their trace id when it is set, else the"
+          + " from_attribute value",
+      "fail_closed", "records with neither a trace id nor a from_attribute value are kept at"
+          + " random at sampling_percentage, not dropped",
+      "sampling_priority", "there is no per-record priority; every record is sampled at"
+          + " sampling_percentage");
 
   public ProbabilisticSamplerFactory() {}
 
   @Override
   public String type() {
     return "probabilistic_sampler";
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return UNSUPPORTED_KEYS;
   }
 
   @Override

@@ -43,7 +43,8 @@
  * {@code sampled_out}; scope and resource groups left empty are removed, and an empty result is
  * not passed on. Signals: logs and traces (metrics are not sampled). Capabilities: mutates.
  *
- * <p>Not supported: the Collector's {@code mode} ({@code proportional}, {@code equalizing}),
+ * <p>Not supported yet (refused with what Tapio does instead; the plugin's README lists them):
+ * the Collector's {@code mode} ({@code proportional}, {@code equalizing}),
  * {@code fail_closed}, {@code sampling_precision}, {@code attribute_source} and
  * {@code sampling_priority}; W3C {@code th}/{@code rv} trace state is neither read nor written.
  */

@@ -1,6 +1,11 @@
 package dev.tapio.plugin.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tapio.engine.config.ComponentConfigs;
+import dev.tapio.engine.config.ConfigError;
+import dev.tapio.engine.config.ConfigException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,5 +42,15 @@ class ProbabilisticSamplerConfigTest {
     assertEquals(List.of("hash_seed: must be an unsigned 32-bit integer (0 to 4294967295), got"
         + " 4294967296"), problems(new ProbabilisticSamplerConfig(1, 4294967296L, "")));
     assertEquals(1, problems(new ProbabilisticSamplerConfig(1, -1, "")).size());
+  }
+
+  @Test
+  void failClosedIsRefusedAsNotSupportedYet() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(
+        new ProbabilisticSamplerFactory(), "sampling_percentage: 10\nfail_closed: false\n"));
+    assertEquals(List.of("component.yaml:2:1: processor 'probabilistic_sampler', key"
+        + " 'fail_closed': is not supported yet: records with neither a trace id nor a"
+        + " from_attribute value are kept at random at sampling_percentage, not dropped"),
+        e.errors().stream().map(ConfigError::toString).toList());
   }
 }

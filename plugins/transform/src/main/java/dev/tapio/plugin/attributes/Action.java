@@ -36,6 +36,13 @@ import java.util.regex.PatternSyntaxException;
 public record Action(String key, Kind action, Object value, String fromAttribute,
     Pattern pattern, List<String> groupNames, String convertedType) {
 
+  /**
+   * Why the Collector's {@code default_value} of an action is refused, for the factories'
+   * {@code unsupportedKeys()}.
+   */
+  public static final String DEFAULT_VALUE_UNSUPPORTED = "follow the action with an insert of"
+      + " the default value: insert sets the key only where it is still absent";
+
   /** The actions. */
   public enum Kind { INSERT, UPDATE, UPSERT, DELETE, HASH, EXTRACT, CONVERT }
 

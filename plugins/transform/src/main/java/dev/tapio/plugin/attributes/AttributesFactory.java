@@ -12,12 +12,19 @@ import dev.tapio.consumer.MetricsProcessor;
 import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.consumer.TracesProcessor;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
 /** Creates {@code attributes} processors. Stateless and thread-safe. */
 @Extension
 public final class AttributesFactory implements ProcessorFactory<AttributesConfig> {
+  private static final String MATCH_PROPERTIES = "put the attributes processor in a pipeline of"
+      + " its own, or use the transform processor with a where clause";
+  private static final Map<String, String> UNSUPPORTED_KEYS = Map.of(
+      "include", MATCH_PROPERTIES,
+      "exclude", MATCH_PROPERTIES,
+      "actions[].default_value", Action.DEFAULT_VALUE_UNSUPPORTED);
 
   public AttributesFactory() {}
 
@@ -29,6 +36,11 @@ public final class AttributesFactory implements ProcessorFactory<AttributesConfi
   @Override
   public Stability stability() {
     return Stability.ALPHA;
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return UNSUPPORTED_KEYS;
   }
 
   @Override
@@ -49,12 +61,6 @@ public final class AttributesFactory implements ProcessorFactory<AttributesConfi
 
   @Override
   public AttributesConfig readConfig(ConfigReader reader) {
-    for (String key : List.of("include", "exclude")) {
-      if (reader.has(key)) {
-        reader.error(key, "is not supported yet: put the attributes processor in a pipeline"
-            + " of its own, or use the transform processor with a where clause");
-      }
-    }
     List<Action> actions = Action.readAll(reader, "actions");
     if (!reader.has("actions") || actions.isEmpty() && reader.sectionList("actions").isEmpty()) {
       reader.error("actions", "at least one action is required");

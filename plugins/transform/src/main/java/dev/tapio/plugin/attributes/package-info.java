@@ -21,8 +21,9 @@
  *
  * <p>Actions run in order. Go's {@code (?P<name>...)} groups are accepted (names with '_'
  * included); a value that does not convert is left as it is, as in the Collector. Not supported
- * yet (rejected with that message): {@code include}/{@code exclude} match properties and
- * {@code from_context}. {@link dev.tapio.plugin.attributes.Action} is shared with the
+ * yet (refused with what to write instead; the plugin's README lists them): the
+ * {@code include}/{@code exclude} match properties, {@code from_context} and
+ * {@code default_value}. {@link dev.tapio.plugin.attributes.Action} is shared with the
  * {@code resource} processor. Capabilities: mutates.
  */
 package dev.tapio.plugin.attributes;

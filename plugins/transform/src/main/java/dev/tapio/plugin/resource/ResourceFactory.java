@@ -13,6 +13,7 @@ import dev.tapio.consumer.TracesConsumer;
 import dev.tapio.consumer.TracesProcessor;
 import dev.tapio.plugin.attributes.Action;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -30,6 +31,11 @@ public final class ResourceFactory implements ProcessorFactory<ResourceConfig> {
   @Override
   public Stability stability() {
     return Stability.ALPHA;
+  }
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return Map.of("attributes[].default_value", Action.DEFAULT_VALUE_UNSUPPORTED);
   }
 
   @Override

@@ -178,4 +178,20 @@ class AttributesTest {
     assertTrue(all.contains("key 'actions.5.pattern': invalid regular expression"), all);
     assertEquals(7, errors.size(), all);
   }
+
+  @Test
+  void defaultValueIsRefusedAsNotSupportedYetAtItsKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ComponentConfigs.read(
+        new ResourceFactory(), """
+        attributes:
+          - key: team
+            from_attribute: owner
+            default_value: none
+            action: upsert
+        """));
+    assertEquals(List.of("component.yaml:4:5: processor 'resource', key"
+        + " 'attributes.0.default_value': is not supported yet: "
+        + Action.DEFAULT_VALUE_UNSUPPORTED),
+        e.errors().stream().map(ConfigError::toString).toList());
+  }
 }
