@@ -210,11 +210,26 @@
  *       randomization_factor: 0.5     # each wait spread by ±50%
  *     sending_queue:
  *       enabled: true                 # false: send on the pipeline's thread
- *       queue_size: 1000              # batches
+ *       sizer: requests               # what queue_size counts: requests | items | bytes
+ *       queue_size: 1000
  *       num_consumers: 4
- *       block_on_overflow: false
+ *       block_on_overflow: false      # (blocking: the Collector's older name, deprecated)
+ *       wait_for_result: false        # true: the pipeline waits for the send, failures go back
  *       storage: ""                   # a file_storage extension: the queue lives on disk
+ *       batch:                        # absent: batches are sent as the pipeline hands them over
+ *         enabled: true
+ *         flush_timeout: 200ms        # the longest a batch waits for others to join it
+ *         min_size: 8192              # sent at once at this size
+ *         max_size: 0                 # split above this size; 0 = no limit
+ *         sizer: items                # items | bytes (default: the queue's, items for requests)
  * }</pre>
+ *
+ * <p>{@code sending_queue} is the Collector's exporterhelper queue
+ * ({@code dev.tapio.exporterhelper.SendingQueue}); with {@code batch}, merging and splitting
+ * happen on the queue's consumer threads, so a pipeline without a {@code batch} processor still
+ * sends large requests. Keys of the Collector's OTLP components that Tapio does not read yet are
+ * refused as not supported yet, each with what to do instead: the table is in the plugin's
+ * README.
  *
  * <p>Credentials are never sent in cleartext unless asked for: with {@code auth.authenticator}
  * or an {@code Authorization} header, an {@code http://} URL in use (the {@code endpoint} or a
