@@ -144,7 +144,12 @@ public final class ServiceGraph implements Host {
     for (int i = p.processors().size() - 1; i >= 0; i--) {
       ComponentSpec spec = config.processors().get(p.processors().get(i));
       EngineContext ctx = context(spec, signal);
-      DataSink<T> downstream = next;
+      // The Collector's processorhelper counters, per processor and signal.
+      io.opentelemetry.api.common.Attributes labels = io.opentelemetry.api.common.Attributes
+          .builder().put("processor", spec.id().toString()).put("otel_signal", signal.id())
+          .build();
+      DataSink<T> downstream = new CountedSink<>(next, telemetry.counter(
+          "otelcol_processor_outgoing_items", "Items a processor handed on.", labels));
       Stage<T> stage = create(spec, () -> adapter.createProcessor(
           cast(spec.factory()), ctx, spec.config(), downstream));
       chain.addFirst(new Managed(stage.component(), ctx, "processor " + spec.id() + " in "
@@ -158,7 +163,9 @@ public final class ServiceGraph implements Host {
         admissions.addFirst(a);
       }
       mutates |= stage.sink().mutates();
-      next = new GuardedProcessor<>(stage.sink(), call, synchronous);
+      next = new CountedSink<>(new GuardedProcessor<>(stage.sink(), call, synchronous),
+          telemetry.counter("otelcol_processor_incoming_items", "Items a processor was given.",
+              labels));
     }
     pipeline.calls(pipelineCalls);
     pipeline.admissions(admissions);

@@ -97,6 +97,11 @@ class MetricsExpositionTest {
           "exporter=\"sink\""));
       assertEquals(3, value(metrics, "otelcol_exporter_sent_log_records_total",
           "exporter=\"sink\""));
+      // The Collector's processorhelper counters, per processor and signal.
+      assertEquals(3, value(metrics, "otelcol_processor_incoming_items_total",
+          "processor=\"fault\"", "otel_signal=\"logs\""));
+      assertEquals(3, value(metrics, "otelcol_processor_outgoing_items_total",
+          "processor=\"fault\"", "otel_signal=\"logs\""));
       assertEquals(1, value(metrics, "tapio_pipeline_latency_seconds_count",
           "pipeline=\"logs\""));
       assertEquals(1, value(metrics, "tapio_pipeline_latency_seconds_bucket",

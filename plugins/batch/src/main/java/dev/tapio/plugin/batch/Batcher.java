@@ -52,6 +52,9 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
   private final int sendBatchMaxSize;
   private final long timeoutNanos;
 
+  /** The Collector's counts of batches sent because they were full, or because they waited. */
+  private final ComponentContext.Counter sizeTriggered;
+  private final ComponentContext.Counter timeoutTriggered;
   private final ReentrantLock sendLock = new ReentrantLock();
   private final ReentrantLock pendingLock = new ReentrantLock();
   private final Condition pendingChanged = pendingLock.newCondition();
@@ -76,6 +79,10 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
     this.sendBatchSize = config.sendBatchSize();
     this.sendBatchMaxSize = config.sendBatchMaxSize();
     this.timeoutNanos = config.timeout().toNanos();
+    this.sizeTriggered = context.counter("otelcol_processor_batch_batch_size_trigger_send",
+        "Batches sent because they reached send_batch_size.");
+    this.timeoutTriggered = context.counter("otelcol_processor_batch_timeout_trigger_send",
+        "Batches sent because their timeout passed.");
   }
 
   /** Starts the timer thread, unless the timeout is zero and nothing is ever buffered. */
@@ -130,7 +137,7 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
     }
     sendLock.lock();
     try {
-      drain(trigger);
+      drain(trigger, sizeTriggered);
     } finally {
       sendLock.unlock();
     }
@@ -138,9 +145,10 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
 
   /**
    * Sends batches while at least {@code minItems} items are pending (0: until nothing is
-   * pending), each split to {@code send_batch_max_size}. Caller holds sendLock.
+   * pending), each split to {@code send_batch_max_size}, counting each in {@code why} (null:
+   * not counted, at shutdown). Caller holds sendLock.
    */
-  private void drain(long minItems) {
+  private void drain(long minItems, ComponentContext.Counter why) {
     while (true) {
       T batch;
       long items;
@@ -179,6 +187,9 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
       // Handed on: the next holder (a sending queue) charges it; holding both would count it
       // twice.
       context.memory().release(bytes);
+      if (why != null) {
+        why.add(1);
+      }
       send(batch, items);
     }
   }
@@ -211,7 +222,7 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
         sendLock.lock();
         try {
           if (deadlinePassed()) {
-            drain(0);
+            drain(0, timeoutTriggered);
           }
         } finally {
           sendLock.unlock();
@@ -275,7 +286,7 @@ final class Batcher<T extends TelemetryData<?>> implements Component {
     }
     sendLock.lock();
     try {
-      drain(0);
+      drain(0, null);
     } finally {
       sendLock.unlock();
     }

@@ -151,6 +151,8 @@ class BatcherTest {
 
     assertEquals(1, sink.logs().size());
     assertEquals(12, sink.logs().get(0).logRecordCount());
+    assertEquals(1, context.counterValue("otelcol_processor_batch_batch_size_trigger_send"));
+    assertEquals(0, context.counterValue("otelcol_processor_batch_timeout_trigger_send"));
   }
 
   @Test
@@ -161,6 +163,9 @@ class BatcherTest {
 
     sink.awaitItems(5, WAIT);
     assertEquals(List.of("a-0", "a-1", "a-2", "b-0", "b-1"), bodies(sink));
+    assertEquals(sink.logs().size(),
+        context.counterValue("otelcol_processor_batch_timeout_trigger_send"));
+    assertEquals(0, context.counterValue("otelcol_processor_batch_batch_size_trigger_send"));
   }
 
   @Test
