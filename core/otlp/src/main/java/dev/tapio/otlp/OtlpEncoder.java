@@ -236,16 +236,7 @@ public final class OtlpEncoder implements OtlpRequestEncoder {
    * number of bytes. {@code data} is only read.
    */
   public int encode(TelemetryData<?> data) {
-    sizeTop = 0;
-    refTop = 0;
-    int size = switch (data) {
-      case Logs logs -> sizeLogs(logs);
-      case Metrics metrics -> sizeMetrics(metrics);
-      case Traces traces -> sizeTraces(traces);
-    };
-    if (size < 0) {
-      throw new IllegalArgumentException("request exceeds the 2 GiB protobuf limit");
-    }
+    int size = sizePass(data);
     if (size > buf.length) {
       buf = new byte[Math.max(size, (int) Math.min(Integer.MAX_VALUE - 8, buf.length * 2L))];
     }
@@ -272,6 +263,15 @@ public final class OtlpEncoder implements OtlpRequestEncoder {
    * Collector's {@code bytes} sizer); {@link #buffer()} is left as it was.
    */
   public int size(TelemetryData<?> data) {
+    try {
+      return sizePass(data);
+    } finally {
+      Arrays.fill(refs, 0, refTop, null);
+    }
+  }
+
+  /** The size pass: the request's length, with the sizes and references the write pass uses. */
+  private int sizePass(TelemetryData<?> data) {
     sizeTop = 0;
     refTop = 0;
     int size = switch (data) {
@@ -279,7 +279,6 @@ public final class OtlpEncoder implements OtlpRequestEncoder {
       case Metrics metrics -> sizeMetrics(metrics);
       case Traces traces -> sizeTraces(traces);
     };
-    Arrays.fill(refs, 0, refTop, null);
     if (size < 0) {
       throw new IllegalArgumentException("request exceeds the 2 GiB protobuf limit");
     }
