@@ -4,8 +4,8 @@ import dev.tapio.config.ConfigReader;
 import java.util.List;
 
 /**
- * Collector client keys that tune Go's transports and have no counterpart in the JDK's
- * {@code HttpClient} or grpc-java's channel (which size their own buffers and pools). They are
+ * Collector client keys that tune Go's transports and have no counterpart in Tapio's
+ * HTTP/1.1 client ({@link Http1Client}) or grpc-java's channel (which size their own buffers and pools). They are
  * read so that a Collector configuration runs unchanged, and otherwise ignored; the package
  * documentation lists them. Stateless.
  */

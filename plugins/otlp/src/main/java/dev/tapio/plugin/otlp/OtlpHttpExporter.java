@@ -20,13 +20,12 @@ import dev.tapio.pdata.Traces;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +34,8 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Sends one signal's batches as OTLP/HTTP requests, protobuf or ({@code encoding: json})
- * OTLP/JSON, with {@link HttpClient}, retrying
+ * OTLP/JSON, over a keep-alive HTTP/1.1 connection per concurrent sender ({@link
+ * Http1Client}), retrying
  * retryable failures (connection errors, timeouts, HTTP 429, 502, 503, 504) with exponential
  * backoff, honouring {@code Retry-After}. Any other HTTP status is permanent (the OTLP/HTTP
  * specification's rule) and never retried.
@@ -61,13 +61,15 @@ import javax.net.ssl.SSLParameters;
 final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExporter {
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
+  private static final String USER_AGENT = "Tapio-otlphttp";
 
   private final ComponentContext context;
   private final OtlpHttpExporterConfig config;
   private final String url;
   private final ConcurrentLinkedQueue<OtlpRequestEncoder> encoders =
       new ConcurrentLinkedQueue<>();
-  private volatile HttpClient client;
+  private volatile Http1Client client;
+  private String target; // the URL's path and query; set by start
   private final Retrier retrier;
   private final SendingQueue<TelemetryData<?>> queue;
   private URI uri;
@@ -94,22 +96,16 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     }
     uri = URI.create(url);
     auth = Authenticators.client(host, config.authenticator(), context);
-    // The client's own tasks (reading a response, completing the send) run on its selector
-    // thread rather than hopping to a worker pool: one thread and two hand-offs fewer per
-    // request. Bodies here are small and their handlers trivial, so nothing blocks that
-    // thread. Measured: 45-54 → 27-34 CPU ticks of the client's threads per 30 s at 10k
-    // events/s (benchmarks/README.md, "the JDK HttpClient's executor").
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(config.timeout())
-        .executor(Runnable::run);
+    SSLContext tls = null;
+    SSLParameters parameters = null;
     if ("https".equals(uri.getScheme())) {
-      SSLContext tls = TlsContexts.jdkClient(config.tls());
-      SSLParameters parameters = tls.getDefaultSSLParameters();
+      tls = TlsContexts.jdkClient(config.tls());
+      parameters = tls.getDefaultSSLParameters();
       parameters.setProtocols(TlsContexts.clientProtocols(config.tls()));
-      builder.sslContext(tls).sslParameters(parameters);
     }
-    client = builder.build();
+    target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    client = new Http1Client(uri, tls, parameters, config.timeout());
     queue.start(host);
     context.reportStatus(ComponentStatus.OK, "sending to " + url);
   }
@@ -129,10 +125,10 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
 
   private void closeClient() {
     retrier.stop();
-    HttpClient c = client;
+    Http1Client c = client;
     client = null;
     if (c != null) {
-      c.shutdownNow();
+      c.close();
     }
   }
 
@@ -164,30 +160,36 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
 
   /** The synchronous send with retries: the queue's {@link dev.tapio.exporterhelper.Sender}. */
   private void export(TelemetryData<?> data) {
-    HttpClient c = client;
+    Http1Client c = client;
     if (c == null) {
       throw ConsumerException.retryable("otlphttp exporter " + context.id() + " is not started");
     }
     if (data.itemCount() == 0) {
       return;
     }
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-        .timeout(config.timeout())
-        .header("Content-Type", config.json() ? JSON : PROTOBUF)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(encode(data)));
+    List<String> headers = new ArrayList<>(8);
+    headers.add("Content-Type");
+    headers.add(config.json() ? JSON : PROTOBUF);
     if (config.compression() != OtlpHttpExporterConfig.Compression.NONE) {
-      builder.header("Content-Encoding", config.compression().encoding());
+      headers.add("Content-Encoding");
+      headers.add(config.compression().encoding());
     }
-    for (Map.Entry<String, String> h : config.headers().entrySet()) {
-      builder.header(h.getKey(), h.getValue());
-    }
+    headers.add("User-Agent");
+    headers.add(USER_AGENT);
+    Map<String, String> own = new java.util.LinkedHashMap<>(config.headers());
     ClientAuthenticator a = auth;
     if (a != null) {
+      // The authenticator's headers replace configured ones of the same name.
       for (Map.Entry<String, String> h : a.headers().entrySet()) {
-        builder.setHeader(h.getKey(), h.getValue());
+        own.keySet().removeIf(k -> k.equalsIgnoreCase(h.getKey()));
+        own.put(h.getKey(), h.getValue());
       }
     }
-    send(c, builder.build());
+    for (Map.Entry<String, String> h : own.entrySet()) {
+      headers.add(h.getKey());
+      headers.add(h.getValue());
+    }
+    send(c, headers.toArray(String[]::new), encode(data));
   }
 
   /**
@@ -208,30 +210,29 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     }
   }
 
-  private void send(HttpClient c, HttpRequest request) {
+  private void send(Http1Client c, String[] headers, byte[] body) {
     retrier.send(url, () -> {
-      HttpResponse<byte[]> response;
+      Http1Client.Response response;
       try {
-        response = c.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        response = c.post(target, headers, body, body.length);
       } catch (IOException e) {
         throw new Retrier.RetryableFailure("cannot send to " + url + ": " + e, -1);
       }
-      int status = response.statusCode();
-      byte[] body = response.body() == null ? new byte[0] : response.body();
+      int status = response.status();
+      byte[] answer = response.body();
+      String contentType = response.headers().getOrDefault("content-type", "");
       if (status >= 200 && status < 300) {
-        countRejected(body, response.headers().firstValue("Content-Type").orElse("")
-            .startsWith(JSON));
+        countRejected(answer, contentType.startsWith(JSON));
         return;
       }
-      boolean jsonAnswer = response.headers().firstValue("Content-Type").orElse("")
-          .startsWith(JSON);
+      boolean jsonAnswer = contentType.startsWith(JSON);
       String failure = "HTTP " + status + " from " + url + ": "
-          + (jsonAnswer ? JsonScan.statusMessage(body) : ProtoScan.statusMessage(body));
+          + (jsonAnswer ? JsonScan.statusMessage(answer) : ProtoScan.statusMessage(answer));
       if (status != 429 && status != 502 && status != 503 && status != 504) {
         throw ConsumerException.permanent(failure);
       }
       throw new Retrier.RetryableFailure(failure,
-          retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null)));
+          retryAfterNanos(response.header("retry-after")));
     });
   }
 

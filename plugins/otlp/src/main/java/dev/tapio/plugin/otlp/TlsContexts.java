@@ -37,7 +37,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Builds the TLS contexts of the OTLP servers and clients from PEM files: a JDK
- * {@link SSLContext} for the HTTP side (the receiver's Netty server, {@code HttpClient}) and a
+ * {@link SSLContext} for the HTTP side (the receiver's Netty server, {@link Http1Client}) and a
  * Netty {@link SslContext} for gRPC, both on the JDK's TLS provider so that both sides behave
  * alike. Certificates are read once, at start; a rotated certificate needs a restart.
  *
