@@ -73,7 +73,13 @@ final class Http1Client implements Closeable {
     this.port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
     this.hostHeader = uri.getPort() > 0 ? raw + ":" + uri.getPort() : raw;
     this.tls = https ? tls : null;
-    this.tlsParameters = tlsParameters;
+    // Set once here: every connection applies the same parameters, read only from then on.
+    SSLParameters p = tlsParameters;
+    if (this.tls != null) {
+      p = p == null ? this.tls.getDefaultSSLParameters() : p;
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+    }
+    this.tlsParameters = p;
     int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     this.connectMillis = millis;
     this.readMillis = millis;
@@ -159,9 +165,7 @@ final class Http1Client implements Closeable {
       s.setSoTimeout(readMillis);
       if (tls != null) {
         SSLSocket t = (SSLSocket) tls.getSocketFactory().createSocket(s, host, port, true);
-        SSLParameters p = tlsParameters == null ? t.getSSLParameters() : tlsParameters;
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        t.setSSLParameters(p);
+        t.setSSLParameters(tlsParameters);
         t.startHandshake();
         s = t;
       }
