@@ -37,15 +37,20 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
   private static final String TARGET_KEYS =
       "attribute, resource_attribute, event_name or body_regex";
   /** Keys of the Collector's filter that Tapio does not implement, with what to use instead. */
-  private static final List<String[]> NOT_SUPPORTED = List.of(
-      new String[] {"spans", "use traces.span OTTL conditions"},
-      new String[] {"profiles", "profiles are not a Tapio signal"},
-      new String[] {"profile_conditions", "profiles are not a Tapio signal"},
-      new String[] {"metrics.include", "use metrics.metric OTTL conditions"},
-      new String[] {"metrics.exclude", "use metrics.metric OTTL conditions"},
-      new String[] {"metrics.regexp", "use IsMatch in metrics.metric OTTL conditions"});
+  private static final Map<String, String> NOT_SUPPORTED = Map.of(
+      "spans", "use traces.span OTTL conditions",
+      "profiles", "profiles are not a Tapio signal",
+      "profile_conditions", "profiles are not a Tapio signal",
+      "metrics.include", "use metrics.metric OTTL conditions",
+      "metrics.exclude", "use metrics.metric OTTL conditions",
+      "metrics.regexp", "use IsMatch in metrics.metric OTTL conditions");
 
   public FilterFactory() {}
+
+  @Override
+  public Map<String, String> unsupportedKeys() {
+    return NOT_SUPPORTED;
+  }
 
   @Override
   public String type() {
@@ -97,14 +102,6 @@ public final class FilterFactory implements ProcessorFactory<FilterConfig> {
         : conditions(logs.sectionList("include"));
     ConfigReader traces = reader.section("traces");
     ConfigReader metrics = reader.section("metrics");
-    for (String[] key : NOT_SUPPORTED) {
-      int dot = key[0].indexOf('.');
-      ConfigReader in = dot < 0 ? reader : key[0].startsWith("metrics.") ? metrics : reader;
-      String local = dot < 0 ? key[0] : key[0].substring(dot + 1);
-      if (in.has(local)) {
-        in.error(local, "is not supported yet: " + key[1]);
-      }
-    }
     Map<OttlContext, List<String>> logConditions = conditionLists(reader, "log_conditions",
         List.of(OttlContext.LOG, OttlContext.RESOURCE), errorMode);
     Map<OttlContext, List<String>> traceConditions = conditionLists(reader, "trace_conditions",

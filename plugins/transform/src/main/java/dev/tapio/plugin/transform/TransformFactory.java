@@ -19,6 +19,7 @@ import dev.tapio.ottl.OttlException;
 import dev.tapio.plugin.transform.TransformConfig.Group;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.pf4j.Extension;
@@ -61,14 +62,14 @@ public final class TransformFactory implements ProcessorFactory<TransformConfig>
   }
 
   @Override
+  public Map<String, String> unsupportedKeys() {
+    return Map.of("profile_statements", "profiles are not a Tapio signal",
+        "flatten_data", "statements edit nested values in place; there is nothing to flatten");
+  }
+
+  @Override
   public TransformConfig readConfig(ConfigReader reader) {
     ErrorMode errorMode = OttlConfig.errorMode(reader, ErrorMode.IGNORE);
-    for (String key : List.of("profile_statements", "flatten_data")) {
-      if (reader.has(key)) {
-        reader.error(key, "is not supported yet" + (key.startsWith("profile")
-            ? ": profiles are not a Tapio signal" : ""));
-      }
-    }
     return new TransformConfig(errorMode,
         groups(reader, "log_statements", LOG_CONTEXTS),
         groups(reader, "trace_statements", TRACE_CONTEXTS),
