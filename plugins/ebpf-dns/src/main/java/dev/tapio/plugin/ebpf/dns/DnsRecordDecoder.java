@@ -3,6 +3,7 @@ package dev.tapio.plugin.ebpf.dns;
 import dev.tapio.bpf.receiver.BatchDecoder;
 import dev.tapio.bpf.receiver.CgroupAttribution;
 import dev.tapio.bpf.receiver.PidAttributionCache;
+import dev.tapio.bpf.receiver.TextCache;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.pdata.AnyValue;
 import dev.tapio.pdata.Attributes;
@@ -81,6 +82,14 @@ final class DnsRecordDecoder implements BatchDecoder {
   private final DnsMessage message = new DnsMessage();
   private final byte[] payload = new byte[PAYLOAD_MAX];
   private final byte[] bytes = new byte[16];
+  private final byte[] commBytes = new byte[16];
+  /** Names, servers and comms repeat from query to query: each text is made once. */
+  private final TextCache names =
+      new TextCache(1024, (b, at, len) -> new String(b, at, len, StandardCharsets.US_ASCII));
+  private final TextCache servers =
+      new TextCache(64, (b, at, len) -> len == 4 ? ipv4(b, at) : DnsMessage.ipv6(b, at));
+  private final TextCache comms =
+      new TextCache(256, (b, at, len) -> new String(b, at, len, StandardCharsets.UTF_8));
   private final LinkedHashMap<Key, Pending> pending = new LinkedHashMap<>();
   private final TcpStreams streams;
   private final int sampling;
@@ -188,18 +197,19 @@ final class DnsRecordDecoder implements BatchDecoder {
     boolean ipv6 = family == AF_INET6 && !isV4Mapped(bytes);
     String server;
     if (family != AF_INET6) {
-      server = ipv4(bytes, 0);
+      server = servers.text(bytes, 0, 4);
     } else if (!ipv6) {
-      server = ipv4(bytes, 12);
+      server = servers.text(bytes, 12, 4);
     } else {
-      server = DnsMessage.ipv6(bytes, 0);
+      server = servers.text(bytes, 0, 16);
     }
     Pending q = new Pending(ktime, pid, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + CGROUP),
-        comm(d, at + COMM), message.questionName(), message.questionType, message.id, server,
+        comm(d, at + COMM), names.text(message.name, 0, message.nameLength), message.questionType, message.id, server,
         port, ipv6, tcp);
     // A retransmission of the same id replaces the first try: latency counts from the last.
-    pending.remove(new Key(pid, fd, message.id));
-    pending.put(new Key(pid, fd, message.id), q);
+    Key key = new Key(pid, fd, message.id);
+    pending.remove(key);
+    pending.put(key, q);
     if (pending.size() > maxPending) {
       Iterator<Map.Entry<Key, Pending>> it = pending.entrySet().iterator();
       it.next();
@@ -317,11 +327,11 @@ final class DnsRecordDecoder implements BatchDecoder {
   }
 
   private String comm(MemorySegment d, long at) {
-    byte[] c = new byte[16];
+    byte[] c = commBytes;
     int len = 0;
     while (len < 16 && (c[len] = d.get(ValueLayout.JAVA_BYTE, at + len)) != 0) {
       len++;
     }
-    return new String(c, 0, len, StandardCharsets.UTF_8);
+    return comms.text(c, 0, len);
   }
 }

@@ -40,6 +40,7 @@ import dev.tapio.bpf.BpfMap;
 import dev.tapio.bpf.receiver.BatchDecoder;
 import dev.tapio.bpf.receiver.CgroupAttribution;
 import dev.tapio.bpf.receiver.PidAttributionCache;
+import dev.tapio.bpf.receiver.TextCache;
 import dev.tapio.component.ComponentContext;
 import dev.tapio.pdata.Attributes;
 import dev.tapio.pdata.LogRecord;
@@ -99,6 +100,11 @@ final class KernelRecordDecoder implements BatchDecoder {
   private final byte[] addr = new byte[32];
   private final byte[] comm = new byte[16];
   private final StringBuilder text = new StringBuilder(48);
+  /** Addresses (4 or 16 bytes) and comms repeat from record to record: formatted once each. */
+  private final TextCache addresses =
+      new TextCache(256, (b, at, len) -> len == 4 ? ipv4(b, at, text) : ipv6(b, at, text));
+  private final TextCache comms =
+      new TextCache(256, (b, at, len) -> new String(b, at, len, StandardCharsets.UTF_8));
   private final long aggregationWindowNanos;
   private final long udpIdleNanos;
   private final AtomicLong udpEvicted;
@@ -187,7 +193,7 @@ final class KernelRecordDecoder implements BatchDecoder {
       a.putString(ATTR_DIRECTION, OUTBOUND);
       a.putLong(ATTR_PEER_PORT, port);
     }
-    a.putString(ATTR_PEER_ADDRESS, v4 ? ipv4(addr, peer, text) : ipv6(addr, peer, text));
+    a.putString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
     a.putString(ATTR_TRANSPORT, "tcp");
     a.putString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
     a.putLong(ATTR_COUNT, count);
@@ -232,16 +238,16 @@ final class KernelRecordDecoder implements BatchDecoder {
     }
     String local;
     if (!v4) {
-      local = ipv6(addr, 0, text);
+      local = addresses.text(addr, 0, 16);
     } else if (isV4Mapped(addr, 0)) {
-      local = ipv4(addr, 12, text);
+      local = addresses.text(addr, 12, 4);
     } else {
       // An IPv4 socket's address, or the :: of an unbound dual-stack one (all zero: 0.0.0.0).
       boolean v6Form = false;
       for (int i = 4; i < 16; i++) {
         v6Form |= addr[i] != 0;
       }
-      local = v6Form ? ipv6(addr, 0, text) : ipv4(addr, 0, text);
+      local = addresses.text(addr, 0, v6Form ? 16 : 4);
     }
     long first = v.get(ValueLayout.JAVA_LONG, UdpFlows.V_FIRST);
     long lastSeen = v.get(ValueLayout.JAVA_LONG, UdpFlows.V_LAST);
@@ -254,7 +260,7 @@ final class KernelRecordDecoder implements BatchDecoder {
     a.putString(ATTR_LOCAL_ADDRESS, local);
     a.putLong(ATTR_LOCAL_PORT, Short.toUnsignedInt(v.get(ValueLayout.JAVA_SHORT,
         UdpFlows.V_LOCAL_PORT)));
-    a.putString(ATTR_PEER_ADDRESS, v4 ? ipv4(addr, peer, text) : ipv6(addr, peer, text));
+    a.putString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
     a.putLong(ATTR_PEER_PORT, Short.toUnsignedInt(k.get(ValueLayout.JAVA_SHORT,
         UdpFlows.K_PEER_PORT)));
     a.putString(ATTR_TRANSPORT, "udp");
@@ -317,15 +323,17 @@ final class KernelRecordDecoder implements BatchDecoder {
     r.setSeverity(type == TYPE_FAILED ? Severity.WARN : Severity.INFO);
     r.setEventName(type == TYPE_OPEN ? OPEN : type == TYPE_CLOSE ? CLOSE : FAILED);
     Attributes a = r.attributes();
+    // At most 13, and 8 more for the owner (pid, name, cgroup id and 5 of attribution).
+    a.ensureCapacity(ownerKnown ? 21 : 13);
     if (direction == 1) {
       a.putString(ATTR_DIRECTION, OUTBOUND);
     } else if (direction == 2) {
       a.putString(ATTR_DIRECTION, INBOUND);
     }
-    a.putString(ATTR_LOCAL_ADDRESS, v4 ? ipv4(addr, local, text) : ipv6(addr, local, text));
+    a.putString(ATTR_LOCAL_ADDRESS, addresses.text(addr, local, len));
     a.putLong(ATTR_LOCAL_PORT, Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED,
         at + SPORT)));
-    a.putString(ATTR_PEER_ADDRESS, v4 ? ipv4(addr, peer, text) : ipv6(addr, peer, text));
+    a.putString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
     a.putLong(ATTR_PEER_PORT, Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED,
         at + DPORT)));
     a.putString(ATTR_TRANSPORT, "tcp");
@@ -415,6 +423,6 @@ final class KernelRecordDecoder implements BatchDecoder {
       }
       comm[len++] = b;
     }
-    return new String(comm, 0, len, StandardCharsets.UTF_8);
+    return comms.text(comm, 0, len);
   }
 }

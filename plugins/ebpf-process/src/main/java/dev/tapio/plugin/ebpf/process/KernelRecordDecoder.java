@@ -3,6 +3,7 @@ package dev.tapio.plugin.ebpf.process;
 import dev.tapio.bpf.receiver.CgroupAttribution;
 
 import dev.tapio.bpf.receiver.BatchDecoder;
+import dev.tapio.bpf.receiver.TextCache;
 import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.ScopeLogs;
@@ -44,6 +45,9 @@ final class KernelRecordDecoder implements BatchDecoder {
   private final CgroupAttribution attribution;
   private final long bootToUnixNanos;
   private final byte[] bytes = new byte[EbpfProcessConfig.ARGS_MAX + 512];
+  /** Executable paths (up to TextCache.MAX_KEY bytes) and comms repeat: each text made once. */
+  private final TextCache texts =
+      new TextCache(512, (b, at, len) -> new String(b, at, len, StandardCharsets.UTF_8));
   private final String[] args;
   private Logs logs;
   private ScopeLogs scope;
@@ -137,7 +141,7 @@ final class KernelRecordDecoder implements BatchDecoder {
 
   private String string(MemorySegment d, long at, int len) {
     MemorySegment.copy(d, ValueLayout.JAVA_BYTE, at, bytes, 0, len);
-    return new String(bytes, 0, len, StandardCharsets.UTF_8);
+    return texts.text(bytes, 0, len);
   }
 
   private String comm(MemorySegment d, long at) {
