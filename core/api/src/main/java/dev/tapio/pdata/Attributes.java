@@ -163,8 +163,15 @@ public final class Attributes extends Element {
   }
 
   private int scan(String key) {
+    if (key == null) {
+      return -1;
+    }
+    // The hash, cached in every string, rules out a different key in one load; equals() would
+    // also read both strings' byte arrays when their lengths match.
+    int h = key.hashCode();
     for (int i = 0; i < size; i++) {
-      if (keys[i].equals(key)) {
+      String k = keys[i];
+      if (k == key || k.hashCode() == h && k.equals(key)) {
         return i;
       }
     }

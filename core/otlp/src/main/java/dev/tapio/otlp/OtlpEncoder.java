@@ -215,6 +215,11 @@ public final class OtlpEncoder implements OtlpRequestEncoder {
   private int refTop;
   private int refNext;
 
+  private static final int LENGTHS = 512;
+  private static final int MAX_CACHED_LENGTH = 64;
+  private final String[] lengthKeys = new String[LENGTHS];
+  private final int[] lengthValues = new int[LENGTHS];
+
   private byte[] buf = new byte[8192];
   private int pos;
   private int length;
@@ -1085,7 +1090,7 @@ public final class OtlpEncoder implements OtlpRequestEncoder {
 
   /** Size of an AnyValue holding a string; records the string's UTF-8 length. */
   private int sizeStringValue(String s) {
-    int n = utf8Length(s);
+    int n = cachedUtf8Length(s);
     push(n);
     return lenField(n);
   }
@@ -1127,7 +1132,7 @@ public final class OtlpEncoder implements OtlpRequestEncoder {
     if (s.isEmpty()) {
       return 0;
     }
-    int n = utf8Length(s);
+    int n = cachedUtf8Length(s);
     push(n);
     return lenField(n);
   }
@@ -1293,6 +1298,25 @@ public final class OtlpEncoder implements OtlpRequestEncoder {
   private void putInt(int value) {
     INT_LE.set(buf, pos, value);
     pos += 4;
+  }
+
+  /**
+   * {@link #utf8Length} through a small cache by identity: attribute keys are constants and the
+   * eBPF receivers hand out one instance per repeated value, so most strings of a request are
+   * measured once, not once per record. Holds at most {@link #LENGTHS} short strings.
+   */
+  private int cachedUtf8Length(String s) {
+    if (s.length() > MAX_CACHED_LENGTH) {
+      return utf8Length(s);
+    }
+    int slot = s.hashCode() & (LENGTHS - 1);
+    if (lengthKeys[slot] == s) {
+      return lengthValues[slot];
+    }
+    int n = utf8Length(s);
+    lengthKeys[slot] = s;
+    lengthValues[slot] = n;
+    return n;
   }
 
   /**

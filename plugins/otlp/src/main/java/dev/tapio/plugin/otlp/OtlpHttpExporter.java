@@ -68,6 +68,8 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   private final String url;
   private final ConcurrentLinkedQueue<OtlpRequestEncoder> encoders =
       new ConcurrentLinkedQueue<>();
+  /** gzip state kept between requests, one per concurrent sender, as the encoders are. */
+  private final ConcurrentLinkedQueue<GzipBuffer> gzips = new ConcurrentLinkedQueue<>();
   private volatile Http1Client client;
   private String target; // the URL's path and query; set by start
   private final Retrier retrier;
@@ -124,6 +126,9 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   }
 
   private void closeClient() {
+    for (GzipBuffer gzip; (gzip = gzips.poll()) != null; ) {
+      gzip.close();
+    }
     retrier.stop();
     Http1Client c = client;
     client = null;
@@ -203,8 +208,19 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     }
     try {
       int n = encoder.encode(data);
-      return Codecs.compress(config.compression(), config.compressionLevel(), encoder.buffer(),
-          n);
+      if (config.compression() != OtlpHttpExporterConfig.Compression.GZIP) {
+        return Codecs.compress(config.compression(), config.compressionLevel(),
+            encoder.buffer(), n);
+      }
+      GzipBuffer gzip = gzips.poll();
+      if (gzip == null) {
+        gzip = new GzipBuffer(config.compressionLevel());
+      }
+      try {
+        return gzip.compress(encoder.buffer(), n);
+      } finally {
+        gzips.offer(gzip);
+      }
     } finally {
       encoders.offer(encoder);
     }
