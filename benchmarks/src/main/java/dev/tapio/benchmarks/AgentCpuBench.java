@@ -1,6 +1,7 @@
 package dev.tapio.benchmarks;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -39,6 +40,15 @@ import java.util.concurrent.locks.LockSupport;
  * {@code -Dexporter=otlp} exports with the gRPC exporter to a second Tapio (an {@code otlp} gRPC
  * receiver into {@code debug}) instead of otlphttp to this process (the request columns then
  * stay 0).
+ *
+ * <p>{@code -Dconsumer=c} (default {@code tapio}) measures, instead of the agent, the C reference
+ * consumer {@code src/main/c/agent_reference.c} (compiled here with gcc into {@code
+ * benchmarks/target/agent_reference}): the same program with the receiver's default config and
+ * wake-up policy, reading and formatting each record into a line for /dev/null and nothing more,
+ * so that the agent's CPU per event can be given as a ratio to it. The last column then shows
+ * the records it consumed in the window against those the workload made (4 per connection, 3
+ * per process: exec of jspawnhelper, exec of the program, exit; 2 per DNS query: query and
+ * answer, which the agent pairs into one record; other processes on the host add their own).
  */
 public final class AgentCpuBench {
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -57,7 +67,8 @@ public final class AgentCpuBench {
     // Optional: pipeline keys, e.g. "queue: {size: 0}" (run the pipeline on the poll thread).
     String pipelineKeys = args.length > 5 ? ", " + args[5] : "";
     Path tapio = Path.of("distributions/target/tapio/bin/tapio");
-    if (!Files.isExecutable(tapio)) {
+    boolean reference = System.getProperty("consumer", "tapio").equals("c");
+    if (!reference && !Files.isExecutable(tapio)) {
       throw new IllegalStateException(tapio + " missing: build the distribution first");
     }
     LongAdder requests = new LongAdder();
@@ -83,7 +94,7 @@ public final class AgentCpuBench {
     String exporter = System.getProperty("exporter", "otlphttp");
     Process gateway = null;
     String exporterYaml;
-    if (exporter.equals("otlp")) {
+    if (exporter.equals("otlp") && !reference) {
       int port;
       try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
         port = free.getLocalPort();
@@ -118,9 +129,13 @@ public final class AgentCpuBench {
             logs: {receivers: [%s], processors: [batch], exporters: [%s]%s}
         """.formatted(receiver, receiverKeys, batchKeys, exporterYaml, receiver,
         exporter.equals("otlp") ? "otlp" : "otlphttp", pipelineKeys));
-    System.out.println(Files.readString(config));
-    Process agent = new ProcessBuilder(tapio.toString(), "run", "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Reference ref = reference ? Reference.start(workload) : null;
+    if (!reference) {
+      System.out.println(Files.readString(config));
+    }
+    Process agent = reference ? ref.process
+        : new ProcessBuilder(tapio.toString(), "run", "--config", config.toString())
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     InetAddress lo = InetAddress.getByName("127.0.0.1");
     try (ServerSocket server = new ServerSocket(0, 512, lo);
         DnsResponder dns = workload.equals("dns") ? new DnsResponder(lo) : null) {
@@ -131,10 +146,19 @@ public final class AgentCpuBench {
       };
       Thread.sleep(10_000); // JVM start, program load
       load.run(10_000 / load.eventsPer(), 30); // JIT of the hot paths before any window
-      System.out.printf(Locale.ROOT, "agent pid %d, %d s per window%n", agent.pid(), seconds);
+      System.out.printf(Locale.ROOT, "%s pid %d, %d s per window%n",
+          reference ? "agent_reference" : "agent", agent.pid(), seconds);
       System.out.printf(Locale.ROOT, "%-12s %-12s %-10s %-9s %-10s %s%n", "events/s",
           workload.equals("network") ? "connections" : workload.equals("dns") ? "queries"
-              : "processes", "cpu ticks", "% core", "RSS MiB", "exported requests / KiB");
+              : "processes", "cpu ticks", "% core", "RSS MiB", reference
+              ? "records consumed / made" : "exported requests / KiB");
+      // Ring records per unit: the JVM starts a process by exec'ing jspawnhelper, then the
+      // program (2 execs, 1 exit); a DNS query is 2 records (query, answer), 1 log record.
+      int recordsPer = switch (workload) {
+        case "process" -> 3;
+        case "dns" -> 2;
+        default -> load.eventsPer();
+      };
       for (String rate : rates.split(",")) {
         int eventsPerSecond = Integer.parseInt(rate.trim());
         int connectionsPerSecond = eventsPerSecond / load.eventsPer();
@@ -143,16 +167,18 @@ public final class AgentCpuBench {
         }
         long r0 = requests.sum();
         long b0 = bytes.sum();
+        long e0 = reference ? ref.records() : 0;
         long t0 = ticks(agent.pid());
         Map<String, Long> threads0 = threadTicks(agent.pid());
         Map<String, Long> switches0 = threadSwitches(agent.pid());
         long made = connectionsPerSecond > 0 ? load.run(connectionsPerSecond, seconds)
             : sleep(seconds);
         long t1 = ticks(agent.pid());
-        System.out.printf(Locale.ROOT, "%-12d %-12d %-10d %-9.2f %-10.1f %d / %d%n",
+        System.out.printf(Locale.ROOT, "%-12d %-12d %-10d %-9.2f %-10.1f %s%n",
             eventsPerSecond, made, t1 - t0,
-            100.0 * (t1 - t0) / TICKS_PER_SECOND / seconds, rssMib(agent.pid()),
-            requests.sum() - r0, (bytes.sum() - b0) >> 10);
+            100.0 * (t1 - t0) / TICKS_PER_SECOND / seconds, rssMib(agent.pid()), reference
+                ? (ref.records() - e0) + " / " + made * recordsPer
+                : (requests.sum() - r0) + " / " + ((bytes.sum() - b0) >> 10));
         Map<String, Long> threads1 = threadTicks(agent.pid());
         StringBuilder breakdown = new StringBuilder("    by thread:");
         threads1.entrySet().stream()
@@ -174,7 +200,12 @@ public final class AgentCpuBench {
         System.out.println(wakeups);
       }
     } finally {
-      agent.destroy();
+      if (reference) {
+        agent.toHandle().destroy(); // SIGTERM; Process.destroy would also close its output
+        System.out.println("agent_reference at exit: " + ref.out.readLine());
+      } else {
+        agent.destroy();
+      }
       agent.waitFor();
       if (gateway != null) {
         gateway.destroy();
@@ -182,6 +213,42 @@ public final class AgentCpuBench {
       }
       sink.stop(0);
       Files.deleteIfExists(config);
+    }
+  }
+
+  /**
+   * {@code -Dconsumer=c}: the C reference consumer, compiled and started on the workload's
+   * program. It prints {@code ready} once attached, and {@code events=N cpu_ns=T ...} (records
+   * consumed so far, after draining its ring) on SIGUSR1 and at exit (SIGTERM).
+   */
+  private record Reference(Process process, BufferedReader out) {
+    static Reference start(String workload) throws Exception {
+      String binary = "benchmarks/target/agent_reference";
+      Process gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", binary,
+          "benchmarks/src/main/c/agent_reference.c", "-lbpf").inheritIO().start();
+      if (gcc.waitFor() != 0) {
+        throw new IllegalStateException("gcc failed on agent_reference.c");
+      }
+      Process p = new ProcessBuilder(binary, workload,
+          "bpf/target/classes/dev/tapio/bpf/programs/" + workload + ".bpf.o")
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Reference ref = new Reference(p, p.inputReader());
+      String line = ref.out.readLine();
+      if (!"ready".equals(line)) {
+        p.destroy();
+        throw new IllegalStateException("agent_reference did not start (see above): " + line);
+      }
+      return ref;
+    }
+
+    /** Records consumed so far. */
+    long records() throws Exception {
+      new ProcessBuilder("kill", "-USR1", Long.toString(process.pid())).start().waitFor();
+      String line = out.readLine();
+      if (line == null || !line.startsWith("events=")) {
+        throw new IllegalStateException("agent_reference: " + line);
+      }
+      return Long.parseLong(line.substring("events=".length(), line.indexOf(' ')));
     }
   }
 
