@@ -148,13 +148,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/* Environment of every workload: the pod's IP (the addresses Tapio listens on) and the JVM
-     options, with the heap a share of the container's memory limit. */}}
+     options, with the heap a share of the container's memory limit; the agent's add
+     jvm.agentOptions. Called with (dict "root" $ "agent" true|false). */}}
 {{- define "tapio.commonEnv" -}}
+{{- $jvm := .root.Values.jvm -}}
 - name: MY_POD_IP
   valueFrom:
     fieldRef: {fieldPath: status.podIP}
 - name: JDK_JAVA_OPTIONS
-  value: {{ printf "-XX:MaxRAMPercentage=%v %s" .Values.jvm.maxRAMPercentage .Values.jvm.options | trim | quote }}
+  value: {{ printf "-XX:MaxRAMPercentage=%v %s %s" $jvm.maxRAMPercentage $jvm.options (.agent | ternary ($jvm.agentOptions | default "") "") | trim | quote }}
 {{- end -}}
 
 {{/* Probes: alive on the self-telemetry port, ready on the health_check extension's. */}}

@@ -41,6 +41,10 @@ import java.util.concurrent.locks.LockSupport;
  * receiver into {@code debug}) instead of otlphttp to this process (the request columns then
  * stay 0).
  *
+ * <p>{@code -Dconfig=default} runs {@code tapio run} without a configuration, the embedded
+ * default (every eBPF receiver, resourcedetection, batch, debug to stdout), under the same load;
+ * nothing is exported to this process then.
+ *
  * <p>{@code -Dconsumer=c} (default {@code tapio}) measures, instead of the agent, the C reference
  * consumer {@code src/main/c/agent_reference.c} (compiled here with gcc into {@code
  * benchmarks/target/agent_reference}): the same program with the receiver's default config and
@@ -133,8 +137,12 @@ public final class AgentCpuBench {
     if (!reference) {
       System.out.println(Files.readString(config));
     }
+    // -Dconfig=default: `tapio run` with its embedded default configuration (every eBPF
+    // receiver → resourcedetection → batch → debug on stdout, discarded here) under the load.
+    boolean embeddedDefault = System.getProperty("config", "bench").equals("default");
     Process agent = reference ? ref.process
-        : new ProcessBuilder(tapio.toString(), "run", "--config", config.toString())
+        : new ProcessBuilder(embeddedDefault ? List.of(tapio.toString(), "run")
+            : List.of(tapio.toString(), "run", "--config", config.toString()))
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     InetAddress lo = InetAddress.getByName("127.0.0.1");
     try (ServerSocket server = new ServerSocket(0, 512, lo);
