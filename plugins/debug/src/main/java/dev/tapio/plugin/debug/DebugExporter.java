@@ -17,16 +17,25 @@ import java.util.function.LongSupplier;
  * field. Batches beyond the sampling allowance of each second are not printed and are counted as
  * dropped with reason {@code sampled_out}.
  *
- * <p>Thread-safe: pipelines call it concurrently. Each batch's text is built in a buffer of its
- * own and written with one print under the stream's lock, so batches never interleave, even with
- * other exporters printing to the same stream. Reads the data only, never retains it.
+ * <p>Thread-safe: pipelines call it concurrently. A batch is formatted and printed, in pieces of
+ * 16K chars, while holding the stream's lock, so batches never interleave, even with other
+ * exporters printing to the same stream. Reads the data only, never retains it.
  */
 final class DebugExporter implements LogsExporter, MetricsExporter, TracesExporter {
+  private static final int PIECE = 16 * 1024;
+
   private final ComponentContext context;
   private final DebugConfig.Verbosity verbosity;
   private final Sampler sampler;
   private final PrintStream out;
   private final AtomicLong batches = new AtomicLong();
+  /**
+   * The text being printed, guarded by {@code out}'s lock; printed in pieces of about {@link
+   * #PIECE} chars, so that a batch of thousands of items never becomes one string of megabytes
+   * (an agent's young generation is a few MB: such strings went straight to the old one).
+   */
+  private final StringBuilder text = new StringBuilder(PIECE + 1024);
+  private final Runnable flushIfLarge = this::printIfLarge;
 
   DebugExporter(ComponentContext context, DebugConfig config) {
     this(context, config, System.out, System::nanoTime);
@@ -51,16 +60,18 @@ final class DebugExporter implements LogsExporter, MetricsExporter, TracesExport
     if (!sampled(logs.logRecordCount())) {
       return;
     }
-    StringBuilder sb = new StringBuilder(256);
-    sb.append("LogsExporter #").append(n)
-        .append(" resource logs: ").append(logs.resourceLogs().size())
-        .append(", log records: ").append(logs.logRecordCount()).append('\n');
-    switch (verbosity) {
-      case BASIC -> {}
-      case NORMAL -> NormalFormat.appendLogs(sb, logs);
-      case DETAILED -> DetailedFormat.appendLogs(sb, logs);
+    synchronized (out) {
+      text.setLength(0); // whatever a batch that failed to format left
+      text.append("LogsExporter #").append(n)
+          .append(" resource logs: ").append(logs.resourceLogs().size())
+          .append(", log records: ").append(logs.logRecordCount()).append('\n');
+      switch (verbosity) {
+        case BASIC -> {}
+        case NORMAL -> NormalFormat.appendLogs(text, logs, flushIfLarge);
+        case DETAILED -> DetailedFormat.appendLogs(text, logs, flushIfLarge);
+      }
+      printRest();
     }
-    print(sb);
   }
 
   @Override
@@ -70,17 +81,19 @@ final class DebugExporter implements LogsExporter, MetricsExporter, TracesExport
     if (!sampled(points)) {
       return;
     }
-    StringBuilder sb = new StringBuilder(256);
-    sb.append("MetricsExporter #").append(n)
-        .append(" resource metrics: ").append(metrics.resourceMetrics().size())
-        .append(", metrics: ").append(metrics.metricCount())
-        .append(", data points: ").append(points).append('\n');
-    switch (verbosity) {
-      case BASIC -> {}
-      case NORMAL -> NormalFormat.appendMetrics(sb, metrics);
-      case DETAILED -> DetailedFormat.appendMetrics(sb, metrics);
+    synchronized (out) {
+      text.setLength(0); // whatever a batch that failed to format left
+      text.append("MetricsExporter #").append(n)
+          .append(" resource metrics: ").append(metrics.resourceMetrics().size())
+          .append(", metrics: ").append(metrics.metricCount())
+          .append(", data points: ").append(points).append('\n');
+      switch (verbosity) {
+        case BASIC -> {}
+        case NORMAL -> NormalFormat.appendMetrics(text, metrics, flushIfLarge);
+        case DETAILED -> DetailedFormat.appendMetrics(text, metrics, flushIfLarge);
+      }
+      printRest();
     }
-    print(sb);
   }
 
   @Override
@@ -89,16 +102,18 @@ final class DebugExporter implements LogsExporter, MetricsExporter, TracesExport
     if (!sampled(traces.spanCount())) {
       return;
     }
-    StringBuilder sb = new StringBuilder(256);
-    sb.append("TracesExporter #").append(n)
-        .append(" resource spans: ").append(traces.resourceSpans().size())
-        .append(", spans: ").append(traces.spanCount()).append('\n');
-    switch (verbosity) {
-      case BASIC -> {}
-      case NORMAL -> NormalFormat.appendTraces(sb, traces);
-      case DETAILED -> DetailedFormat.appendTraces(sb, traces);
+    synchronized (out) {
+      text.setLength(0); // whatever a batch that failed to format left
+      text.append("TracesExporter #").append(n)
+          .append(" resource spans: ").append(traces.resourceSpans().size())
+          .append(", spans: ").append(traces.spanCount()).append('\n');
+      switch (verbosity) {
+        case BASIC -> {}
+        case NORMAL -> NormalFormat.appendTraces(text, traces, flushIfLarge);
+        case DETAILED -> DetailedFormat.appendTraces(text, traces, flushIfLarge);
+      }
+      printRest();
     }
-    print(sb);
   }
 
   private boolean sampled(int items) {
@@ -109,11 +124,24 @@ final class DebugExporter implements LogsExporter, MetricsExporter, TracesExport
     return false;
   }
 
-  private void print(StringBuilder sb) {
-    String text = sb.toString();
-    synchronized (out) {
-      out.print(text);
+  /** Prints the text when a piece is complete (after an item). Caller holds out's lock. */
+  private void printIfLarge() {
+    if (text.length() >= PIECE) {
+      out.append(text);
+      text.setLength(0);
+    }
+  }
+
+  /** Prints what is left of the batch's text. Caller holds out's lock. */
+  private void printRest() {
+    try {
+      out.append(text);
       out.flush();
+    } finally {
+      text.setLength(0);
+      if (text.capacity() > 4 * PIECE) {
+        text.trimToSize(); // one huge item grew it: do not keep that much
+      }
     }
   }
 }

@@ -40,7 +40,7 @@ final class DetailedFormat {
 
   private DetailedFormat() {}
 
-  static void appendLogs(StringBuilder sb, Logs logs) {
+  static void appendLogs(StringBuilder sb, Logs logs, Runnable itemDone) {
     PList<ResourceLogs> resources = logs.resourceLogs();
     for (int i = 0; i < resources.size(); i++) {
       ResourceLogs rl = resources.get(i);
@@ -55,6 +55,7 @@ final class DetailedFormat {
         for (int k = 0; k < records.size(); k++) {
           sb.append("LogRecord #").append(k).append('\n');
           appendLogRecord(sb, records.get(k));
+          itemDone.run();
         }
       }
     }
@@ -87,7 +88,7 @@ final class DetailedFormat {
     sb.append("\nFlags: ").append(r.flags()).append('\n');
   }
 
-  static void appendTraces(StringBuilder sb, Traces traces) {
+  static void appendTraces(StringBuilder sb, Traces traces, Runnable itemDone) {
     PList<ResourceSpans> resources = traces.resourceSpans();
     for (int i = 0; i < resources.size(); i++) {
       ResourceSpans rs = resources.get(i);
@@ -102,6 +103,7 @@ final class DetailedFormat {
         for (int k = 0; k < spans.size(); k++) {
           sb.append("Span #").append(k).append('\n');
           appendSpan(sb, spans.get(k));
+          itemDone.run();
         }
       }
     }
@@ -187,7 +189,7 @@ final class DetailedFormat {
     return sb.append(": ");
   }
 
-  static void appendMetrics(StringBuilder sb, Metrics metrics) {
+  static void appendMetrics(StringBuilder sb, Metrics metrics, Runnable itemDone) {
     PList<ResourceMetrics> resources = metrics.resourceMetrics();
     for (int i = 0; i < resources.size(); i++) {
       ResourceMetrics rm = resources.get(i);
@@ -202,6 +204,7 @@ final class DetailedFormat {
         for (int k = 0; k < list.size(); k++) {
           sb.append("Metric #").append(k).append('\n');
           appendMetric(sb, list.get(k));
+          itemDone.run();
         }
       }
     }

@@ -29,11 +29,12 @@ final class NormalFormat {
   private NormalFormat() {}
 
   /** {@code <time> <severity> [<event name>] [<body>] [key=value…] [trace_id=… span_id=…]}. */
-  static void appendLogs(StringBuilder sb, Logs logs) {
+  static void appendLogs(StringBuilder sb, Logs logs, Runnable itemDone) {
     for (ResourceLogs rl : logs.resourceLogs()) {
       for (ScopeLogs sl : rl.scopeLogs()) {
         for (LogRecord r : sl.logRecords()) {
           appendLogRecord(sb, r);
+          itemDone.run();
         }
       }
     }
@@ -79,11 +80,12 @@ final class NormalFormat {
    * {@code <start> <name> <kind> <duration> trace_id=… span_id=… [parent_span_id=…]
    * status=<code> [status_message="…"] [key=value…]}.
    */
-  static void appendTraces(StringBuilder sb, Traces traces) {
+  static void appendTraces(StringBuilder sb, Traces traces, Runnable itemDone) {
     for (ResourceSpans rs : traces.resourceSpans()) {
       for (ScopeSpans ss : rs.scopeSpans()) {
         for (Span s : ss.spans()) {
           appendSpan(sb, s);
+          itemDone.run();
         }
       }
     }
@@ -113,11 +115,12 @@ final class NormalFormat {
   }
 
   /** One line per data point: {@code <name> <type>[{key=value,…}] <value>}. */
-  static void appendMetrics(StringBuilder sb, Metrics metrics) {
+  static void appendMetrics(StringBuilder sb, Metrics metrics, Runnable itemDone) {
     for (ResourceMetrics rm : metrics.resourceMetrics()) {
       for (ScopeMetrics sm : rm.scopeMetrics()) {
         for (Metric m : sm.metrics()) {
           appendMetric(sb, m);
+          itemDone.run();
         }
       }
     }

@@ -153,6 +153,21 @@ class DebugExporterTest {
   }
 
   @Test
+  void aBatchLargerThanOnePieceIsPrintedWholeAndInOrder() {
+    DebugExporter exporter = exporter(DebugConfig.Verbosity.NORMAL, Signal.LOGS);
+    exporter.consumeLogs(LogsBuilder.logs("big", 5000)); // ~350 KB of text: many pieces
+    exporter.consumeLogs(LogsBuilder.logs("next", 2));
+    String[] lines = printed().split("\n");
+    assertEquals(1 + 5000 + 1 + 2, lines.length);
+    assertEquals("LogsExporter #0 resource logs: 1, log records: 5000", lines[0]);
+    for (int i = 0; i < 5000; i++) {
+      assertTrue(lines[1 + i].contains(" big-" + i + " "), lines[1 + i]);
+    }
+    assertEquals("LogsExporter #1 resource logs: 1, log records: 2", lines[5001]);
+    assertTrue(lines[5003].contains(" next-1 "), lines[5003]);
+  }
+
+  @Test
   void normalPrintsOneLinePerLogRecord() {
     exporter(DebugConfig.Verbosity.NORMAL, Signal.LOGS).consumeLogs(sampleLogs());
     assertEquals("""
