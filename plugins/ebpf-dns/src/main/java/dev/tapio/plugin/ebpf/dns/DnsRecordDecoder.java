@@ -203,9 +203,9 @@ final class DnsRecordDecoder implements BatchDecoder {
     } else {
       server = servers.text(bytes, 0, 16);
     }
+    String name = names.text(message.name, 0, message.nameLength);
     Pending q = new Pending(ktime, pid, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + CGROUP),
-        comm(d, at + COMM), names.text(message.name, 0, message.nameLength), message.questionType, message.id, server,
-        port, ipv6, tcp);
+        comm(d, at + COMM), name, message.questionType, message.id, server, port, ipv6, tcp);
     // A retransmission of the same id replaces the first try: latency counts from the last.
     Key key = new Key(pid, fd, message.id);
     pending.remove(key);
