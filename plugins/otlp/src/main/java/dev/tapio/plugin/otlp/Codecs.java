@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
@@ -94,7 +93,7 @@ final class Codecs {
   }
 
   /**
-   * {@code n} bytes of {@code buffer}, compressed, in a new array the caller keeps. zstd goes
+   * {@code n} bytes of {@code buffer}, compressed once, in a new array the caller keeps. zstd goes
    * through the block compressor, which sizes its tables to the input: the streaming one sets up
    * megabytes of them per request.
    */
@@ -109,13 +108,10 @@ final class Codecs {
         return Arrays.copyOf(out, ZSTD_BLOCKS.compress(buffer, 0, n, out, 0, out.length));
       }
       default -> {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, n / 4));
-        try (OutputStream c = gzip(out, gzipLevel)) {
-          c.write(buffer, 0, n);
-        } catch (IOException e) {
-          throw new UncheckedIOException("compressing into memory failed", e);
+        // A sender compressing many bodies keeps its own GzipBuffer (OtlpHttpExporter does).
+        try (GzipBuffer gzip = new GzipBuffer(gzipLevel)) {
+          return gzip.compress(buffer, n);
         }
-        return out.toByteArray();
       }
     }
   }
