@@ -37,6 +37,21 @@ class ScopeAndExclusionTest {
     return receiver;
   }
 
+  /**
+   * The receiver reads the kernel's per-rule counters at most once a second (on its poll
+   * thread), so a count can lag the records by up to that long: wait for it, 10 s at most.
+   */
+  private static long awaitFiltered(EbpfSecurityReceiver receiver, long atLeast)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long filtered;
+    while ((filtered = receiver.stats().value(SecurityRule.SENSITIVE_OPEN, RuleStats.FILTERED))
+        < atLeast && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return filtered;
+  }
+
   @Test
   void anExcludedExecutableIsFilteredInTheKernelAndCounted() throws Exception {
     Triggers.assumeRootWithBtf();
@@ -55,7 +70,7 @@ class ScopeAndExclusionTest {
     }
     assertEquals(List.of(), sink.logRecords().stream().filter(r -> r.attributes()
         .getLong("process.pid", -1) == excluded.pid()).toList());
-    long filtered = receiver.stats().value(SecurityRule.SENSITIVE_OPEN, RuleStats.FILTERED);
+    long filtered = awaitFiltered(receiver, 2);
     assertTrue(filtered >= 2, "filtered " + filtered);
     assertEquals(filtered, ctx.counterValue("tapio_events_dropped", "program",
         "security_sensitive_open", "reason", "filtered"));
@@ -86,7 +101,7 @@ class ScopeAndExclusionTest {
       assertEquals(List.of(), sink.logRecords().stream().filter(r -> r.attributes()
           .getLong("process.pid", -1) == inside.pid()).toList());
       assertEquals(1, events(sink, "security.file.sensitive_open", outside.pid()).size());
-      long filtered = receiver.stats().value(SecurityRule.SENSITIVE_OPEN, RuleStats.FILTERED);
+      long filtered = awaitFiltered(receiver, 2);
       assertTrue(filtered >= 2, "filtered " + filtered);
     } finally {
       receiver.shutdown();
