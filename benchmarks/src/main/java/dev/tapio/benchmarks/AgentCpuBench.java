@@ -177,7 +177,9 @@ public final class AgentCpuBench {
         long b0 = bytes.sum();
         long e0 = reference ? ref.records() : 0;
         long t0 = ticks(agent.pid());
+        long s0 = ticks(agent.pid(), 12);
         Map<String, Long> threads0 = threadTicks(agent.pid());
+        Map<String, Long> systems0 = threadTicks(agent.pid(), true);
         Map<String, Long> switches0 = threadSwitches(agent.pid());
         long made = connectionsPerSecond > 0 ? load.run(connectionsPerSecond, seconds)
             : sleep(seconds);
@@ -188,13 +190,17 @@ public final class AgentCpuBench {
                 ? (ref.records() - e0) + " / " + made * recordsPer
                 : (requests.sum() - r0) + " / " + ((bytes.sum() - b0) >> 10));
         Map<String, Long> threads1 = threadTicks(agent.pid());
-        StringBuilder breakdown = new StringBuilder("    by thread:");
+        Map<String, Long> systems1 = threadTicks(agent.pid(), true);
+        long system = ticks(agent.pid(), 12) - s0;
+        StringBuilder breakdown = new StringBuilder("    by thread, total/system (system "
+            + system + " of the ticks):");
         threads1.entrySet().stream()
             .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
             .filter(e -> e.getValue() > 0)
             .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
             .forEach(e -> breakdown.append(' ').append(e.getKey()).append('=')
-                .append(e.getValue()));
+                .append(e.getValue()).append('/').append(systems1.getOrDefault(e.getKey(), 0L)
+                    - systems0.getOrDefault(e.getKey(), 0L)));
         System.out.println(breakdown);
         Map<String, Long> switches1 = threadSwitches(agent.pid());
         StringBuilder wakeups = new StringBuilder("    wake-ups per second (voluntary context"
@@ -369,10 +375,15 @@ public final class AgentCpuBench {
 
   /** utime + stime of a process, in clock ticks. */
   private static long ticks(long pid) throws IOException {
+    return ticks(pid, 11) + ticks(pid, 12);
+  }
+
+  /** One field of a process's stat after its command name: 11 utime, 12 stime (ticks). */
+  private static long ticks(long pid, int field) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     // Fields after the command name, which is in parentheses and may hold spaces.
     List<String> f = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-    return Long.parseLong(f.get(11)) + Long.parseLong(f.get(12));
+    return Long.parseLong(f.get(field));
   }
 
   /**
@@ -380,6 +391,11 @@ public final class AgentCpuBench {
    * one pool summed under the name without its number.
    */
   private static Map<String, Long> threadTicks(long pid) throws IOException {
+    return threadTicks(pid, false);
+  }
+
+  /** As {@link #threadTicks(long)}, stime only when {@code system}. */
+  private static Map<String, Long> threadTicks(long pid, boolean system) throws IOException {
     Map<String, Long> out = new TreeMap<>();
     try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
       for (Path task : tasks.toList()) {
@@ -392,7 +408,8 @@ public final class AgentCpuBench {
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
             .replaceAll("[-#]?\\d+$", "");
         List<String> f = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-        out.merge(name, Long.parseLong(f.get(11)) + Long.parseLong(f.get(12)), Long::sum);
+        out.merge(name, (system ? 0 : Long.parseLong(f.get(11))) + Long.parseLong(f.get(12)),
+            Long::sum);
       }
     }
     return out;

@@ -1,0 +1,49 @@
+package dev.tapio.plugin.otlp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.luben.zstd.Zstd;
+import dev.tapio.plugin.otlp.OtlpHttpExporterConfig.Compression;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+class CodecsTest {
+  @Test
+  void zstdBodiesAreCompressedByTheNativeLibraryOnLinux() {
+    String os = System.getProperty("os.name") + " " + System.getProperty("os.arch");
+    Assumptions.assumeTrue(os.startsWith("Linux ") && (os.endsWith("amd64")
+        || os.endsWith("aarch64")), () -> {
+          System.out.println("skipped: aircompressor ships libzstd for Linux only, this is " + os);
+          return "not Linux amd64/aarch64: " + os;
+        });
+    assertTrue(Codecs.zstdNative(), "libzstd did not load here (see the warning logged)");
+  }
+
+  @Test
+  void zstdFramesOfEverySizeAreReadBackByTheReferenceLibraryAndOurOwnStream()
+      throws IOException {
+    Random random = new Random(11);
+    byte[] repetitive = "network.peer.address=127.0.0.1 network.peer.port=8080 "
+        .repeat(40_000).getBytes(StandardCharsets.US_ASCII);
+    byte[] noise = new byte[3 << 20];
+    random.nextBytes(noise);
+    for (int n : new int[] {0, 1, 100, 70_000, repetitive.length, 5, noise.length, 12}) {
+      byte[] in = n <= repetitive.length && n != noise.length ? repetitive : noise;
+      byte[] frame = Codecs.compress(Compression.ZSTD, 0, in, n);
+      byte[] expected = Arrays.copyOf(in, n);
+      assertArrayEquals(expected, Zstd.decompress(frame, n), "zstd-jni, n=" + n);
+      try (InputStream s = Codecs.decompressing("zstd", new ByteArrayInputStream(frame))) {
+        assertArrayEquals(expected, s.readAllBytes(), "aircompressor's stream, n=" + n);
+      }
+    }
+    byte[] small = Codecs.compress(Compression.ZSTD, 0, repetitive, repetitive.length);
+    assertTrue(small.length < repetitive.length / 100, "compressed to " + small.length);
+  }
+}
