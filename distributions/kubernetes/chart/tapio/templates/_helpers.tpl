@@ -55,12 +55,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s-%s" (include "tapio.fullname" .root) .component -}}
 {{- end -}}
 
-{{/* host:port of the gateway's OTLP/gRPC port, for agents and the events collector. */}}
+{{/* URL of the gateway's OTLP/HTTP port, for agents and the events collector: https when the
+     gateway serves TLS. */}}
 {{- define "tapio.gatewayEndpoint" -}}
+{{- $scheme := .Values.gateway.tls.enabled | ternary "https" "http" -}}
 {{- if .Values.agent.gatewayEndpoint -}}
-{{- .Values.agent.gatewayEndpoint -}}
+{{- printf "%s://%s" $scheme .Values.agent.gatewayEndpoint -}}
 {{- else -}}
-{{- printf "%s-gateway.%s.svc.%s:%v" (include "tapio.fullname" .) .Release.Namespace .Values.clusterDomain .Values.gateway.ports.otlp -}}
+{{- printf "%s://%s-gateway.%s.svc.%s:%v" $scheme (include "tapio.fullname" .) .Release.Namespace .Values.clusterDomain .Values.gateway.ports.otlpHttp -}}
 {{- end -}}
 {{- end -}}
 
@@ -77,6 +79,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- $_ := set $tls "key_file" (printf "%s/tls.key" $dir) -}}
 {{- end -}}
 {{- toYaml $tls -}}
+{{- end -}}
+
+{{/* When the gateway serves TLS: the tls section of the config's exporters to it (otlphttp,
+     or otlp where a values file chose gRPC). Called with (dict "root" $ "config" $config). */}}
+{{- define "tapio.exporterTls" -}}
+{{- if .root.Values.gateway.tls.enabled -}}
+{{- range $id := list "otlphttp" "otlp" -}}
+{{- if hasKey $.config.exporters $id -}}
+{{- $_ := set (get $.config.exporters $id) "tls" (include "tapio.clientTls" $.root | fromYaml) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* The agent's configuration: agent.config with the presets merged under it. */}}
@@ -102,9 +116,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- if and .Values.gateway.tls.enabled (hasKey $config.exporters "otlp") -}}
-{{- $_ := set $config.exporters.otlp "tls" (include "tapio.clientTls" . | fromYaml) -}}
-{{- end -}}
+{{- include "tapio.exporterTls" (dict "root" . "config" $config) -}}
 {{- toYaml $config -}}
 {{- end -}}
 
@@ -141,9 +153,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- if .Values.events.namespaces -}}
 {{- $_ := set $config.receivers.k8s_events "namespaces" .Values.events.namespaces -}}
 {{- end -}}
-{{- if and .Values.gateway.tls.enabled (hasKey $config.exporters "otlp") -}}
-{{- $_ := set $config.exporters.otlp "tls" (include "tapio.clientTls" . | fromYaml) -}}
-{{- end -}}
+{{- include "tapio.exporterTls" (dict "root" . "config" $config) -}}
 {{- toYaml $config -}}
 {{- end -}}
 

@@ -116,7 +116,7 @@ class KubernetesChartTest {
       ProcessBuilder pb = new ProcessBuilder(Dist.home().resolve("bin/tapio").toString(),
           "validate", "--config", config.toString()).redirectErrorStream(true);
       pb.environment().putAll(Map.of("MY_POD_IP", "10.0.0.7", "K8S_NODE_NAME", "node-1",
-          "TAPIO_GATEWAY", "tapio-gateway.tapio.svc:4317", "TAPIO_BACKEND", "backend:4317"));
+          "TAPIO_GATEWAY", "http://tapio-gateway.tapio.svc:4318", "TAPIO_BACKEND", "backend:4317"));
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes());
       assertTrue(p.waitFor(60, TimeUnit.SECONDS));

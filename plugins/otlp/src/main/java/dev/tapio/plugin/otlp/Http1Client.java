@@ -30,7 +30,10 @@ import javax.net.ssl.SSLSocket;
  * <p>Connections are pooled: a sending thread takes an idle one or opens one, and gives it back
  * after a complete answer that did not close it, so there are at most as many as concurrent
  * senders. One idle longer than {@link #MAX_IDLE_NANOS} is closed rather than reused (servers
- * close idle connections; the Collector after 60 s by default). A request on a reused connection
+ * close idle connections; the Collector after 60 s by default), and one older than {@link
+ * #MAX_AGE_NANOS} is closed after its answer: behind a Kubernetes Service a new connection may
+ * reach another replica, so senders spread over the replicas an autoscaler adds (what {@code
+ * max_connection_age} does for gRPC). A request on a reused connection
  * that fails before any byte of an answer arrived (the server had closed it meanwhile) is sent
  * once more on a new connection; any other failure is thrown, and the caller's retry decides.
  *
@@ -46,6 +49,8 @@ import javax.net.ssl.SSLSocket;
  */
 final class Http1Client implements Closeable {
   static final long MAX_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+  /** The longest a connection is used; the chart's gateway closes gRPC's after as long. */
+  static final long MAX_AGE_NANOS = Duration.ofMinutes(5).toNanos();
   static final int MAX_HEADERS = 64 * 1024;
   static final int MAX_BODY = 4 * 1024 * 1024;
 
@@ -63,10 +68,18 @@ final class Http1Client implements Closeable {
   private final SSLParameters tlsParameters;
   private final int connectMillis;
   private final int readMillis;
+  private final long maxAgeNanos;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
   private volatile boolean closed;
 
   Http1Client(URI uri, SSLContext tls, SSLParameters tlsParameters, Duration timeout) {
+    this(uri, tls, tlsParameters, timeout, MAX_AGE_NANOS);
+  }
+
+  /** As above, with connections used for at most {@code maxAgeNanos} (tests). */
+  Http1Client(URI uri, SSLContext tls, SSLParameters tlsParameters, Duration timeout,
+      long maxAgeNanos) {
+    this.maxAgeNanos = maxAgeNanos;
     String raw = uri.getHost(); // an IPv6 literal comes in brackets
     this.host = raw.startsWith("[") ? raw.substring(1, raw.length() - 1) : raw;
     boolean https = "https".equals(uri.getScheme());
@@ -138,7 +151,7 @@ final class Http1Client implements Closeable {
       c.out.write(body, 0, length);
       c.out.flush();
       Response r = read(c);
-      keep = !closed && !c.mustClose;
+      keep = !closed && !c.mustClose && System.nanoTime() - c.openedAt < maxAgeNanos;
       return r;
     } catch (IOException e) {
       if (c.reused && !c.answered) {
@@ -262,6 +275,7 @@ final class Http1Client implements Closeable {
     final Socket socket;
     final InputStream in;
     final OutputStream out;
+    final long openedAt = System.nanoTime();
     long idleSince;
     boolean reused;
     boolean answered;

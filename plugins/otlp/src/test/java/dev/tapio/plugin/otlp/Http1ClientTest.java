@@ -110,6 +110,26 @@ class Http1ClientTest {
   }
 
   @Test
+  void aConnectionPastItsMaximumAgeIsClosedAfterItsAnswerAndTheNextRequestOpensAnother()
+      throws Exception {
+    String ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    URI uri = serve(i -> ok, i -> false);
+    try (Http1Client young = client(uri)) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, young.post("/v1/logs", new String[0], bytes("x"), 1).status());
+      }
+    }
+    assertEquals(1, connections.get(), "within its age, one connection serves every request");
+    try (Http1Client aged = new Http1Client(uri, null, null, Duration.ofSeconds(10), 0)) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, aged.post("/v1/logs", new String[0], bytes("x"), 1).status());
+      }
+    }
+    assertEquals(4, connections.get(), "each request past the age on a new connection");
+    assertEquals(6, requests.size());
+  }
+
+  @Test
   void postsWithItsHeadersAndReadsEveryFramingOnOneConnection() throws Exception {
     String[] answers = {
         "HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 3\r\n\r\nabc",
