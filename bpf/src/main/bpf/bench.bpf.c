@@ -74,7 +74,8 @@ int BPF_PROG(tapio_bench, struct pt_regs *regs, long id)
 	__u32 zero = 0;
 	__u64 *adaptive = bpf_map_lookup_elem(&wakeup, &zero);
 	__u64 threshold = adaptive && *adaptive ? *adaptive : cfg.wakeup_bytes;
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold
+	/* 1: every record (tapio_ring.h) */
+	__u64 flags = threshold <= 1 || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold
 		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	__u64 seq = __sync_fetch_and_add(&next_seq, 1);
 	struct tapio_bench *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);

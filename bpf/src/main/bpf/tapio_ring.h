@@ -36,13 +36,15 @@ struct {
 } wakeup SEC(".maps");
 
 /* Wake the consumer only once enough is pending; it also polls with a timeout, which bounds
- * latency. Waking on every record costs several times the throughput. */
+ * latency. Waking on every record costs several times the throughput. A threshold of 1 wakes at
+ * every record (what an idle consumer asks for): the programs query before they reserve, when
+ * an empty ring has 0 bytes pending. */
 static __always_inline __u64 wakeup_flags(void)
 {
 	__u32 zero = 0;
 	__u64 *adaptive = bpf_map_lookup_elem(&wakeup, &zero);
 	__u64 threshold = adaptive && *adaptive ? *adaptive : cfg.wakeup_bytes;
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold
+	return threshold <= 1 || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold
 		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The benchmarks' synthetic generator: one record per getppid(2) of this process, for real. */
 class BenchProgramTest {
   // Java has no getppid: ProcessHandle.parent() reads /proc instead of making the syscall.
-  private static final MethodHandle GETPPID = Linker.nativeLinker().downcallHandle(
+  static final MethodHandle GETPPID = Linker.nativeLinker().downcallHandle(
       Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),
       FunctionDescriptor.of(ValueLayout.JAVA_INT));
 

@@ -119,7 +119,8 @@ public final class RingPoller {
   private void poll() {
     long nextDropRead = System.nanoTime();
     while (running) {
-      (ring.await(timeoutMillis) ? wokenByData : wokenByTimeout).add(1);
+      int timeout = wakeups == null ? timeoutMillis : wakeups.pollTimeoutMillis(timeoutMillis);
+      (ring.await(timeout) ? wokenByData : wokenByTimeout).add(1);
       drainAndDeliver();
       if (wakeups != null) {
         adapt();

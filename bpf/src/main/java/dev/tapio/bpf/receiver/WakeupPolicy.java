@@ -16,9 +16,14 @@ import dev.tapio.bpf.BpfMap;
  * so wake-ups per second grow with the square of the rate: 20/s (the poll timeout, 50 ms) up to
  * 12k events/s, 333/s at 50k, 1,333/s at 100k and above, where the interval stays 0.75 ms and
  * each wake-up brings more. The threshold is the bytes that interval brings, at most a quarter of
- * the ring (the rest is headroom for a burst before the next window). A window without records
- * goes back to the configured {@code wakeup_bytes}: the first records of a burst after a quiet
- * spell wake the reader as they did before.
+ * the ring (the rest is headroom for a burst before the next window).
+ *
+ * <p>Idle: after a window without records the kernel is told to wake the reader at the first
+ * record (threshold 1) and the reader waits {@value #IDLE_POLL_MILLIS} ms between polls instead
+ * of the poll timeout, so an idle receiver wakes twice a second instead of 20 times, and the first
+ * record after a quiet spell is read at once. The drain that brings it leaves idle: the configured
+ * {@code wakeup_bytes} applies again until the next window has measured the rate, so a burst
+ * does not wake the reader once per record.
  *
  * <p>Writes the program's {@code wakeup} array map (tapio_ring.h), which the kernel reads at
  * each record. Public for the benchmarks, which drive it as {@link RingPoller} does. Poll thread
@@ -28,6 +33,8 @@ public final class WakeupPolicy {
   /** Events per second from which the reader is woken at the shortest interval, 0.75 ms. */
   static final double FULL_RATE = 100_000;
   static final long WINDOW_MILLIS = 100;
+  /** The poll timeout while idle. */
+  static final int IDLE_POLL_MILLIS = 500;
   private static final long MIN_INTERVAL_NANOS = 750_000;
 
   private final BpfMap map;
@@ -38,6 +45,7 @@ public final class WakeupPolicy {
   private long windowBytesAt;
   private long windowRecords;
   private long threshold;
+  private boolean idle;
 
   /**
    * @param map the program's {@code wakeup} map
@@ -79,25 +87,52 @@ public final class WakeupPolicy {
     windowRecords += records;
   }
 
+  /** How long the reader waits for records now, in ms: longer while idle. */
+  public int pollTimeoutMillis(int configured) {
+    return idle ? Math.max(configured, IDLE_POLL_MILLIS) : configured;
+  }
+
   /**
    * Closes the window once it is {@value #WINDOW_MILLIS} ms old and writes the new threshold
-   * when it moved by more than an eighth. Returns the threshold in force.
+   * when it moved by more than an eighth; enters or leaves idle (see the class comment). Returns
+   * the threshold in force.
    */
   public long update(long nowNanos, long consumedBytes) throws BpfException {
+    if (idle && windowRecords > 0) {
+      // Woken by the first record after a quiet spell: a new window measures the rate, and
+      // until it closes the configured threshold keeps a burst from waking per record.
+      write(idleThreshold);
+      idle = false;
+      windowStart = nowNanos;
+      windowBytesAt = consumedBytes;
+      windowRecords = 0;
+      return threshold;
+    }
     long elapsed = nowNanos - windowStart;
     if (elapsed < WINDOW_MILLIS * 1_000_000) {
       return threshold;
     }
     double seconds = elapsed / 1e9;
-    long next = threshold(windowRecords / seconds, (consumedBytes - windowBytesAt) / seconds,
-        idleThreshold, pollTimeoutNanos, ringBytes);
+    boolean quiet = windowRecords == 0;
+    long next = quiet ? 1 : threshold(windowRecords / seconds,
+        (consumedBytes - windowBytesAt) / seconds, idleThreshold, pollTimeoutNanos, ringBytes);
     windowStart = nowNanos;
     windowBytesAt = consumedBytes;
     windowRecords = 0;
-    if (Math.abs(next - threshold) > threshold / 8) {
-      map.putU64(0, next);
-      threshold = next;
+    if (quiet ? next != threshold : Math.abs(next - threshold) > threshold / 8) {
+      write(next);
     }
+    idle = quiet;
     return threshold;
+  }
+
+  private void write(long next) throws BpfException {
+    map.putU64(0, next);
+    threshold = next;
+  }
+
+  /** Whether the reader is idle: the kernel wakes it at the first record. */
+  boolean idle() {
+    return idle;
   }
 }

@@ -35,9 +35,11 @@ import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
  */
 final class Pipeline<T extends TelemetryData<?>> implements DataSink<T> {
   private static final int DRAIN_LIMIT = 256;
-  // Producers unpark a parked pipeline thread; the timeout only covers the rare lost wake-up, so
-  // it can be long: an idle agent wakes 10 times a second, not 100.
-  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  // Producers unpark a parked pipeline thread (`parked` and the queue's producer index are each
+  // written before the other side reads them, through volatile and CAS accesses, so one of the
+  // two sees the other: no wake-up is lost). The timeout is a safety net only: an idle pipeline
+  // thread wakes once a second.
+  private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private record Envelope<T>(T data, long bytes) {}
 
