@@ -7,8 +7,8 @@
  * written at offset 0 of .rodata, the `events` ring and the other maps sized as the receiver
  * sizes them, the same programs loaded and attached. It then polls the ring as RingPoller does
  * (ring_buffer__poll with the 50 ms poll timeout, then ring_buffer__consume after a timeout),
- * runs the same adaptive wake-up rule as WakeupPolicy (or a fixed threshold), reads the drop
- * counters once a second, and for each record reads the fields the plugin's decoder reads and
+ * runs the same adaptive wake-up rule as WakeupPolicy, idle mode included (or a fixed
+ * threshold), reads the drop counters once a second, and for each record reads the fields the plugin's decoder reads and
  * formats one text line (`event key=value ...`: addresses as dotted quad / IPv6 text, comm as a
  * string, times as Unix nanoseconds) into a buffer written to /dev/null after each drain.
  *
@@ -529,7 +529,10 @@ struct wakeup_policy {
 	__u64 window_bytes_at;
 	__u64 window_records_at;
 	__u64 threshold;
+	int idle_mode;         /* woken at the first record, polling every IDLE_POLL_MS */
 };
+
+#define IDLE_POLL_MS 500
 
 /* Wake-up interval 0.75 ms x (100k / rate)^2, between 0.75 ms and the poll timeout; the bytes
  * that interval brings, between 1 and a quarter of the ring; the idle threshold without records. */
@@ -556,23 +559,41 @@ static __u64 now_ns(clockid_t clock)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* Every 100 ms: the rate of the window, and the new threshold when it moved by over an eighth. */
+static void write_threshold(struct wakeup_policy *w, __u64 next)
+{
+	__u32 zero = 0;
+	if (bpf_map_update_elem(w->map_fd, &zero, &next, BPF_ANY) == 0)
+		w->threshold = next;
+}
+
+/* Every 100 ms: the rate of the window, and the new threshold when it moved by over an eighth;
+ * a window without records goes idle (threshold 1: woken at the first record, polling every
+ * IDLE_POLL_MS), which the first records leave for the configured threshold. */
 static void adapt(struct wakeup_policy *w, __u64 now)
 {
-	if (w->map_fd < 0 || now - w->window_start_ns < 100000000ull)
+	if (w->map_fd < 0)
+		return;
+	if (w->idle_mode && records > w->window_records_at) {
+		write_threshold(w, w->idle);
+		w->idle_mode = 0;
+		w->window_start_ns = now;
+		w->window_bytes_at = ring_bytes;
+		w->window_records_at = records;
+		return;
+	}
+	if (now - w->window_start_ns < 100000000ull)
 		return;
 	double seconds = (now - w->window_start_ns) / 1e9;
-	__u64 next = wakeup_threshold((records - w->window_records_at) / seconds,
-				      (ring_bytes - w->window_bytes_at) / seconds, w->idle);
+	int quiet = records == w->window_records_at;
+	__u64 next = quiet ? 1 : wakeup_threshold((records - w->window_records_at) / seconds,
+						  (ring_bytes - w->window_bytes_at) / seconds, w->idle);
 	w->window_start_ns = now;
 	w->window_bytes_at = ring_bytes;
 	w->window_records_at = records;
 	__u64 diff = next > w->threshold ? next - w->threshold : w->threshold - next;
-	if (diff > w->threshold / 8) {
-		__u32 zero = 0;
-		if (bpf_map_update_elem(w->map_fd, &zero, &next, BPF_ANY) == 0)
-			w->threshold = next;
-	}
+	if (quiet ? next != w->threshold : diff > w->threshold / 8)
+		write_threshold(w, next);
+	w->idle_mode = quiet;
 }
 
 /* ---- Drop counters: per-CPU u64 slots, type * TAPIO_DROP_REASONS + reason ---- */
@@ -748,7 +769,8 @@ int main(int argc, char **argv)
 	while (!stop) {
 		/* Data, a timeout or a signal: read whatever is pending (poll consumes only when
 		 * epoll saw data; records submitted without a wake-up need consume). */
-		int n = ring_buffer__poll(rb, POLL_MS);
+		int n = ring_buffer__poll(rb, policy.idle_mode && IDLE_POLL_MS > POLL_MS
+					  ? IDLE_POLL_MS : POLL_MS);
 		if (n == 0 || n == -EINTR)
 			n = ring_buffer__consume(rb);
 		if (n < 0 && n != -EINTR) {
