@@ -1,5 +1,7 @@
 package dev.tapio.plugin.ebpf.dns;
 
+import dev.tapio.bpf.receiver.TextCache;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -85,6 +87,28 @@ final class DnsMessage {
   }
 
   /** Answer {@code i} as text: "A 1.2.3.4", "AAAA fd00::1", "CNAME a.test", "MX 10 m.test". */
+  /**
+   * The text of answer {@code i} when it is an address (an A record of 4 bytes or an AAAA record
+   * of 16), made by {@code cache} from its bytes, which alone tell the two apart; else {@link
+   * #answerText}.
+   */
+  String answerText(int i, TextCache cache) {
+    int type = answerType[i];
+    int len = answerLength[i];
+    if (type == 1 && len == 4 || type == 28 && len == 16) {
+      return cache.text(buf, answerAt[i], len);
+    }
+    return answerText(i);
+  }
+
+  /** The text of an address answer's bytes, as {@link #answerText} writes it. */
+  static String addressAnswerText(byte[] b, int at, int len) {
+    return len == 4
+        ? "A " + (b[at] & 0xff) + "." + (b[at + 1] & 0xff) + "." + (b[at + 2] & 0xff) + "."
+            + (b[at + 3] & 0xff)
+        : "AAAA " + ipv6(b, at);
+  }
+
   String answerText(int i) {
     int type = answerType[i];
     int at = answerAt[i];

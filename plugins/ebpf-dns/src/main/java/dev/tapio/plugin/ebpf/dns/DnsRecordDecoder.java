@@ -90,6 +90,9 @@ final class DnsRecordDecoder implements BatchDecoder {
       new TextCache(64, (b, at, len) -> len == 4 ? ipv4(b, at) : DnsMessage.ipv6(b, at));
   private final TextCache comms =
       new TextCache(256, (b, at, len) -> new String(b, at, len, StandardCharsets.UTF_8));
+  /** Address answers ("A 10.0.0.7") repeat too. */
+  private final TextCache addressAnswers = new TextCache(1024, DnsMessage::addressAnswerText);
+  private final StringBuilder body = new StringBuilder(128);
   private final LinkedHashMap<Key, Pending> pending = new LinkedHashMap<>();
   private final TcpStreams streams;
   private final int sampling;
@@ -227,7 +230,7 @@ final class DnsRecordDecoder implements BatchDecoder {
     int n = message.answers();
     List<AnyValue> answers = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      answers.add(AnyValue.of(message.answerText(i)));
+      answers.add(AnyValue.of(message.answerText(i, addressAnswers)));
     }
     a.put("dns.answers", AnyValue.ofArray(answers));
     a.putBool("dns.truncated", message.truncated());
@@ -238,8 +241,39 @@ final class DnsRecordDecoder implements BatchDecoder {
     a.putDouble("dns.lookup.duration", seconds);
     boolean failed = rcode != 0 && rcode != 3; // NXDOMAIN is an answer, SERVFAIL is not
     r.setSeverity(failed ? Severity.WARN : Severity.INFO);
-    r.setBody(DnsMessage.typeName(q.type) + " " + q.name + " " + rcodeName + " " + answers.size()
-        + " answers in " + Math.round(seconds * 1e6) / 1e3 + "ms");
+    body.setLength(0);
+    body.append(DnsMessage.typeName(q.type)).append(' ').append(q.name).append(' ')
+        .append(rcodeName).append(' ').append(answers.size()).append(" answers in ");
+    appendMillis(body, Math.round(seconds * 1e6));
+    r.setBody(body.append("ms").toString());
+  }
+
+  /**
+   * {@code micros} as milliseconds with up to three decimals, as {@code Double.toString(micros /
+   * 1e3)} writes them ("0.25", "12.0") without formatting a double.
+   */
+  static void appendMillis(StringBuilder sb, long micros) {
+    if (micros < 0 || micros >= 10_000_000_000L) {
+      sb.append(micros / 1e3); // Double.toString's own forms (negative, scientific)
+      return;
+    }
+    sb.append(micros / 1000).append('.');
+    int frac = (int) (micros % 1000);
+    if (frac == 0) {
+      sb.append('0');
+      return;
+    }
+    // Three digits without their trailing zeros: 5 is "005", 50 "05", 500 "5".
+    if (frac < 100) {
+      sb.append('0');
+    }
+    if (frac < 10) {
+      sb.append('0');
+    }
+    while (frac % 10 == 0) {
+      frac /= 10;
+    }
+    sb.append(frac);
   }
 
   private void timedOut(Pending q) {
@@ -260,6 +294,7 @@ final class DnsRecordDecoder implements BatchDecoder {
     r.setEventName(EVENT);
     r.setTimeUnixNano(q.kernelNanos + bootToUnixNanos);
     Attributes a = r.attributes();
+    a.ensureCapacity(21); // at most 15 here, 4 in answered, 5 of attribution minus the absent
     a.putString("dns.question.name", q.name);
     a.putString("dns.question.type", DnsMessage.typeName(q.type));
     a.putLong("dns.id", q.id);
