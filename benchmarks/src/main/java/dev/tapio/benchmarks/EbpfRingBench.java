@@ -393,7 +393,8 @@ public final class EbpfRingBench {
         }
         try {
           while (true) {
-            if (ring.await(pollMillis)) {
+            // As RingPoller: the policy waits longer while idle.
+            if (ring.await(policy != null ? policy.pollTimeoutMillis(pollMillis) : pollMillis)) {
               woken[0]++;
             }
             int n;

@@ -26,10 +26,11 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>zstd frames are compressed by libzstd through aircompressor's FFM binding (the library ships
  * in the plugin jar for Linux on amd64, aarch64 and ppc64le and is unpacked into the temporary
- * directory when first used): about 10 times faster than aircompressor's pure-Java compressor, and
- * 6 times faster than gzip at level 1, for a body a third smaller (benchmarks/README.md). Where it
- * cannot load (another platform, no writable temporary directory), the pure-Java compressor writes
- * the same format and a warning says why.
+ * directory when first used): on a request of the network receiver's records about twice as fast
+ * as aircompressor's pure-Java compressor and 3 times as fast as gzip at level 1, for a body a
+ * third smaller (benchmarks/README.md, CompressionBenchmark). Where it cannot load (another
+ * platform, no writable temporary directory), the pure-Java compressor writes the same format and
+ * a warning says why.
  */
 final class Codecs {
   private Codecs() {}
@@ -80,7 +81,7 @@ final class Codecs {
     } catch (IllegalStateException | LinkageError e) {
       Throwable why = e.getCause() != null ? e.getCause() : e;
       LOGGER.log(Level.WARNING, "zstd: libzstd did not load (" + why.getMessage() + ");"
-          + " compressing with aircompressor's pure-Java zstd instead, about 10 times slower");
+          + " compressing with aircompressor's pure-Java zstd instead, about half as fast");
       return new ZstdJavaCompressor();
     }
   }
