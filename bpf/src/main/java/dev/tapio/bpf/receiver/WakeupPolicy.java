@@ -49,7 +49,8 @@ public final class WakeupPolicy {
 
   /**
    * @param map the program's {@code wakeup} map
-   * @param idleThreshold the configured {@code wakeup_bytes}, used while no records arrive
+   * @param idleThreshold the configured {@code wakeup_bytes}: the threshold from the first
+   *     records after a quiet spell until a window has measured their rate
    * @param pollTimeoutNanos the reader's poll timeout: the longest interval aimed for
    * @param ringBytes the ring's size
    * @param nowNanos {@link System#nanoTime()} now, the start of the first window
@@ -68,7 +69,7 @@ public final class WakeupPolicy {
 
   /**
    * The threshold for a measured rate: the bytes the target interval brings, between 1 and a
-   * quarter of the ring; the idle threshold when nothing arrived.
+   * quarter of the ring; {@code idleThreshold} for no rate ({@link #update} goes idle instead).
    */
   static long threshold(double eventsPerSecond, double bytesPerSecond, long idleThreshold,
       long pollTimeoutNanos, long ringBytes) {
@@ -129,10 +130,5 @@ public final class WakeupPolicy {
   private void write(long next) throws BpfException {
     map.putU64(0, next);
     threshold = next;
-  }
-
-  /** Whether the reader is idle: the kernel wakes it at the first record. */
-  boolean idle() {
-    return idle;
   }
 }

@@ -33,9 +33,9 @@ import javax.net.ssl.SSLSocket;
  * close idle connections; the Collector after 60 s by default), and one older than {@link
  * #MAX_AGE_NANOS} is closed after its answer: behind a Kubernetes Service a new connection may
  * reach another replica, so senders spread over the replicas an autoscaler adds (what {@code
- * max_connection_age} does for gRPC). A request on a reused connection
- * that fails before any byte of an answer arrived (the server had closed it meanwhile) is sent
- * once more on a new connection; any other failure is thrown, and the caller's retry decides.
+ * max_connection_age} does for gRPC). A request on a reused connection that fails before any
+ * byte of an answer arrived (the server had closed it meanwhile) is sent once more on a new
+ * connection; any other failure is thrown, and the caller's retry decides.
  *
  * <p>Answers: {@code Content-Length}, {@code chunked}, or until the server closes; interim 1xx
  * answers are skipped; at most {@link #MAX_HEADERS} bytes of headers and {@link #MAX_BODY} of

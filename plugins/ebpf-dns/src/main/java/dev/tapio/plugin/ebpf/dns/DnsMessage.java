@@ -1,7 +1,6 @@
 package dev.tapio.plugin.ebpf.dns;
 
 import dev.tapio.bpf.receiver.TextCache;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -86,7 +85,6 @@ final class DnsMessage {
     return new String(name, 0, nameLength, StandardCharsets.US_ASCII);
   }
 
-  /** Answer {@code i} as text: "A 1.2.3.4", "AAAA fd00::1", "CNAME a.test", "MX 10 m.test". */
   /**
    * The text of answer {@code i} when it is an address (an A record of 4 bytes or an AAAA record
    * of 16), made by {@code cache} from its bytes, which alone tell the two apart; else {@link
@@ -109,6 +107,7 @@ final class DnsMessage {
         : "AAAA " + ipv6(b, at);
   }
 
+  /** Answer {@code i} as text: "A 1.2.3.4", "AAAA fd00::1", "CNAME a.test", "MX 10 m.test". */
   String answerText(int i) {
     int type = answerType[i];
     int at = answerAt[i];
