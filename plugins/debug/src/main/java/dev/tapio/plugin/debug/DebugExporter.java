@@ -60,18 +60,16 @@ final class DebugExporter implements LogsExporter, MetricsExporter, TracesExport
     if (!sampled(logs.logRecordCount())) {
       return;
     }
-    synchronized (out) {
-      text.setLength(0); // whatever a batch that failed to format left
-      text.append("LogsExporter #").append(n)
+    print((t, itemDone) -> {
+      t.append("LogsExporter #").append(n)
           .append(" resource logs: ").append(logs.resourceLogs().size())
           .append(", log records: ").append(logs.logRecordCount()).append('\n');
       switch (verbosity) {
         case BASIC -> {}
-        case NORMAL -> NormalFormat.appendLogs(text, logs, flushIfLarge);
-        case DETAILED -> DetailedFormat.appendLogs(text, logs, flushIfLarge);
+        case NORMAL -> NormalFormat.appendLogs(t, logs, itemDone);
+        case DETAILED -> DetailedFormat.appendLogs(t, logs, itemDone);
       }
-      printRest();
-    }
+    });
   }
 
   @Override
@@ -81,19 +79,17 @@ final class DebugExporter implements LogsExporter, MetricsExporter, TracesExport
     if (!sampled(points)) {
       return;
     }
-    synchronized (out) {
-      text.setLength(0); // whatever a batch that failed to format left
-      text.append("MetricsExporter #").append(n)
+    print((t, itemDone) -> {
+      t.append("MetricsExporter #").append(n)
           .append(" resource metrics: ").append(metrics.resourceMetrics().size())
           .append(", metrics: ").append(metrics.metricCount())
           .append(", data points: ").append(points).append('\n');
       switch (verbosity) {
         case BASIC -> {}
-        case NORMAL -> NormalFormat.appendMetrics(text, metrics, flushIfLarge);
-        case DETAILED -> DetailedFormat.appendMetrics(text, metrics, flushIfLarge);
+        case NORMAL -> NormalFormat.appendMetrics(t, metrics, itemDone);
+        case DETAILED -> DetailedFormat.appendMetrics(t, metrics, itemDone);
       }
-      printRest();
-    }
+    });
   }
 
   @Override
@@ -102,16 +98,29 @@ final class DebugExporter implements LogsExporter, MetricsExporter, TracesExport
     if (!sampled(traces.spanCount())) {
       return;
     }
-    synchronized (out) {
-      text.setLength(0); // whatever a batch that failed to format left
-      text.append("TracesExporter #").append(n)
+    print((t, itemDone) -> {
+      t.append("TracesExporter #").append(n)
           .append(" resource spans: ").append(traces.resourceSpans().size())
           .append(", spans: ").append(traces.spanCount()).append('\n');
       switch (verbosity) {
         case BASIC -> {}
-        case NORMAL -> NormalFormat.appendTraces(text, traces, flushIfLarge);
-        case DETAILED -> DetailedFormat.appendTraces(text, traces, flushIfLarge);
+        case NORMAL -> NormalFormat.appendTraces(t, traces, itemDone);
+        case DETAILED -> DetailedFormat.appendTraces(t, traces, itemDone);
       }
+    });
+  }
+
+  /** Writes one batch's text: its summary line and, per verbosity, its items. */
+  private interface Batch {
+    /** Appends to {@code text}, running {@code itemDone} after each item. */
+    void format(StringBuilder text, Runnable itemDone);
+  }
+
+  /** Formats and prints one batch while holding the stream's lock (see the class comment). */
+  private void print(Batch batch) {
+    synchronized (out) {
+      text.setLength(0); // whatever a batch that failed to format left
+      batch.format(text, flushIfLarge);
       printRest();
     }
   }
