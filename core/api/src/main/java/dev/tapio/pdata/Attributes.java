@@ -25,6 +25,11 @@ import java.util.Arrays;
  * {@code String.hashCode} is cached in the string, so it is the fallback, not the default. The
  * seed is per process rather than per instance so that {@link #copyFrom} can copy the index.
  *
+ * <p>A decoder filling a new record from its own fixed, distinct keys appends them ({@link
+ * #appendString} and the like) without the lookup a put makes: no scan of the keys before, and
+ * no index built on the way past {@link #SCAN_LIMIT}. The index of such a list is built by the
+ * first put or remove that needs it; until then lookups scan.
+ *
  * <p>Not thread-safe. Reads ({@link #indexOf} and the getters) never modify the instance, so a
  * read-only tree may be read by several threads at once.
  */
@@ -66,6 +71,8 @@ public final class Attributes extends Element {
   private int tableShift;
   /** The index hashes keys with {@link #keyedHash}, not {@code String.hashCode}. */
   private boolean keyed;
+  /** Keys were appended past the scan limit without indexing them: the index is not used. */
+  private boolean indexStale;
 
   private static final String[] EMPTY_KEYS = {};
   private static final ValueType[] EMPTY_TYPES = {};
@@ -143,8 +150,8 @@ public final class Attributes extends Element {
 
   /** Index of the key, or -1. */
   public int indexOf(String key) {
-    if (size <= SCAN_LIMIT) {
-      return scan(key);
+    if (size <= SCAN_LIMIT || indexStale) {
+      return scan(key); // a read builds no index: reads must not modify (see the class comment)
     }
     if (key == null) {
       return -1;
@@ -271,9 +278,71 @@ public final class Attributes extends Element {
     return this;
   }
 
+  /**
+   * Appends {@code key} with a string value without looking for it (a null value appends
+   * nothing, as {@link #putString} leaves the key absent). For a decoder filling a new record
+   * from its own fixed, distinct keys, where a put compares each key with every one before it.
+   * The caller guarantees {@code key} is absent: a key appended twice is in the list twice,
+   * which OTLP forbids. Keys that come from input go through the puts.
+   */
+  public Attributes appendString(String key, String value) {
+    if (value != null) {
+      int i = appendUnindexed(key);
+      types[i] = ValueType.STRING;
+      refs[i] = value;
+    }
+    return this;
+  }
+
+  /** {@link #appendString} for a long value. */
+  public Attributes appendLong(String key, long value) {
+    int i = appendUnindexed(key);
+    types[i] = ValueType.LONG;
+    bits[i] = value;
+    refs[i] = null;
+    return this;
+  }
+
+  /** {@link #appendString} for a double value. */
+  public Attributes appendDouble(String key, double value) {
+    int i = appendUnindexed(key);
+    types[i] = ValueType.DOUBLE;
+    bits[i] = Double.doubleToRawLongBits(value);
+    refs[i] = null;
+    return this;
+  }
+
+  /** {@link #appendString} for a boolean value. */
+  public Attributes appendBool(String key, boolean value) {
+    int i = appendUnindexed(key);
+    types[i] = ValueType.BOOL;
+    bits[i] = value ? 1 : 0;
+    refs[i] = null;
+    return this;
+  }
+
+  /** {@link #appendString} for any value; primitives and strings are stored unboxed. */
+  public Attributes append(String key, AnyValue value) {
+    switch (value.type()) {
+      case STRING -> appendString(key, value.asString());
+      case LONG -> appendLong(key, value.asLong());
+      case DOUBLE -> appendDouble(key, value.asDouble());
+      case BOOL -> appendBool(key, value.asBool());
+      default -> {
+        int i = appendUnindexed(key);
+        types[i] = value.type();
+        refs[i] = value;
+      }
+    }
+    return this;
+  }
+
   /** Removes {@code key}; returns whether it was present. */
   public boolean remove(String key) {
     checkWritable();
+    if (indexStale && size - 1 > SCAN_LIMIT) {
+      rebuildTable(tableLengthFor(size));
+    }
     int i = indexOf(key);
     if (i < 0) {
       return false;
@@ -296,6 +365,9 @@ public final class Attributes extends Element {
     size--;
     keys[size] = null;
     refs[size] = null;
+    if (size <= SCAN_LIMIT) {
+      indexStale = false; // scanning again: a later crossing rebuilds the index
+    }
     if (shrink) {
       rebuildTable(tableLengthFor(size));
     }
@@ -320,8 +392,9 @@ public final class Attributes extends Element {
       Arrays.fill(refs, from.size, size, null);
     }
     size = from.size;
+    indexStale = from.indexStale;
     // Positions are the same, and the seed is per process: the index copies as it is.
-    if (size > SCAN_LIMIT) {
+    if (size > SCAN_LIMIT && !indexStale) {
       if (table.length < from.tableLength) {
         table = new long[from.tableLength];
       }
@@ -336,6 +409,9 @@ public final class Attributes extends Element {
   private int slot(String key) {
     checkWritable();
     if (size > SCAN_LIMIT) {
+      if (indexStale) {
+        rebuildTable(tableLengthFor(size));
+      }
       return hashedSlot(key);
     }
     int i = scan(key);
@@ -353,6 +429,21 @@ public final class Attributes extends Element {
     if (i == SCAN_LIMIT) {
       keyed = false; // String.hashCode until it proves to collide, whatever the list held before
       rebuildTable(tableLengthFor(size));
+    }
+    return i;
+  }
+
+  /** Appends {@code key}, which the caller knows is absent, leaving the index to a later put. */
+  private int appendUnindexed(String key) {
+    checkWritable();
+    if (key == null) {
+      throw new NullPointerException("key");
+    }
+    growForAppend();
+    int i = size++;
+    keys[i] = key;
+    if (size > SCAN_LIMIT) {
+      indexStale = true;
     }
     return i;
   }
@@ -396,6 +487,7 @@ public final class Attributes extends Element {
 
   /** Indexes every key afresh in an index of {@code length} slots. */
   private void rebuildTable(int length) {
+    indexStale = false;
     if (table.length < length) {
       table = new long[length];
     } else {
@@ -452,7 +544,7 @@ public final class Attributes extends Element {
    * insert probes; 0 without an index.
    */
   int longestProbeRun() {
-    if (size <= SCAN_LIMIT) {
+    if (size <= SCAN_LIMIT || indexStale) {
       return 0;
     }
     int mask = tableLength - 1;
@@ -548,6 +640,7 @@ public final class Attributes extends Element {
     Arrays.fill(keys, 0, size, null);
     Arrays.fill(refs, 0, size, null);
     size = 0;
+    indexStale = false;
   }
 
   @Override

@@ -88,7 +88,11 @@ class AttributesTest {
       boolean wasIndexed = a.size() > Attributes.SCAN_LIMIT;
       if (what < 200) {
         long v = random.nextLong();
-        a.putLong(key, v);
+        if (!model.containsKey(key) && random.nextBoolean()) {
+          a.appendLong(key, v); // absent: appended without a lookup, the index left stale
+        } else {
+          a.putLong(key, v);
+        }
         model.put(key, v);
       } else if (what < 399) {
         assertEquals(model.remove(key) != null, a.remove(key));
@@ -102,6 +106,50 @@ class AttributesTest {
       assertHolds(model, a);
     }
     assertTrue(crossings > 100, crossings + " crossings");
+  }
+
+  /**
+   * A decoder's record: distinct keys appended past the scan limit, then read (as the encoder
+   * and a read-only tree's readers do), copied, written to by a processor and removed from.
+   */
+  @Test
+  void appendedKeysAreFoundByReadsAndIndexedByTheFirstWrite() {
+    Attributes a = Attributes.create();
+    Map<String, Long> model = new LinkedHashMap<>();
+    for (int i = 0; i < 40; i++) {
+      a.appendLong("k" + i, i);
+      model.put("k" + i, (long) i);
+    }
+    a.appendString("s", "text").appendDouble("d", 0.25).appendBool("b", true)
+        .appendString("absent", null);
+    assertEquals(43, a.size());
+    assertEquals(-1, a.indexOf("absent"));
+    assertEquals("text", a.getString("s"));
+    assertEquals(0.25, a.getDouble("d", 0));
+    assertTrue(a.getBool("b", false));
+    assertEquals(0, a.longestProbeRun(), "no index built by appends or reads");
+    a.remove("s");
+    a.remove("d");
+    a.remove("b");
+    assertHolds(model, a);
+
+    Attributes copy = Attributes.create();
+    copy.copyFrom(a);
+    Map<String, Long> copyModel = new LinkedHashMap<>(model);
+    assertHolds(copyModel, copy);
+
+    a.putLong("k5", -5); // replaces in place: the put indexes first
+    model.put("k5", -5L);
+    a.putLong("new", 1);
+    model.put("new", 1L);
+    assertTrue(a.longestProbeRun() > 0, "indexed by the first put");
+    assertHolds(model, a);
+    assertHolds(copyModel, copy); // independent of the puts
+    for (int i = 0; i < 30; i++) {
+      assertTrue(copy.remove("k" + i));
+      copyModel.remove("k" + i);
+      assertHolds(copyModel, copy);
+    }
   }
 
   @Test

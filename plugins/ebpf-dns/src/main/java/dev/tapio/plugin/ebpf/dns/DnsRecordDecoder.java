@@ -226,19 +226,19 @@ final class DnsRecordDecoder implements BatchDecoder {
     Attributes a = r.attributes();
     int rcode = message.responseCode();
     String rcodeName = DnsMessage.responseCodeName(rcode);
-    a.putString("dns.response_code", rcodeName);
+    a.appendString("dns.response_code", rcodeName);
     int n = message.answers();
     List<AnyValue> answers = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       answers.add(AnyValue.of(message.answerText(i, addressAnswers)));
     }
-    a.put("dns.answers", AnyValue.ofArray(answers));
-    a.putBool("dns.truncated", message.truncated());
+    a.append("dns.answers", AnyValue.ofArray(answers));
+    a.appendBool("dns.truncated", message.truncated());
     if (message.answersIncomplete) {
-      a.putBool("tapio.dns.answers_incomplete", true);
+      a.appendBool("tapio.dns.answers_incomplete", true);
     }
     double seconds = (ktime - q.kernelNanos) / 1e9;
-    a.putDouble("dns.lookup.duration", seconds);
+    a.appendDouble("dns.lookup.duration", seconds);
     boolean failed = rcode != 0 && rcode != 3; // NXDOMAIN is an answer, SERVFAIL is not
     r.setSeverity(failed ? Severity.WARN : Severity.INFO);
     body.setLength(0);
@@ -278,7 +278,7 @@ final class DnsRecordDecoder implements BatchDecoder {
 
   private void timedOut(Pending q) {
     LogRecord r = start(q);
-    r.attributes().putString("error.type", "timeout");
+    r.attributes().appendString("error.type", "timeout");
     r.setSeverity(Severity.WARN);
     r.setBody(DnsMessage.typeName(q.type) + " " + q.name + " timed out");
   }
@@ -295,31 +295,26 @@ final class DnsRecordDecoder implements BatchDecoder {
     r.setTimeUnixNano(q.kernelNanos + bootToUnixNanos);
     Attributes a = r.attributes();
     a.ensureCapacity(21); // at most 15 here, 4 in answered, 5 of attribution minus the absent
-    a.putString("dns.question.name", q.name);
-    a.putString("dns.question.type", DnsMessage.typeName(q.type));
-    a.putLong("dns.id", q.id);
-    a.putString("server.address", q.server);
-    a.putLong("server.port", q.port);
-    a.putString("network.transport", q.tcp ? "tcp" : "udp");
-    a.putString("network.type", q.ipv6 ? "ipv6" : "ipv4");
-    a.putLong("process.pid", q.pid);
-    a.putString("process.executable.name", q.comm);
+    a.appendString("dns.question.name", q.name);
+    a.appendString("dns.question.type", DnsMessage.typeName(q.type));
+    a.appendLong("dns.id", q.id);
+    a.appendString("server.address", q.server);
+    a.appendLong("server.port", q.port);
+    a.appendString("network.transport", q.tcp ? "tcp" : "udp");
+    a.appendString("network.type", q.ipv6 ? "ipv6" : "ipv4");
+    a.appendLong("process.pid", q.pid);
+    a.appendString("process.executable.name", q.comm);
     if (q.cgroupId != 0) {
-      a.putLong("linux.cgroup.id", q.cgroupId);
+      a.appendLong("linux.cgroup.id", q.cgroupId);
     }
     CgroupAttribution.Attribution at = attribution.forPid(q.pid, q.cgroupId, System.nanoTime());
-    putIfKnown(a, "container.id", at.containerId());
-    putIfKnown(a, "container.runtime", at.runtime());
-    putIfKnown(a, "k8s.pod.uid", at.podUid());
-    putIfKnown(a, "systemd.unit", at.systemdUnit());
-    putIfKnown(a, "linux.cgroup.path", at.path());
+    // Appended: the record is new and its keys distinct (a null value appends nothing).
+    a.appendString("container.id", at.containerId());
+    a.appendString("container.runtime", at.runtime());
+    a.appendString("k8s.pod.uid", at.podUid());
+    a.appendString("systemd.unit", at.systemdUnit());
+    a.appendString("linux.cgroup.path", at.path());
     return r;
-  }
-
-  private static void putIfKnown(Attributes a, String key, String value) {
-    if (value != null) {
-      a.putString(key, value);
-    }
   }
 
   /** Reports the queries whose time is up, then hands over the batch. */

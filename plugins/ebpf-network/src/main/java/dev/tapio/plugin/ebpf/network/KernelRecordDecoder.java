@@ -187,29 +187,29 @@ final class KernelRecordDecoder implements BatchDecoder {
     Attributes a = r.attributes();
     // The service port: the peer's for outbound connections, ours for inbound ones.
     if (direction == 2) {
-      a.putString(ATTR_DIRECTION, INBOUND);
-      a.putLong(ATTR_LOCAL_PORT, port);
+      a.appendString(ATTR_DIRECTION, INBOUND);
+      a.appendLong(ATTR_LOCAL_PORT, port);
     } else {
-      a.putString(ATTR_DIRECTION, OUTBOUND);
-      a.putLong(ATTR_PEER_PORT, port);
+      a.appendString(ATTR_DIRECTION, OUTBOUND);
+      a.appendLong(ATTR_PEER_PORT, port);
     }
-    a.putString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
-    a.putString(ATTR_TRANSPORT, "tcp");
-    a.putString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
-    a.putLong(ATTR_COUNT, count);
-    a.putLong(ATTR_BYTES_SENT, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_SENT));
-    a.putLong(ATTR_BYTES_RECEIVED, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_RECEIVED));
-    a.putDouble(ATTR_DURATION, count == 0 ? 0
+    a.appendString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
+    a.appendString(ATTR_TRANSPORT, "tcp");
+    a.appendString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
+    a.appendLong(ATTR_COUNT, count);
+    a.appendLong(ATTR_BYTES_SENT, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_SENT));
+    a.appendLong(ATTR_BYTES_RECEIVED, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_RECEIVED));
+    a.appendDouble(ATTR_DURATION, count == 0 ? 0
         : v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_DURATION) / 1e9 / count);
-    a.putLong(ATTR_RETRANSMITS, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_RETRANSMITS));
-    a.putDouble(ATTR_WINDOW, window);
+    a.appendLong(ATTR_RETRANSMITS, v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_RETRANSMITS));
+    a.appendDouble(ATTR_WINDOW, window);
     int pid = k.get(ValueLayout.JAVA_INT, KernelAggregates.K_PID);
     if (pid != 0) {
       long cgroup = v.get(ValueLayout.JAVA_LONG, KernelAggregates.V_CGROUP);
-      a.putLong(ATTR_PID, pid);
-      a.putString(ATTR_EXECUTABLE_NAME, comm(v, KernelAggregates.V_COMM));
+      a.appendLong(ATTR_PID, pid);
+      a.appendString(ATTR_EXECUTABLE_NAME, comm(v, KernelAggregates.V_COMM));
       if (cgroup != 0) {
-        a.putLong(ATTR_CGROUP_ID, cgroup);
+        a.appendLong(ATTR_CGROUP_ID, cgroup);
       }
       NetworkEvents.attribution(a, attribution.forPid(pid, cgroup, System.nanoTime()));
     }
@@ -257,27 +257,27 @@ final class KernelRecordDecoder implements BatchDecoder {
     r.setSeverity(Severity.INFO);
     r.setEventName(FLOW);
     Attributes a = r.attributes();
-    a.putString(ATTR_LOCAL_ADDRESS, local);
-    a.putLong(ATTR_LOCAL_PORT, Short.toUnsignedInt(v.get(ValueLayout.JAVA_SHORT,
+    a.appendString(ATTR_LOCAL_ADDRESS, local);
+    a.appendLong(ATTR_LOCAL_PORT, Short.toUnsignedInt(v.get(ValueLayout.JAVA_SHORT,
         UdpFlows.V_LOCAL_PORT)));
-    a.putString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
-    a.putLong(ATTR_PEER_PORT, Short.toUnsignedInt(k.get(ValueLayout.JAVA_SHORT,
+    a.appendString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
+    a.appendLong(ATTR_PEER_PORT, Short.toUnsignedInt(k.get(ValueLayout.JAVA_SHORT,
         UdpFlows.K_PEER_PORT)));
-    a.putString(ATTR_TRANSPORT, "udp");
-    a.putString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
-    a.putLong(ATTR_BYTES_SENT, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_BYTES_SENT));
-    a.putLong(ATTR_BYTES_RECEIVED, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_BYTES_RECEIVED));
-    a.putLong(ATTR_PACKETS_SENT, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_PACKETS_SENT));
-    a.putLong(ATTR_PACKETS_RECEIVED, v.get(ValueLayout.JAVA_LONG,
+    a.appendString(ATTR_TRANSPORT, "udp");
+    a.appendString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
+    a.appendLong(ATTR_BYTES_SENT, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_BYTES_SENT));
+    a.appendLong(ATTR_BYTES_RECEIVED, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_BYTES_RECEIVED));
+    a.appendLong(ATTR_PACKETS_SENT, v.get(ValueLayout.JAVA_LONG, UdpFlows.V_PACKETS_SENT));
+    a.appendLong(ATTR_PACKETS_RECEIVED, v.get(ValueLayout.JAVA_LONG,
         UdpFlows.V_PACKETS_RECEIVED));
-    a.putDouble(ATTR_DURATION, Math.max(0, lastSeen - first) / 1e9);
-    a.putString(ATTR_FLOW_END, shutdown ? "shutdown" : "idle");
+    a.appendDouble(ATTR_DURATION, Math.max(0, lastSeen - first) / 1e9);
+    a.appendString(ATTR_FLOW_END, shutdown ? "shutdown" : "idle");
     int pid = k.get(ValueLayout.JAVA_INT, UdpFlows.K_PID);
     long cgroup = v.get(ValueLayout.JAVA_LONG, UdpFlows.V_CGROUP);
-    a.putLong(ATTR_PID, pid);
-    a.putString(ATTR_EXECUTABLE_NAME, comm(v, UdpFlows.V_COMM));
+    a.appendLong(ATTR_PID, pid);
+    a.appendString(ATTR_EXECUTABLE_NAME, comm(v, UdpFlows.V_COMM));
     if (cgroup != 0) {
-      a.putLong(ATTR_CGROUP_ID, cgroup);
+      a.appendLong(ATTR_CGROUP_ID, cgroup);
     }
     NetworkEvents.attribution(a, attribution.forPid(pid, cgroup, System.nanoTime()));
   }
@@ -326,46 +326,46 @@ final class KernelRecordDecoder implements BatchDecoder {
     // At most 13, and 8 more for the owner (pid, name, cgroup id and 5 of attribution).
     a.ensureCapacity(ownerKnown ? 21 : 13);
     if (direction == 1) {
-      a.putString(ATTR_DIRECTION, OUTBOUND);
+      a.appendString(ATTR_DIRECTION, OUTBOUND);
     } else if (direction == 2) {
-      a.putString(ATTR_DIRECTION, INBOUND);
+      a.appendString(ATTR_DIRECTION, INBOUND);
     }
-    a.putString(ATTR_LOCAL_ADDRESS, addresses.text(addr, local, len));
-    a.putLong(ATTR_LOCAL_PORT, Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED,
+    a.appendString(ATTR_LOCAL_ADDRESS, addresses.text(addr, local, len));
+    a.appendLong(ATTR_LOCAL_PORT, Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED,
         at + SPORT)));
-    a.putString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
-    a.putLong(ATTR_PEER_PORT, Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED,
+    a.appendString(ATTR_PEER_ADDRESS, addresses.text(addr, peer, len));
+    a.appendLong(ATTR_PEER_PORT, Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED,
         at + DPORT)));
-    a.putString(ATTR_TRANSPORT, "tcp");
-    a.putString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
+    a.appendString(ATTR_TRANSPORT, "tcp");
+    a.appendString(ATTR_TYPE, v4 ? "ipv4" : "ipv6");
     int reset = d.get(ValueLayout.JAVA_INT_UNALIGNED, at + RESET);
     if (type == TYPE_CLOSE) {
       if (start != 0) {
-        a.putDouble(ATTR_DURATION, (ktime - start) / 1e9);
+        a.appendDouble(ATTR_DURATION, (ktime - start) / 1e9);
       }
-      a.putLong(ATTR_BYTES_SENT, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + BYTES_SENT));
-      a.putLong(ATTR_BYTES_RECEIVED, d.get(ValueLayout.JAVA_LONG_UNALIGNED,
+      a.appendLong(ATTR_BYTES_SENT, d.get(ValueLayout.JAVA_LONG_UNALIGNED, at + BYTES_SENT));
+      a.appendLong(ATTR_BYTES_RECEIVED, d.get(ValueLayout.JAVA_LONG_UNALIGNED,
           at + BYTES_RECEIVED));
-      a.putLong(ATTR_RETRANSMITS, Integer.toUnsignedLong(d.get(ValueLayout.JAVA_INT_UNALIGNED,
+      a.appendLong(ATTR_RETRANSMITS, Integer.toUnsignedLong(d.get(ValueLayout.JAVA_INT_UNALIGNED,
           at + RETRANSMITS)));
-      a.putLong(ATTR_SRTT_US, Integer.toUnsignedLong(d.get(ValueLayout.JAVA_INT_UNALIGNED,
+      a.appendLong(ATTR_SRTT_US, Integer.toUnsignedLong(d.get(ValueLayout.JAVA_INT_UNALIGNED,
           at + SRTT)));
     } else if (type == TYPE_FAILED) {
       if (start != 0) {
-        a.putDouble(ATTR_DURATION, (ktime - start) / 1e9);
+        a.appendDouble(ATTR_DURATION, (ktime - start) / 1e9);
       }
-      a.putString(ATTR_ERROR_TYPE, errorType(d.get(ValueLayout.JAVA_INT_UNALIGNED, at + SK_ERR),
+      a.appendString(ATTR_ERROR_TYPE, errorType(d.get(ValueLayout.JAVA_INT_UNALIGNED, at + SK_ERR),
           reset));
     }
     String resetDirection = resetDirection(reset);
     if (resetDirection != null) {
-      a.putString(ATTR_RESET, resetDirection);
+      a.appendString(ATTR_RESET, resetDirection);
     }
     if (ownerKnown) {
-      a.putLong(ATTR_PID, pid);
-      a.putString(ATTR_EXECUTABLE_NAME, comm(d, at + COMM));
+      a.appendLong(ATTR_PID, pid);
+      a.appendString(ATTR_EXECUTABLE_NAME, comm(d, at + COMM));
       if (cgroup != 0) {
-        a.putLong(ATTR_CGROUP_ID, cgroup);
+        a.appendLong(ATTR_CGROUP_ID, cgroup);
       }
       NetworkEvents.attribution(a, attribution.forPid(pid, cgroup, System.nanoTime()));
     }

@@ -99,17 +99,12 @@ final class NetworkEvents {
   }
 
   static void attribution(Attributes a, CgroupAttribution.Attribution attribution) {
-    putIfKnown(a, ATTR_CONTAINER_ID, attribution.containerId());
-    putIfKnown(a, ATTR_CONTAINER_RUNTIME, attribution.runtime());
-    putIfKnown(a, ATTR_POD_UID, attribution.podUid());
-    putIfKnown(a, ATTR_SYSTEMD_UNIT, attribution.systemdUnit());
-    putIfKnown(a, ATTR_CGROUP_PATH, attribution.path());
-  }
-
-  private static void putIfKnown(Attributes a, String key, String value) {
-    if (value != null) {
-      a.putString(key, value);
-    }
+    // Appended: a decoder's new record holds none of these keys (a null value appends nothing).
+    a.appendString(ATTR_CONTAINER_ID, attribution.containerId());
+    a.appendString(ATTR_CONTAINER_RUNTIME, attribution.runtime());
+    a.appendString(ATTR_POD_UID, attribution.podUid());
+    a.appendString(ATTR_SYSTEMD_UNIT, attribution.systemdUnit());
+    a.appendString(ATTR_CGROUP_PATH, attribution.path());
   }
 
   /** Whether 16 address bytes at {@code at} are an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
