@@ -73,7 +73,7 @@ final class Codecs {
   private static final Logger LOGGER = Logger.getLogger(Codecs.class.getName());
 
   /** zstd's own default level (3), as the native compressor's constructor without one takes. */
-  private static final ZstdCompressor ZSTD_BLOCKS = zstdCompressor();
+  static final ZstdCompressor ZSTD_BLOCKS = zstdCompressor();
 
   private static ZstdCompressor zstdCompressor() {
     try {

@@ -15,7 +15,7 @@ import java.util.zip.Deflater;
  * {@link #close} frees the native state; a buffer dropped without it is freed by the deflater's
  * cleaner.
  */
-final class GzipBuffer implements AutoCloseable {
+final class GzipBuffer implements BodyBuffer {
   /** Magic, deflate, no flags, no time, no extra flags, OS "unknown". */
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
   private static final int TRAILER = 8;
@@ -28,8 +28,8 @@ final class GzipBuffer implements AutoCloseable {
     deflater = new Deflater(level, true); // raw deflate: the gzip framing is written here
   }
 
-  /** {@code n} bytes of {@code in}, compressed, in a new array the caller keeps. */
-  byte[] compress(byte[] in, int n) {
+  @Override
+  public byte[] compress(byte[] in, int n) {
     deflater.reset();
     deflater.setInput(in, 0, n);
     deflater.finish();

@@ -25,6 +25,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -68,8 +69,8 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   private final String url;
   private final ConcurrentLinkedQueue<OtlpRequestEncoder> encoders =
       new ConcurrentLinkedQueue<>();
-  /** gzip state kept between requests, one per concurrent sender, as the encoders are. */
-  private final ConcurrentLinkedQueue<GzipBuffer> gzips = new ConcurrentLinkedQueue<>();
+  /** Compressors kept between requests, one per concurrent sender, as the encoders are. */
+  private final ConcurrentLinkedQueue<BodyBuffer> compressors = new ConcurrentLinkedQueue<>();
   private volatile Http1Client client;
   private String target; // the URL's path and query; set by start
   private final Retrier retrier;
@@ -126,8 +127,8 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
   }
 
   private void closeClient() {
-    for (GzipBuffer gzip; (gzip = gzips.poll()) != null; ) {
-      gzip.close();
+    for (BodyBuffer compressor; (compressor = compressors.poll()) != null; ) {
+      compressor.close();
     }
     retrier.stop();
     Http1Client c = client;
@@ -208,18 +209,18 @@ final class OtlpHttpExporter implements LogsExporter, MetricsExporter, TracesExp
     }
     try {
       int n = encoder.encode(data);
-      if (config.compression() != OtlpHttpExporterConfig.Compression.GZIP) {
-        return Codecs.compress(config.compression(), config.compressionLevel(),
-            encoder.buffer(), n);
+      if (config.compression() == OtlpHttpExporterConfig.Compression.NONE) {
+        return Arrays.copyOf(encoder.buffer(), n);
       }
-      GzipBuffer gzip = gzips.poll();
-      if (gzip == null) {
-        gzip = new GzipBuffer(config.compressionLevel());
+      BodyBuffer compressor = compressors.poll();
+      if (compressor == null) {
+        compressor = config.compression() == OtlpHttpExporterConfig.Compression.GZIP
+            ? new GzipBuffer(config.compressionLevel()) : new ZstdBuffer();
       }
       try {
-        return gzip.compress(encoder.buffer(), n);
+        return compressor.compress(encoder.buffer(), n);
       } finally {
-        gzips.offer(gzip);
+        compressors.offer(compressor);
       }
     } finally {
       encoders.offer(encoder);

@@ -1,6 +1,7 @@
 package dev.tapio.plugin.otlp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.Zstd;
@@ -45,5 +46,31 @@ class CodecsTest {
     }
     byte[] small = Codecs.compress(Compression.ZSTD, 0, repetitive, repetitive.length);
     assertTrue(small.length < repetitive.length / 100, "compressed to " + small.length);
+  }
+
+  /**
+   * A sender's buffer: frames that fit it, and frames that do not (random bytes), which are
+   * compressed again into an array of zstd's bound while the kept buffer only doubles.
+   */
+  @Test
+  void aKeptZstdBufferCompressesBodiesLargerThanItselfAndGrowsByDoubling() throws IOException {
+    Random random = new Random(12);
+    byte[] repetitive = "dns.question.name=example.com. dns.answers=93.184.216.34 "
+        .repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+    byte[] noise = new byte[200_000];
+    random.nextBytes(noise);
+    ZstdBuffer buffer = new ZstdBuffer();
+    int[] sizes = {repetitive.length, 0, noise.length, 1, repetitive.length, noise.length};
+    for (int round = 0; round < sizes.length; round++) {
+      int n = sizes[round];
+      byte[] in = round == 2 || round == 5 ? noise : repetitive;
+      int before = buffer.capacity();
+      byte[] frame = buffer.compress(in, n);
+      assertArrayEquals(Arrays.copyOf(in, n), Zstd.decompress(frame, n), "round " + round);
+      if (round == 2 && Codecs.zstdNative()) {
+        assertEquals(2 * before, buffer.capacity(), "doubled, not grown to the bound");
+      }
+    }
+    assertTrue(buffer.capacity() < noise.length, "kept " + buffer.capacity() + " bytes");
   }
 }
