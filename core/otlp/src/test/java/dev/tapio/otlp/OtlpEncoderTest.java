@@ -178,6 +178,34 @@ class OtlpEncoderTest {
     assertEquals("a\uFFFDb\uFFFD", text);
   }
 
+  /**
+   * Requests whose group lengths take 1 to 4 bytes in turn, each larger or smaller than the one
+   * before (the encoder's buffers kept from one to the next), with two resources of different
+   * sizes in one request: all byte-identical to protobuf-java's.
+   */
+  @Test
+  void groupLengthsOfEveryWidthMatchTheOfficialEncodingWhateverCameBefore() throws Exception {
+    int[] records = {1, 3000, 0, 40, 2, 40_000, 1, 300, 40_000, 0};
+    int largest = 0;
+    for (int round = 0; round < records.length; round++) {
+      Logs logs = new Logs();
+      for (int resource = 0; resource < 2; resource++) {
+        ScopeLogs sl = logs.resourceLogs().appendEmpty().scopeLogs().appendEmpty();
+        int n = resource == 0 ? records[round] : records[(round + 1) % records.length];
+        for (int i = 0; i < n; i++) {
+          LogRecord r = sl.logRecords().appendEmpty();
+          r.setTimeUnixNano(i + 1).setBody("connection closed " + i);
+          r.attributes().putString("network.peer.address", "10.0.0." + (i & 255));
+        }
+      }
+      encoder.encode(logs);
+      byte[] ours = encoder.toByteArray();
+      assertArrayEquals(ToProto.logs(logs).toByteArray(), ours, "round " + round);
+      largest = Math.max(largest, ours.length);
+    }
+    assertTrue(largest > 1 << 21, "a group needed four length bytes: " + largest);
+  }
+
   @Test
   void writesToStreamsAndBuffersTheSameBytes() throws Exception {
     Metrics metrics = new RandomTelemetry(7, 3).metrics();
