@@ -42,9 +42,9 @@ import org.HdrHistogram.Histogram;
  *       records consumed / (producer start → consumer has every record consumed or counted as
  *       dropped). Java and C rounds alternate; the first Java round warms the JIT and is not
  *       counted.
- *   <li>latency: a paced producer at 10k, 100k and 1M calls/s; kernel {@code ktime} (boot clock)
- *       → the moment the Java consumer hands the decoded batch on (CLOCK_BOOTTIME after the
- *       drain), into an HdrHistogram.
+ *   <li>latency: a paced producer at 10k, 100k and 1M calls/s (or {@code --rates}); kernel
+ *       {@code ktime} (boot clock) → the moment the Java consumer hands the decoded batch on
+ *       (CLOCK_BOOTTIME after the drain), into an HdrHistogram.
  * </ol>
  *
  * <p>Not thread-safe; a command-line harness.
@@ -65,7 +65,8 @@ public final class EbpfRingBench {
   private static final int DRAIN_LIMIT = 8192;
 
   record Options(long count, int rounds, int ringBytes, long wakeupBytes, int pollMillis,
-      Path cConsumer, int latencySeconds, boolean pin, String only, String policies) {
+      Path cConsumer, int latencySeconds, boolean pin, String only, String policies,
+      int[] rates) {
     static Options parse(String[] args) {
       Map<String, String> m = new HashMap<>();
       for (int i = 0; i + 1 < args.length; i += 2) {
@@ -84,7 +85,10 @@ public final class EbpfRingBench {
           Boolean.parseBoolean(m.getOrDefault("pin", "true")),
           m.getOrDefault("only", "all"),
           // Latency policies as poll-ms:wakeup-bytes, "adaptive" for the adaptive policy.
-          m.getOrDefault("policies", "10:65536,50:4096,50:adaptive,5:4096,1:4096"));
+          m.getOrDefault("policies", "10:65536,50:4096,50:adaptive,5:4096,1:4096"),
+          // Latency runs' rates, records per second.
+          java.util.Arrays.stream(m.getOrDefault("rates", "10000,100000,1000000").split(","))
+              .mapToInt(Integer::parseInt).toArray());
     }
   }
 
@@ -365,7 +369,7 @@ public final class EbpfRingBench {
         "target/s", "offered/s", "events", "drop %", "p50 us", "p99 us", "p999 us", "max us",
         "wakeups/s");
     for (long[] policy : policies) {
-      for (int rate : new int[] {10_000, 100_000, 1_000_000}) {
+      for (int rate : o.rates()) {
         latencyRun(o, (int) policy[0], policy[1], rate);
       }
     }

@@ -22,17 +22,19 @@ class WakeupPolicyTest {
   }
 
   @Test
-  void belowItTheIntervalGrowsWithTheSquareOfTheRatio() {
-    // 50k/s: 0.75 ms × (100k/50k)^2 = 3 ms of 5 MB/s.
-    assertEquals(15_000, at(50_000, 100));
-    // 25k/s: 12 ms of 2.5 MB/s.
-    assertEquals(30_000, at(25_000, 100));
+  void belowItTheIntervalGrowsWithTheCubeOfTheRatio() {
+    // 50k/s: 0.75 ms × (100k/50k)^3 = 6 ms of 5 MB/s.
+    assertEquals(30_000, at(50_000, 100));
+    // 30k/s: 0.75 ms × (10/3)^3 = 27.8 ms of 3 MB/s.
+    assertEquals(83_333, at(30_000, 100));
   }
 
   @Test
   void lowRatesWakeOncePerPollTimeout() {
-    // 10k/s would be 75 ms: capped at the 50 ms poll timeout (1 MB/s × 50 ms).
+    // 10k/s would be 750 ms: capped at the 50 ms poll timeout (1 MB/s × 50 ms).
     assertEquals(50_000, at(10_000, 100));
+    // 20k/s (a DNS agent's queries and answers at 10k queries/s) would be 94 ms: capped too.
+    assertEquals(100_000, at(20_000, 100));
     // 10 records/s: 50 bytes per 50 ms, below one record: every record wakes (10 a second).
     assertEquals(50, at(10, 100));
   }
