@@ -2,6 +2,7 @@ package dev.tapio.pdata;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A mutable list of key/value attributes with unique keys, in insertion order, stored in
@@ -232,50 +233,25 @@ public final class Attributes extends Element {
       remove(key);
       return this;
     }
-    int i = slot(key);
-    types[i] = ValueType.STRING;
-    refs[i] = value;
-    return this;
+    return storeString(slot(key), value);
   }
 
   public Attributes putLong(String key, long value) {
-    int i = slot(key);
-    types[i] = ValueType.LONG;
-    bits[i] = value;
-    refs[i] = null;
-    return this;
+    return storeLong(slot(key), value);
   }
 
   public Attributes putDouble(String key, double value) {
-    int i = slot(key);
-    types[i] = ValueType.DOUBLE;
-    bits[i] = Double.doubleToRawLongBits(value);
-    refs[i] = null;
-    return this;
+    return storeDouble(slot(key), value);
   }
 
   public Attributes putBool(String key, boolean value) {
-    int i = slot(key);
-    types[i] = ValueType.BOOL;
-    bits[i] = value ? 1 : 0;
-    refs[i] = null;
-    return this;
+    return storeBool(slot(key), value);
   }
 
   /** Puts any value; primitives and strings are stored unboxed. */
   public Attributes put(String key, AnyValue value) {
-    switch (value.type()) {
-      case STRING -> putString(key, value.asString());
-      case LONG -> putLong(key, value.asLong());
-      case DOUBLE -> putDouble(key, value.asDouble());
-      case BOOL -> putBool(key, value.asBool());
-      default -> {
-        int i = slot(key);
-        types[i] = value.type();
-        refs[i] = value;
-      }
-    }
-    return this;
+    Objects.requireNonNull(value, "value"); // before the key is placed
+    return store(slot(key), value);
   }
 
   /**
@@ -286,55 +262,71 @@ public final class Attributes extends Element {
    * which OTLP forbids. Keys that come from input go through the puts.
    */
   public Attributes appendString(String key, String value) {
-    if (value != null) {
-      int i = appendUnindexed(key);
-      types[i] = ValueType.STRING;
-      refs[i] = value;
-    }
-    return this;
+    return value == null ? this : storeString(appendUnindexed(key), value);
   }
 
   /** {@link #appendString} for a long value. */
   public Attributes appendLong(String key, long value) {
-    int i = appendUnindexed(key);
+    return storeLong(appendUnindexed(key), value);
+  }
+
+  /** {@link #appendString} for a double value. */
+  public Attributes appendDouble(String key, double value) {
+    return storeDouble(appendUnindexed(key), value);
+  }
+
+  /** {@link #appendString} for a boolean value. */
+  public Attributes appendBool(String key, boolean value) {
+    return storeBool(appendUnindexed(key), value);
+  }
+
+  /** {@link #appendString} for any value; primitives and strings are stored unboxed. */
+  public Attributes append(String key, AnyValue value) {
+    Objects.requireNonNull(value, "value");
+    return store(appendUnindexed(key), value);
+  }
+
+  // The value at position i, whose key a put or an append has just placed.
+
+  private Attributes storeString(int i, String value) {
+    types[i] = ValueType.STRING;
+    refs[i] = value;
+    return this;
+  }
+
+  private Attributes storeLong(int i, long value) {
     types[i] = ValueType.LONG;
     bits[i] = value;
     refs[i] = null;
     return this;
   }
 
-  /** {@link #appendString} for a double value. */
-  public Attributes appendDouble(String key, double value) {
-    int i = appendUnindexed(key);
+  private Attributes storeDouble(int i, double value) {
     types[i] = ValueType.DOUBLE;
     bits[i] = Double.doubleToRawLongBits(value);
     refs[i] = null;
     return this;
   }
 
-  /** {@link #appendString} for a boolean value. */
-  public Attributes appendBool(String key, boolean value) {
-    int i = appendUnindexed(key);
+  private Attributes storeBool(int i, boolean value) {
     types[i] = ValueType.BOOL;
     bits[i] = value ? 1 : 0;
     refs[i] = null;
     return this;
   }
 
-  /** {@link #appendString} for any value; primitives and strings are stored unboxed. */
-  public Attributes append(String key, AnyValue value) {
-    switch (value.type()) {
-      case STRING -> appendString(key, value.asString());
-      case LONG -> appendLong(key, value.asLong());
-      case DOUBLE -> appendDouble(key, value.asDouble());
-      case BOOL -> appendBool(key, value.asBool());
+  private Attributes store(int i, AnyValue value) {
+    return switch (value.type()) {
+      case STRING -> storeString(i, value.asString());
+      case LONG -> storeLong(i, value.asLong());
+      case DOUBLE -> storeDouble(i, value.asDouble());
+      case BOOL -> storeBool(i, value.asBool());
       default -> {
-        int i = appendUnindexed(key);
         types[i] = value.type();
         refs[i] = value;
+        yield this;
       }
-    }
-    return this;
+    };
   }
 
   /** Removes {@code key}; returns whether it was present. */
