@@ -18,8 +18,9 @@ import java.util.Arrays;
  * names and bodies, so that the eBPF decoder and the procfs fallback emit the same shape and
  * differ only in {@link #ATTR_SOURCE} and in what they can know.
  *
- * <p>Each method fills a record the caller has just appended (it does not clear it first) and
- * takes primitives and strings, so a decoder can call it straight from its ring-buffer record.
+ * <p>Each method fills a record the caller has just appended (it does not clear it first; its
+ * distinct keys are appended, {@link Attributes#appendString} and the like) and takes
+ * primitives and strings, so a decoder can call it straight from its ring-buffer record.
  * Allocation per record is what the content needs: the strings themselves, one {@link AnyValue}
  * per argument for {@code process.command_args}, and the ISO-8601 times semantic conventions ask
  * for.
@@ -111,26 +112,26 @@ final class ProcessEvents {
       long cgroupId, long processStartUnixNano, String source) {
     r.setTimeUnixNano(timeUnixNano).setSeverity(Severity.INFO).setEventName(EXEC);
     Attributes a = r.attributes();
-    a.putLong(ATTR_PID, pid);
-    a.putLong(ATTR_PARENT_PID, ppid);
+    a.appendLong(ATTR_PID, pid);
+    a.appendLong(ATTR_PARENT_PID, ppid);
     // Ids are unsigned 32-bit in the kernel; (uid_t) -1 means none, so it marks unknown here.
     if (uid != UNKNOWN_ID) {
-      a.putLong(ATTR_USER_ID, Integer.toUnsignedLong(uid));
+      a.appendLong(ATTR_USER_ID, Integer.toUnsignedLong(uid));
     }
     if (gid != UNKNOWN_ID) {
-      a.putLong(ATTR_GROUP_ID, Integer.toUnsignedLong(gid));
+      a.appendLong(ATTR_GROUP_ID, Integer.toUnsignedLong(gid));
     }
     boolean hasPath = executablePath != null && !executablePath.isEmpty();
     if (hasPath) {
-      a.putString(ATTR_EXECUTABLE_PATH, executablePath);
-      a.putString(ATTR_EXECUTABLE_NAME, basename(executablePath));
+      a.appendString(ATTR_EXECUTABLE_PATH, executablePath);
+      a.appendString(ATTR_EXECUTABLE_NAME, basename(executablePath));
     } else if (comm != null && !comm.isEmpty()) {
-      a.putString(ATTR_EXECUTABLE_NAME, comm);
+      a.appendString(ATTR_EXECUTABLE_NAME, comm);
     }
     putComm(a, comm);
     String commandLine = "";
     if (argCount > 0) {
-      a.putString(ATTR_COMMAND, args[0]);
+      a.appendString(ATTR_COMMAND, args[0]);
       AnyValue[] values = new AnyValue[argCount];
       StringBuilder line = new StringBuilder(64);
       for (int i = 0; i < argCount; i++) {
@@ -140,18 +141,18 @@ final class ProcessEvents {
         }
         line.append(args[i]);
       }
-      a.put(ATTR_COMMAND_ARGS, AnyValue.ofArray(Arrays.asList(values)));
+      a.append(ATTR_COMMAND_ARGS, AnyValue.ofArray(Arrays.asList(values)));
       commandLine = line.toString();
-      a.putString(ATTR_COMMAND_LINE, commandLine);
+      a.appendString(ATTR_COMMAND_LINE, commandLine);
     }
     if (argsTruncated) {
-      a.putBool(ATTR_ARGS_TRUNCATED, true);
+      a.appendBool(ATTR_ARGS_TRUNCATED, true);
     }
     if (processStartUnixNano > 0) {
-      a.putString(ATTR_CREATION_TIME, isoTime(processStartUnixNano));
+      a.appendString(ATTR_CREATION_TIME, isoTime(processStartUnixNano));
     }
     putCgroupId(a, cgroupId);
-    a.putString(ATTR_SOURCE, source);
+    a.appendString(ATTR_SOURCE, source);
     String shown = hasPath ? executablePath : comm == null ? "" : comm;
     r.setBody(commandLine.isEmpty() ? "exec " + shown : "exec " + shown + " " + commandLine);
   }
@@ -168,8 +169,8 @@ final class ProcessEvents {
       int rawWaitStatus, long lifetimeNanos, long cgroupId, String source) {
     r.setTimeUnixNano(timeUnixNano).setEventName(EXIT);
     Attributes a = r.attributes();
-    a.putLong(ATTR_PID, pid);
-    a.putLong(ATTR_PARENT_PID, ppid);
+    a.appendLong(ATTR_PID, pid);
+    a.appendLong(ATTR_PARENT_PID, ppid);
     putComm(a, comm);
     String outcome = "";
     Severity severity = Severity.INFO;
@@ -178,24 +179,24 @@ final class ProcessEvents {
       if (signal != 0) {
         // Killed: the high byte carries nothing; a signal death is worth a look, hence WARN.
         severity = Severity.WARN;
-        a.putLong(ATTR_EXIT_SIGNAL, signal);
+        a.appendLong(ATTR_EXIT_SIGNAL, signal);
         if ((rawWaitStatus & 0x80) != 0) {
-          a.putBool(ATTR_EXIT_CORE_DUMPED, true);
+          a.appendBool(ATTR_EXIT_CORE_DUMPED, true);
         }
         outcome = " signal " + signal;
       } else {
         int code = (rawWaitStatus >> 8) & 0xff;
-        a.putLong(ATTR_EXIT_CODE, code);
+        a.appendLong(ATTR_EXIT_CODE, code);
         outcome = " code " + code;
       }
     }
     r.setSeverity(severity);
-    a.putString(ATTR_EXIT_TIME, isoTime(timeUnixNano));
+    a.appendString(ATTR_EXIT_TIME, isoTime(timeUnixNano));
     if (lifetimeNanos >= 0) {
-      a.putLong(ATTR_LIFETIME_NS, lifetimeNanos);
+      a.appendLong(ATTR_LIFETIME_NS, lifetimeNanos);
     }
     putCgroupId(a, cgroupId);
-    a.putString(ATTR_SOURCE, source);
+    a.appendString(ATTR_SOURCE, source);
     r.setBody(comm == null || comm.isEmpty() ? "exit " + pid + outcome
         : "exit " + pid + " (" + comm + ")" + outcome);
   }
@@ -209,11 +210,11 @@ final class ProcessEvents {
       long cgroupId, String source) {
     r.setTimeUnixNano(timeUnixNano).setSeverity(Severity.INFO).setEventName(FORK);
     Attributes a = r.attributes();
-    a.putLong(ATTR_PID, childPid);
-    a.putLong(ATTR_PARENT_PID, parentPid);
+    a.appendLong(ATTR_PID, childPid);
+    a.appendLong(ATTR_PARENT_PID, parentPid);
     putComm(a, comm);
     putCgroupId(a, cgroupId);
-    a.putString(ATTR_SOURCE, source);
+    a.appendString(ATTR_SOURCE, source);
     r.setBody("fork " + parentPid + " -> " + childPid);
   }
 
@@ -254,19 +255,19 @@ final class ProcessEvents {
 
   private static void putComm(Attributes a, String comm) {
     if (comm != null && !comm.isEmpty()) {
-      a.putString(ATTR_COMM, comm);
+      a.appendString(ATTR_COMM, comm);
     }
   }
 
   private static void putCgroupId(Attributes a, long cgroupId) {
     if (cgroupId != 0) {
-      a.putLong(ATTR_CGROUP_ID, cgroupId);
+      a.appendLong(ATTR_CGROUP_ID, cgroupId);
     }
   }
 
   private static void putIfKnown(Attributes a, String key, String value) {
     if (value != null && !value.isEmpty()) {
-      a.putString(key, value);
+      a.appendString(key, value);
     }
   }
 
