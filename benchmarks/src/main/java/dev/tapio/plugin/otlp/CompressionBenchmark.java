@@ -6,7 +6,6 @@ import dev.tapio.pdata.LogRecord;
 import dev.tapio.pdata.Logs;
 import dev.tapio.pdata.ScopeLogs;
 import dev.tapio.pdata.Severity;
-import dev.tapio.plugin.otlp.OtlpHttpExporterConfig.Compression;
 import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,7 +124,7 @@ public class CompressionBenchmark {
 
   @Benchmark
   public int zstd() {
-    return Codecs.compress(Compression.ZSTD, 0, bytes, length).length;
+    return Codecs.zstd(bytes, length).length;
   }
 
   @Benchmark

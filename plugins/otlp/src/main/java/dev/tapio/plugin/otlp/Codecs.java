@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.Deflater;
@@ -49,7 +48,7 @@ final class Codecs {
       return new ByteArrayOutputStream() {
         @Override
         public void close() throws IOException {
-          byte[] frame = Codecs.compress(OtlpHttpExporterConfig.Compression.ZSTD, 0, buf, count);
+          byte[] frame = zstd(buf, count);
           os.write(frame);
           os.close();
         }
@@ -123,28 +122,18 @@ final class Codecs {
     };
   }
 
+  /** gRPC's message compression runs on a few transport and caller threads: one buffer each. */
+  private static final ThreadLocal<ZstdBuffer> ZSTD_BUFFERS =
+      ThreadLocal.withInitial(ZstdBuffer::new);
+
   /**
-   * {@code n} bytes of {@code buffer}, compressed once, in a new array the caller keeps. zstd goes
-   * through the block compressor, which sizes its tables to the input: the streaming one sets up
-   * megabytes of them per request.
+   * {@code n} bytes of {@code buffer} as one zstd frame, in a new array the caller keeps, through
+   * this thread's {@link ZstdBuffer}. The block compressor sizes its tables to the input: the
+   * streaming one sets up megabytes of them per message. Senders that pool their own buffers
+   * (OtlpHttpExporter) call a {@link ZstdBuffer} directly.
    */
-  static byte[] compress(OtlpHttpExporterConfig.Compression compression, int gzipLevel,
-      byte[] buffer, int n) {
-    switch (compression) {
-      case NONE -> {
-        return Arrays.copyOf(buffer, n);
-      }
-      case ZSTD -> {
-        byte[] out = new byte[ZSTD_BLOCKS.maxCompressedLength(n)];
-        return Arrays.copyOf(out, ZSTD_BLOCKS.compress(buffer, 0, n, out, 0, out.length));
-      }
-      default -> {
-        // A sender compressing many bodies keeps its own GzipBuffer (OtlpHttpExporter does).
-        try (GzipBuffer gzip = new GzipBuffer(gzipLevel)) {
-          return gzip.compress(buffer, n);
-        }
-      }
-    }
+  static byte[] zstd(byte[] buffer, int n) {
+    return ZSTD_BUFFERS.get().compress(buffer, n);
   }
 
   /**

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * zstd of a request body held in memory, into an output buffer kept from request to request and
  * sized to what bodies compress to. zstd's bound for the input (about the input's own size) is
- * what the one-shot {@link Codecs#compress} allocates: half a megabyte, zeroed, for a frame of
+ * what a one-shot compression allocates: half a megabyte, zeroed, for a frame of
  * 12 KB, on every request, and it is what filled the young generation of an agent sending ten
  * requests a second. libzstd reports a buffer that turns out too small (an exception), and the
  * body is then compressed once more into an array of the bound, while this buffer doubles for the

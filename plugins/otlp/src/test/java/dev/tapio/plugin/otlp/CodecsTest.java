@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.Zstd;
-import dev.tapio.plugin.otlp.OtlpHttpExporterConfig.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,14 +36,14 @@ class CodecsTest {
     random.nextBytes(noise);
     for (int n : new int[] {0, 1, 100, 70_000, repetitive.length, 5, noise.length, 12}) {
       byte[] in = n <= repetitive.length && n != noise.length ? repetitive : noise;
-      byte[] frame = Codecs.compress(Compression.ZSTD, 0, in, n);
+      byte[] frame = Codecs.zstd(in, n);
       byte[] expected = Arrays.copyOf(in, n);
       assertArrayEquals(expected, Zstd.decompress(frame, n), "zstd-jni, n=" + n);
       try (InputStream s = Codecs.decompressing("zstd", new ByteArrayInputStream(frame))) {
         assertArrayEquals(expected, s.readAllBytes(), "aircompressor's stream, n=" + n);
       }
     }
-    byte[] small = Codecs.compress(Compression.ZSTD, 0, repetitive, repetitive.length);
+    byte[] small = Codecs.zstd(repetitive, repetitive.length);
     assertTrue(small.length < repetitive.length / 100, "compressed to " + small.length);
   }
 
